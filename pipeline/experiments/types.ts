@@ -1,0 +1,48 @@
+/**
+ * Experiments are plain data: everything needed to reproduce one training run.
+ * The `id` is a human label used by figures; every other field is part of the
+ * run's provenance hash, so two experiments with identical settings share one run.
+ */
+
+/** Where the training examples come from (see ../shared/ARTICLE.md, "Data families"). */
+export type DataSpec =
+  /** The n standard basis vectors; T = n. */
+  | { family: 'identity'; n: number }
+  /** T examples; each entry non-zero with probability 1 − S, uniform on (0, 1], then unit-normalised. */
+  | { family: 'sparse'; n: number; S: number; T: number };
+
+export type DataFamily = DataSpec['family'];
+
+/** Learning-rate schedule over `steps` optimizer steps. */
+export type LrSchedule =
+  | { kind: 'constant'; lr: number }
+  /** Linear warmup from 0 to `peakLr` over `warmupSteps`, then cosine decay to 0 at the last step. */
+  | { kind: 'warmup-cosine'; peakLr: number; warmupSteps: number };
+
+export type EngineId = 'fused' | 'tfjs';
+
+/** The settings that determine a run's tensors; hashed into its provenance. */
+export interface RunConfig {
+  data: DataSpec;
+  /** Latent dimension (rows of W). */
+  m: number;
+  /** Whether the model has a trainable bias b; without it b stays 0. */
+  bias: boolean;
+  steps: number;
+  schedule: LrSchedule;
+  /** Decoupled (AdamW) weight decay, applied to W and b. */
+  weightDecay: number;
+  /** Master seed: the data, init and test streams are derived from it. */
+  seed: number;
+  /** Overrides for seed sweeps that vary one stream while keeping the other fixed. */
+  dataSeed?: number;
+  initSeed?: number;
+  engine: EngineId;
+  /** Number of evenly spaced parameter snapshots kept for trajectory figures (0 = none). */
+  snapshots: number;
+}
+
+export interface Experiment extends RunConfig {
+  /** Stable label, e.g. "trained-n4" or "memorization-T8". Not part of the hash. */
+  id: string;
+}

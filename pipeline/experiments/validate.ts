@@ -1,0 +1,95 @@
+/**
+ * Validation of experiments, before anything trains. Every message names the
+ * experiment, the field, the bad value and what is allowed, so a user editing the
+ * experiment files can fix it without reading this code.
+ */
+import type { Experiment } from './types.ts';
+
+export class ExperimentError extends Error {
+  constructor(readonly experimentId: string, readonly field: string, readonly value: unknown, allowed: string, where = 'pipeline/experiments/') {
+    super(`experiment "${experimentId}" (${where}): field "${field}" is ${JSON.stringify(value) ?? String(value)}; ${allowed}.`);
+  }
+}
+
+const ALLOWED_KEYS: Record<string, readonly string[]> = {
+  experiment: ['id', 'data', 'm', 'bias', 'steps', 'schedule', 'weightDecay', 'seed', 'dataSeed', 'initSeed', 'engine', 'snapshots'],
+  identity: ['family', 'n'],
+  sparse: ['family', 'n', 'S', 'T'],
+  constant: ['kind', 'lr'],
+  'warmup-cosine': ['kind', 'peakLr', 'warmupSteps'],
+};
+
+const isInteger = (v: unknown): v is number => typeof v === 'number' && Number.isInteger(v);
+const isFiniteNumber = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
+
+function checkKeys(id: string, object: object, kind: string, prefix: string): void {
+  const allowed = ALLOWED_KEYS[kind];
+  for (const key of Object.keys(object)) {
+    if (!allowed.includes(key)) throw new ExperimentError(id, `${prefix}${key}`, (object as Record<string, unknown>)[key], `unknown key; allowed keys here are ${allowed.join(', ')}`);
+  }
+}
+
+/** Throws ExperimentError on the first problem found in one experiment. */
+export function validateExperiment(e: Experiment, where?: string): void {
+  const raw = e as unknown as Record<string, unknown>;
+  const id = typeof raw.id === 'string' && raw.id.length > 0 ? raw.id : '(no id)';
+  const fail = (field: string, value: unknown, allowed: string): never => {
+    throw new ExperimentError(id, field, value, allowed, where);
+  };
+  if (typeof raw.id !== 'string' || !/^[A-Za-z0-9][A-Za-z0-9-]*$/.test(raw.id)) fail('id', raw.id, 'must be a non-empty string of letters, digits and dashes');
+  checkKeys(id, e, 'experiment', '');
+
+  const data = e.data as unknown as Record<string, unknown> | undefined;
+  if (!data || typeof data !== 'object') fail('data', data, 'must be { family: "identity", n } or { family: "sparse", n, S, T }');
+  const family = data!.family;
+  if (family !== 'identity' && family !== 'sparse') fail('data.family', family, 'must be "identity" or "sparse"');
+  checkKeys(id, data!, family as string, 'data.');
+  const n = data!.n;
+  if (!isInteger(n) || n < 1) fail('data.n', n, 'must be an integer ≥ 1');
+  if (family === 'sparse') {
+    if (!isFiniteNumber(data!.S) || (data!.S as number) < 0 || (data!.S as number) >= 1) fail('data.S', data!.S, 'must be a number in [0, 1) (the probability that an entry is zero)');
+    if (!isInteger(data!.T) || (data!.T as number) < 1) fail('data.T', data!.T, 'must be an integer ≥ 1 (the number of training examples)');
+  }
+
+  if (!isInteger(e.m) || e.m < 1 || e.m > (n as number)) fail('m', e.m, `must be an integer with 1 ≤ m ≤ n (n = ${n})`);
+  if (typeof e.bias !== 'boolean') fail('bias', e.bias, 'must be true or false');
+  if (!isInteger(e.steps) || e.steps < 1) fail('steps', e.steps, 'must be an integer ≥ 1');
+
+  const schedule = e.schedule as unknown as Record<string, unknown> | undefined;
+  if (!schedule || typeof schedule !== 'object') fail('schedule', schedule, 'must be { kind: "constant", lr } or { kind: "warmup-cosine", peakLr, warmupSteps }');
+  if (schedule!.kind === 'constant') {
+    checkKeys(id, schedule!, 'constant', 'schedule.');
+    if (!isFiniteNumber(schedule!.lr) || (schedule!.lr as number) <= 0) fail('schedule.lr', schedule!.lr, 'must be a finite number > 0');
+  } else if (schedule!.kind === 'warmup-cosine') {
+    checkKeys(id, schedule!, 'warmup-cosine', 'schedule.');
+    if (!isFiniteNumber(schedule!.peakLr) || (schedule!.peakLr as number) <= 0) fail('schedule.peakLr', schedule!.peakLr, 'must be a finite number > 0');
+    if (!isInteger(schedule!.warmupSteps) || (schedule!.warmupSteps as number) < 0 || (schedule!.warmupSteps as number) > e.steps) fail('schedule.warmupSteps', schedule!.warmupSteps, `must be an integer in [0, steps] (steps = ${e.steps})`);
+  } else {
+    fail('schedule.kind', schedule!.kind, 'must be "constant" or "warmup-cosine"');
+  }
+
+  if (!isFiniteNumber(e.weightDecay) || e.weightDecay < 0) fail('weightDecay', e.weightDecay, 'must be a finite number ≥ 0');
+  for (const field of ['seed', 'dataSeed', 'initSeed'] as const) {
+    const value = raw[field];
+    if (field !== 'seed' && value === undefined) continue;
+    if (!isInteger(value) || (value as number) < 0) fail(field, value, 'must be an integer ≥ 0');
+  }
+  if (e.engine !== 'fused' && e.engine !== 'tfjs') fail('engine', e.engine, 'must be "fused" or "tfjs"');
+  if (!isInteger(e.snapshots) || e.snapshots < 0 || e.snapshots > 1000) fail('snapshots', e.snapshots, 'must be an integer in [0, 1000]');
+}
+
+/** Validates every experiment and that ids are unique. */
+export function validateExperiments(experiments: readonly Experiment[], where?: (e: Experiment) => string): void {
+  const seen = new Set<string>();
+  for (const e of experiments) {
+    validateExperiment(e, where?.(e));
+    if (seen.has(e.id)) throw new ExperimentError(e.id, 'id', e.id, 'is used by another experiment; ids must be unique', where?.(e));
+    seen.add(e.id);
+  }
+}
+
+/** The training settings of an experiment (everything but its label). */
+export function runConfigOf(e: Experiment): Omit<Experiment, 'id'> {
+  const { id: _id, ...config } = e;
+  return config;
+}

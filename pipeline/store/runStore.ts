@@ -1,0 +1,206 @@
+/**
+ * The run store: runs/<family>/<hash>/ holds meta.json and tensors.safetensors.
+ * Entries appear atomically (written to a temporary directory, then renamed), carry
+ * checksums of every file (meta.json checksums itself), and are verified on every
+ * read, so a partial, corrupt or hand-edited entry is reported and retrained instead
+ * of being used. Unfinished runs keep a checkpoint in runs/checkpoints/<hash>.safetensors.
+ */
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync, openSync, fsyncSync, closeSync } from 'node:fs';
+import path from 'node:path';
+import type { DataFamily, Experiment } from '../experiments/types.ts';
+import type { LoadedRun, RunMeta } from './types.ts';
+import { canonicalJson, sha256, STORE_FORMAT } from './provenance.ts';
+import { decodeSafetensors, encodeSafetensors, type Tensor } from './safetensors.ts';
+import type { TrainState } from '../train/loop.ts';
+
+export const TENSOR_FILE = 'tensors.safetensors';
+export const META_FILE = 'meta.json';
+
+export function entryDir(root: string, family: DataFamily, hash: string): string {
+  return path.join(root, family, hash);
+}
+
+export function checkpointFile(root: string, hash: string): string {
+  return path.join(root, 'checkpoints', `${hash}.safetensors`);
+}
+
+/** Writes a file so that readers see either the old content or the new, never a torn one. */
+export function writeFileAtomic(file: string, data: string | Uint8Array): void {
+  mkdirSync(path.dirname(file), { recursive: true });
+  const temp = `${file}.tmp-${process.pid}`;
+  writeFileSync(temp, data);
+  const fd = openSync(temp, 'r');
+  fsyncSync(fd);
+  closeSync(fd);
+  renameSync(temp, file);
+}
+
+/** meta.json stores a checksum of its own canonical content, so hand edits are caught. */
+function metaChecksum(meta: Omit<RunMeta, 'metaChecksum'>): string {
+  return sha256(canonicalJson(meta));
+}
+
+export type StoredMeta = RunMeta & { metaChecksum: string };
+
+export type EntryStatus =
+  | { kind: 'ok'; meta: StoredMeta; tensors: Record<string, Tensor> }
+  | { kind: 'missing' }
+  | { kind: 'corrupt'; reason: string }
+  | { kind: 'newer-format'; format: number };
+
+export function readEntry(root: string, family: DataFamily, hash: string): EntryStatus {
+  const dir = entryDir(root, family, hash);
+  const metaPath = path.join(dir, META_FILE);
+  if (!existsSync(dir)) return { kind: 'missing' };
+  if (!existsSync(metaPath)) return { kind: 'corrupt', reason: `${metaPath} is missing` };
+  let meta: StoredMeta;
+  try {
+    meta = JSON.parse(readFileSync(metaPath, 'utf8'));
+  } catch (error) {
+    return { kind: 'corrupt', reason: `${metaPath} is not valid JSON (${(error as Error).message})` };
+  }
+  if (typeof meta.storeFormat === 'number' && meta.storeFormat > STORE_FORMAT) return { kind: 'newer-format', format: meta.storeFormat };
+  const { metaChecksum: recorded, ...rest } = meta;
+  if (recorded !== metaChecksum(rest)) return { kind: 'corrupt', reason: `${metaPath} does not match its checksum (edited by hand?)` };
+  if (meta.hash !== hash) return { kind: 'corrupt', reason: `${metaPath} names hash ${meta.hash}, not its directory's ${hash}` };
+  const tensorPath = path.join(dir, TENSOR_FILE);
+  if (!existsSync(tensorPath)) return { kind: 'corrupt', reason: `${tensorPath} is missing` };
+  const bytes = readFileSync(tensorPath);
+  if (sha256(bytes) !== meta.files[TENSOR_FILE]) return { kind: 'corrupt', reason: `${tensorPath} does not match the checksum in meta.json (truncated or modified)` };
+  return { kind: 'ok', meta, tensors: decodeSafetensors(bytes).tensors };
+}
+
+/** Tensors of a finished run: final parameters, the loss curve and the snapshots. */
+export function runTensors(state: TrainState): Record<string, Tensor> {
+  const { m, n } = state.params;
+  const k = state.snapshotSteps.length;
+  const stack = (arrays: Float32Array[], size: number) => {
+    const out = new Float32Array(arrays.length * size);
+    arrays.forEach((a, i) => out.set(a, i * size));
+    return out;
+  };
+  return {
+    W: { data: state.params.W, shape: [m, n] },
+    b: { data: state.params.b, shape: [n] },
+    loss_steps: { data: Float64Array.from(state.lossSteps), shape: [state.lossSteps.length] },
+    loss: { data: Float64Array.from(state.loss), shape: [state.loss.length] },
+    snapshot_steps: { data: Float64Array.from(state.snapshotSteps), shape: [k] },
+    snapshots_W: { data: stack(state.snapshotsW, m * n), shape: [k, m, n] },
+    snapshots_b: { data: stack(state.snapshotsB, n), shape: [k, n] },
+  };
+}
+
+/**
+ * Publishes a finished run. Everything is written into a temporary sibling directory
+ * first and renamed into place, so no reader can see a partial entry; if another
+ * process published the same hash meanwhile, its (identical) entry is kept.
+ */
+export function writeEntry(root: string, meta: Omit<RunMeta, 'files'>, tensors: Record<string, Tensor>): StoredMeta {
+  const family = meta.config.data.family;
+  const finalDir = entryDir(root, family, meta.hash);
+  const tempDir = path.join(root, family, `.tmp-${meta.hash}-${process.pid}`);
+  rmSync(tempDir, { recursive: true, force: true });
+  mkdirSync(tempDir, { recursive: true });
+  try {
+    const tensorBytes = encodeSafetensors(tensors, { hash: meta.hash });
+    writeFileSync(path.join(tempDir, TENSOR_FILE), tensorBytes);
+    const full: RunMeta = { ...meta, files: { [TENSOR_FILE]: sha256(tensorBytes) } };
+    const stored: StoredMeta = { ...full, metaChecksum: metaChecksum(full) };
+    writeFileSync(path.join(tempDir, META_FILE), `${JSON.stringify(stored, null, 2)}\n`);
+    // A corrupt entry being replaced is moved aside first; rename cannot replace a non-empty directory.
+    if (existsSync(finalDir)) {
+      if (readEntry(root, family, meta.hash).kind === 'ok') return readMetaOrThrow(root, family, meta.hash);
+      rmSync(finalDir, { recursive: true, force: true });
+    }
+    try {
+      renameSync(tempDir, finalDir);
+    } catch (error) {
+      // Lost a race with another build publishing the same run: keep theirs if it is sound.
+      if (readEntry(root, family, meta.hash).kind === 'ok') return readMetaOrThrow(root, family, meta.hash);
+      throw error;
+    }
+    return stored;
+  } finally {
+    rmSync(tempDir, { recursive: true, force: true });
+  }
+}
+
+function readMetaOrThrow(root: string, family: DataFamily, hash: string): StoredMeta {
+  const status = readEntry(root, family, hash);
+  if (status.kind !== 'ok') throw new Error(`run store: entry ${family}/${hash} is ${status.kind}`);
+  return status.meta;
+}
+
+/** Loads a verified run for figures; throws with the reason when it is not usable. */
+export function loadRun(root: string, experiment: Experiment, hash: string): LoadedRun {
+  const status = readEntry(root, experiment.data.family, hash);
+  if (status.kind !== 'ok') {
+    const why = status.kind === 'corrupt' ? status.reason : status.kind;
+    throw new Error(`run store: run "${experiment.id}" (${experiment.data.family}/${hash}) is not usable: ${why}. Run \`npm run pipeline\` to (re)train it.`);
+  }
+  const t = status.tensors;
+  const { m } = experiment;
+  const n = experiment.data.n;
+  const k = t.snapshot_steps.data.length;
+  const slices = (data: Float32Array, size: number) => Array.from({ length: k }, (_, i) => data.slice(i * size, (i + 1) * size));
+  return {
+    experiment,
+    hash,
+    meta: status.meta,
+    W: t.W.data as Float32Array,
+    b: t.b.data as Float32Array,
+    lossSteps: t.loss_steps.data as Float64Array,
+    loss: t.loss.data as Float64Array,
+    snapshotSteps: t.snapshot_steps.data as Float64Array,
+    snapshotsW: slices(t.snapshots_W.data as Float32Array, m * n),
+    snapshotsB: slices(t.snapshots_b.data as Float32Array, n),
+  };
+}
+
+// ---- checkpoints of unfinished runs ----
+
+export function writeCheckpoint(root: string, hash: string, state: TrainState): void {
+  const tensors: Record<string, Tensor> = {
+    ...runTensors(state),
+    adam_W_m: { data: state.adamW.m, shape: [state.adamW.m.length] },
+    adam_W_v: { data: state.adamW.v, shape: [state.adamW.v.length] },
+    adam_b_m: { data: state.adamB.m, shape: [state.adamB.m.length] },
+    adam_b_v: { data: state.adamB.v, shape: [state.adamB.v.length] },
+  };
+  const body = encodeSafetensors(tensors);
+  const metadata = { hash, step: String(state.step), wallSeconds: String(state.wallSeconds), bodySha256: sha256(body) };
+  writeFileAtomic(checkpointFile(root, hash), encodeSafetensors(tensors, metadata));
+}
+
+/** The saved state of an unfinished run, or null if there is none or it fails verification. */
+export function readCheckpoint(root: string, hash: string): TrainState | null {
+  const file = checkpointFile(root, hash);
+  if (!existsSync(file)) return null;
+  try {
+    const { tensors: t, metadata } = decodeSafetensors(readFileSync(file));
+    const body = encodeSafetensors(Object.fromEntries(Object.entries(t)));
+    if (metadata.hash !== hash || metadata.bodySha256 !== sha256(body)) return null;
+    const [m, n] = t.W.shape;
+    const k = t.snapshot_steps.data.length;
+    const sW = t.snapshots_W.data as Float32Array;
+    const sB = t.snapshots_b.data as Float32Array;
+    return {
+      step: Number(metadata.step),
+      params: { m, n, W: t.W.data as Float32Array, b: t.b.data as Float32Array },
+      adamW: { m: t.adam_W_m.data as Float32Array, v: t.adam_W_v.data as Float32Array },
+      adamB: { m: t.adam_b_m.data as Float32Array, v: t.adam_b_v.data as Float32Array },
+      lossSteps: Array.from(t.loss_steps.data),
+      loss: Array.from(t.loss.data),
+      snapshotSteps: Array.from(t.snapshot_steps.data),
+      snapshotsW: Array.from({ length: k }, (_, i) => sW.slice(i * m * n, (i + 1) * m * n)),
+      snapshotsB: Array.from({ length: k }, (_, i) => sB.slice(i * n, (i + 1) * n)),
+      wallSeconds: Number(metadata.wallSeconds),
+    };
+  } catch {
+    return null; // unreadable checkpoint: start over rather than trust it
+  }
+}
+
+export function clearCheckpoint(root: string, hash: string): void {
+  rmSync(checkpointFile(root, hash), { force: true });
+}

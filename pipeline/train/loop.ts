@@ -1,0 +1,159 @@
+/**
+ * The training loop shared by every engine: full-batch AdamW over the run's
+ * schedule, recording the loss curve and parameter snapshots, with checkpoints so a
+ * long run can stop and resume with bitwise-identical results.
+ */
+import type { RunConfig } from '../experiments/types.ts';
+import { testExamples, trainingExamples } from '../data/datasets.ts';
+import type { Engine, Gradients } from './engine.ts';
+import { initialParameters, type Parameters } from './init.ts';
+import { adamwUpdate, newAdamState, type AdamState } from './adamw.ts';
+import { learningRate } from './schedule.ts';
+
+/** Everything needed to continue a run exactly where it stopped. */
+export interface TrainState {
+  /** Optimizer steps completed. */
+  step: number;
+  params: Parameters;
+  adamW: AdamState;
+  adamB: AdamState;
+  lossSteps: number[];
+  loss: number[];
+  snapshotSteps: number[];
+  snapshotsW: Float32Array[];
+  snapshotsB: Float32Array[];
+  /** Training time spent so far, summed over sessions. */
+  wallSeconds: number;
+}
+
+const YIELD_EVERY_MS = 50;
+
+export interface TrainHooks {
+  onProgress?(step: number, loss: number): void;
+  /** Polled between steps; returning true stops the run (state is returned, not finished). */
+  shouldStop?(): boolean;
+  /** Called about every `checkpointSeconds` with a consistent state to persist. */
+  checkpoint?(state: TrainState): void;
+  checkpointSeconds?: number;
+}
+
+export type TrainOutcome =
+  | { finished: true; state: TrainState; finalLoss: number; testLoss: number | null }
+  | { finished: false; state: TrainState };
+
+export class DivergenceError extends Error {
+  constructor(readonly step: number, what: string) {
+    super(`training diverged at step ${step}: ${what} is not finite`);
+  }
+}
+
+/** Steps whose pre-update loss is recorded: every step of the first 100, then ~1,000 evenly spaced. */
+export function isLossRecorded(step: number, totalSteps: number): boolean {
+  return step < 100 || step % Math.max(1, Math.ceil(totalSteps / 1000)) === 0;
+}
+
+/** Steps at which parameters are snapshotted: `count` evenly spaced, including start and end. */
+export function snapshotSchedule(count: number, totalSteps: number): number[] {
+  if (count <= 0) return [];
+  if (count === 1) return [totalSteps];
+  const steps = new Set<number>();
+  for (let k = 0; k < count; k++) steps.add(Math.round((k * totalSteps) / (count - 1)));
+  return [...steps].sort((a, b) => a - b);
+}
+
+export function initialState(config: RunConfig): TrainState {
+  const params = initialParameters(config);
+  return {
+    step: 0,
+    params,
+    adamW: newAdamState(params.W.length),
+    adamB: newAdamState(params.b.length),
+    lossSteps: [],
+    loss: [],
+    snapshotSteps: [],
+    snapshotsW: [],
+    snapshotsB: [],
+    wallSeconds: 0,
+  };
+}
+
+function takeSnapshot(state: TrainState): void {
+  state.snapshotSteps.push(state.step);
+  state.snapshotsW.push(state.params.W.slice());
+  state.snapshotsB.push(state.params.b.slice());
+}
+
+function assertFinite(values: Float32Array, step: number, what: string): void {
+  for (let i = 0; i < values.length; i++) {
+    if (!Number.isFinite(values[i])) throw new DivergenceError(step, what);
+  }
+}
+
+export async function train(
+  config: RunConfig,
+  engine: Engine,
+  resumeFrom: TrainState | null,
+  hooks: TrainHooks = {},
+): Promise<TrainOutcome> {
+  const state = resumeFrom ?? initialState(config);
+  const model = await engine.createModel(trainingExamples(config), config.m);
+  const grads: Gradients = { W: new Float64Array(state.params.W.length), b: new Float64Array(state.params.b.length) };
+  const snapshotAt = new Set(snapshotSchedule(config.snapshots, config.steps));
+  const checkpointMs = (hooks.checkpointSeconds ?? 60) * 1000;
+  let sessionStart = Date.now();
+  let lastCheckpoint = sessionStart;
+  let lastYield = sessionStart;
+  const elapsed = () => state.wallSeconds + (Date.now() - sessionStart) / 1000;
+  try {
+    while (state.step < config.steps) {
+      if (hooks.shouldStop?.()) {
+        state.wallSeconds = elapsed();
+        return { finished: false, state };
+      }
+      if (snapshotAt.has(state.step)) takeSnapshot(state);
+      const loss = model.lossAndGradient(state.params, grads);
+      if (!Number.isFinite(loss)) throw new DivergenceError(state.step, 'the loss');
+      if (isLossRecorded(state.step, config.steps)) {
+        state.lossSteps.push(state.step);
+        state.loss.push(loss);
+      }
+      const lr = learningRate(config.schedule, state.step, config.steps);
+      const t = state.step + 1;
+      adamwUpdate(state.params.W, grads.W, state.adamW, t, lr, config.weightDecay);
+      if (config.bias) adamwUpdate(state.params.b, grads.b, state.adamB, t, lr, config.weightDecay);
+      state.step = t;
+      hooks.onProgress?.(state.step, loss);
+      // Training is synchronous; hand the event loop a turn now and then so signal
+      // handlers (Ctrl-C) and progress-bar timers can run.
+      if (Date.now() - lastYield >= YIELD_EVERY_MS) {
+        await new Promise((resolve) => setImmediate(resolve));
+        lastYield = Date.now();
+      }
+      if (hooks.checkpoint && Date.now() - lastCheckpoint >= checkpointMs) {
+        assertFinite(state.params.W, state.step, 'W');
+        state.wallSeconds = elapsed();
+        sessionStart = Date.now();
+        hooks.checkpoint(state);
+        lastCheckpoint = Date.now();
+      }
+    }
+    assertFinite(state.params.W, state.step, 'W');
+    assertFinite(state.params.b, state.step, 'b');
+    if (snapshotAt.has(state.step)) takeSnapshot(state);
+    const finalLoss = model.loss(state.params);
+    if (!Number.isFinite(finalLoss)) throw new DivergenceError(state.step, 'the final loss');
+    state.lossSteps.push(state.step);
+    state.loss.push(finalLoss);
+    const held = testExamples(config);
+    let testLoss: number | null = null;
+    if (held) {
+      const testModel = await engine.createModel(held, config.m);
+      testLoss = testModel.loss(state.params);
+      testModel.dispose();
+    }
+    state.wallSeconds = elapsed();
+    return { finished: true, state, finalLoss, testLoss };
+  } finally {
+    model.dispose();
+  }
+}

@@ -1,0 +1,179 @@
+import { describe, expect, it } from 'vitest';
+import { trainingExamples, type SparseExamples } from '../../pipeline/data/datasets.ts';
+import type { RunConfig } from '../../pipeline/experiments/types.ts';
+import { createFusedModel, BLOCK_EXAMPLES } from '../../pipeline/train/fused.ts';
+import { createTfjsModel, selectBackend } from '../../pipeline/train/tfjs.ts';
+import { fusedEngine } from '../../pipeline/train/fused.ts';
+import { initialParameters, type Parameters } from '../../pipeline/train/init.ts';
+import type { Gradients } from '../../pipeline/train/engine.ts';
+import { train, type TrainState } from '../../pipeline/train/loop.ts';
+
+function config(overrides: Partial<RunConfig>): RunConfig {
+  return {
+    data: { family: 'sparse', n: 40, S: 0.8, T: 25 },
+    m: 2,
+    bias: true,
+    steps: 200,
+    schedule: { kind: 'warmup-cosine', peakLr: 1e-2, warmupSteps: 20 },
+    weightDecay: 1e-2,
+    seed: 11,
+    engine: 'fused',
+    snapshots: 3,
+    ...overrides,
+  };
+}
+
+/** Parameters away from init, with a bias that leaves some outputs active and some not. */
+function testPoint(c: RunConfig): Parameters {
+  const p = initialParameters(c);
+  for (let i = 0; i < p.W.length; i++) p.W[i] *= 3;
+  for (let j = 0; j < p.b.length; j++) p.b[j] = 0.05 * Math.sin(3 * j);
+  return p;
+}
+
+const newGrads = (p: Parameters): Gradients => ({ W: new Float64Array(p.W.length), b: new Float64Array(p.b.length) });
+
+function maxRelativeError(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  let scale = 0;
+  let diff = 0;
+  for (let i = 0; i < a.length; i++) {
+    scale = Math.max(scale, Math.abs(a[i]), Math.abs(b[i]));
+    diff = Math.max(diff, Math.abs(a[i] - b[i]));
+  }
+  return diff / scale;
+}
+
+const cases: [string, Partial<RunConfig>][] = [
+  ['sparse data with bias, m = 2', {}],
+  ['identity data, no bias, m = 2', { data: { family: 'identity', n: 6 }, bias: false }],
+  ['sparse data, m = 3 (general kernel)', { m: 3 }],
+  ['dense data (S = 0), m = 1', { data: { family: 'sparse', n: 12, S: 0, T: 7 }, m: 1 }],
+];
+
+describe('fused gradients', () => {
+  it.each(cases)('match tfjs autograd: %s', async (_name, overrides) => {
+    const c = config(overrides);
+    const examples = trainingExamples(c);
+    const params = testPoint(c);
+    const fused = newGrads(params);
+    const oracle = newGrads(params);
+    const fusedLoss = createFusedModel(examples, c.m).lossAndGradient(params, fused);
+    const tfjsModel = await createTfjsModel(examples, c.m);
+    const tfjsLoss = tfjsModel.lossAndGradient(params, oracle);
+    tfjsModel.dispose();
+    // tfjs computes in float32; the kernel accumulates in float64.
+    expect(Math.abs(fusedLoss - tfjsLoss) / tfjsLoss).toBeLessThan(1e-5);
+    expect(maxRelativeError(fused.W, oracle.W)).toBeLessThan(1e-4);
+    expect(maxRelativeError(fused.b, oracle.b)).toBeLessThan(1e-4);
+  });
+
+  it.each(cases)('match central finite differences: %s', (_name, overrides) => {
+    const c = config(overrides);
+    const examples = trainingExamples(c);
+    const params = testPoint(c);
+    const model = createFusedModel(examples, c.m);
+    const grads = newGrads(params);
+    model.lossAndGradient(params, grads);
+    const check = (array: Float32Array, analytic: Float64Array) => {
+      for (let i = 0; i < array.length; i += Math.max(1, Math.floor(array.length / 23))) {
+        const original = array[i];
+        // Step by what float32 can actually represent, and divide by the step taken.
+        array[i] = original + 1e-4;
+        const up = array[i];
+        const lossUp = model.loss(params);
+        array[i] = original - 1e-4;
+        const down = array[i];
+        const lossDown = model.loss(params);
+        array[i] = original;
+        const numeric = (lossUp - lossDown) / (up - down);
+        expect(Math.abs(numeric - analytic[i]), `parameter ${i}: numeric ${numeric}, analytic ${analytic[i]}`).toBeLessThan(1e-5 + 1e-3 * Math.abs(analytic[i]));
+      }
+    };
+    check(params.W, grads.W);
+    if (c.bias) check(params.b, grads.b);
+  });
+
+  it('m = 2 fast path is bitwise equal to the general kernel', () => {
+    const c = config({ data: { family: 'sparse', n: 300, S: 0.9, T: 60 } });
+    const examples = trainingExamples(c);
+    const params = testPoint(c);
+    const fast = newGrads(params);
+    const general = newGrads(params);
+    const lossFast = createFusedModel(examples, 2).lossAndGradient(params, fast);
+    const lossGeneral = createFusedModel(examples, 2, { generic: true }).lossAndGradient(params, general);
+    expect(lossFast).toBe(lossGeneral);
+    expect(Buffer.from(fast.W.buffer).equals(Buffer.from(general.W.buffer))).toBe(true);
+    expect(Buffer.from(fast.b.buffer).equals(Buffer.from(general.b.buffer))).toBe(true);
+  });
+
+  it('sums examples in fixed blocks: a multi-block batch equals the sum of its blocks', () => {
+    const T = BLOCK_EXAMPLES + 37;
+    const c = config({ data: { family: 'sparse', n: 30, S: 0.9, T } });
+    const examples = trainingExamples(c);
+    const params = testPoint(c);
+    const whole = newGrads(params);
+    createFusedModel(examples, 2).lossAndGradient(params, whole);
+    // Rebuild each block as its own example set and add their gradients in block order.
+    const blockOf = (start: number, end: number): SparseExamples => {
+      const rowStart = Int32Array.from(examples.rowStart.slice(start, end + 1), (v) => v - examples.rowStart[start]);
+      const from = examples.rowStart[start];
+      const to = examples.rowStart[end];
+      return { n: 30, T: end - start, rowStart, index: examples.index.slice(from, to), value: examples.value.slice(from, to) };
+    };
+    const sum = newGrads(params);
+    for (const [start, end] of [[0, BLOCK_EXAMPLES], [BLOCK_EXAMPLES, T]]) {
+      const part = newGrads(params);
+      createFusedModel(blockOf(start, end), 2).lossAndGradient(params, part);
+      // Each block model scales by 2/T_block; rescale to the full batch's 2/T.
+      for (let i = 0; i < sum.W.length; i++) sum.W[i] += part.W[i] * ((end - start) / T);
+    }
+    expect(maxRelativeError(whole.W, sum.W)).toBeLessThan(1e-12);
+  });
+});
+
+describe('training', () => {
+  const bits = (a: ArrayBufferView) => Buffer.from(a.buffer, a.byteOffset, a.byteLength).toString('base64');
+  const fingerprint = (s: TrainState) => [bits(s.params.W), bits(s.params.b), bits(s.adamW.v), JSON.stringify(s.loss), s.snapshotsW.map(bits).join()];
+
+  it('is deterministic: the same config trains to bitwise-identical tensors', async () => {
+    const c = config({});
+    const a = await train(c, fusedEngine, null);
+    const b = await train(c, fusedEngine, null);
+    expect(a.finished && b.finished).toBe(true);
+    expect(fingerprint(a.state)).toEqual(fingerprint(b.state));
+  });
+
+  it('resumed from a checkpointed state, ends bitwise equal to an uninterrupted run', async () => {
+    const c = config({});
+    const whole = await train(c, fusedEngine, null);
+    let checks = 0;
+    const first = await train(c, fusedEngine, null, { shouldStop: () => ++checks > 77 });
+    expect(first.finished).toBe(false);
+    expect(first.state.step).toBe(77);
+    const rest = await train(c, fusedEngine, first.state);
+    expect(rest.finished).toBe(true);
+    expect(fingerprint(rest.state)).toEqual(fingerprint(whole.state));
+    if (rest.finished && whole.finished) expect(rest.finalLoss).toBe(whole.finalLoss);
+  });
+
+  it('reaches the exact n = 4 solution without bias (two antipodal pairs)', async () => {
+    const c = config({ data: { family: 'identity', n: 4 }, bias: false, steps: 3000, schedule: { kind: 'constant', lr: 1e-2 }, weightDecay: 0, seed: 0 });
+    const out = await train(c, fusedEngine, null);
+    expect(out.finished && out.finalLoss).toBeLessThan(1e-6);
+  });
+
+  it('stops with a clear error when training diverges', async () => {
+    const c = config({ schedule: { kind: 'constant', lr: 1e30 } });
+    await expect(train(c, fusedEngine, null)).rejects.toThrow(/diverged at step \d+/);
+  });
+
+  it('tfjs engine trains to the same solution as fused on a small problem', async () => {
+    await selectBackend();
+    const c = config({ data: { family: 'identity', n: 5 }, bias: false, steps: 1500, schedule: { kind: 'constant', lr: 1e-2 }, weightDecay: 0, seed: 2 });
+    const { tfjsEngine } = await import('../../pipeline/train/tfjs.ts');
+    const a = await train(c, fusedEngine, null);
+    const b = await train({ ...c, engine: 'tfjs' }, tfjsEngine, null);
+    expect(a.finished && b.finished).toBe(true);
+    if (a.finished && b.finished) expect(Math.abs(a.finalLoss - b.finalLoss)).toBeLessThan(1e-4);
+  });
+});

@@ -1,0 +1,181 @@
+import { mkdtempSync, readFileSync, writeFileSync, existsSync, readdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { decodeSafetensors, encodeSafetensors } from '../../pipeline/store/safetensors.ts';
+import { clearCheckpoint, entryDir, readCheckpoint, readEntry, runTensors, writeCheckpoint, writeEntry, META_FILE, TENSOR_FILE } from '../../pipeline/store/runStore.ts';
+import { initialState } from '../../pipeline/train/loop.ts';
+import { STORE_FORMAT } from '../../pipeline/store/provenance.ts';
+import type { RunConfig } from '../../pipeline/experiments/types.ts';
+import type { RunMeta } from '../../pipeline/store/types.ts';
+
+const config: RunConfig = {
+  data: { family: 'identity', n: 5 },
+  m: 2,
+  bias: true,
+  steps: 10,
+  schedule: { kind: 'constant', lr: 1e-2 },
+  weightDecay: 0,
+  seed: 3,
+  engine: 'fused',
+  snapshots: 2,
+};
+
+function sampleState() {
+  const state = initialState(config);
+  state.step = 10;
+  state.params.b.set([0.5, -1, 2, 0, 1e-30]);
+  state.lossSteps = [0, 5, 10];
+  state.loss = [1, 0.5, 0.25];
+  state.snapshotSteps = [0, 10];
+  state.snapshotsW = [state.params.W.slice(), state.params.W.map((v) => v * 2)];
+  state.snapshotsB = [new Float32Array(5), state.params.b.slice()];
+  state.adamW.m.fill(0.125);
+  state.adamB.v.fill(3);
+  state.wallSeconds = 1.5;
+  return state;
+}
+
+function sampleMeta(hash: string): Omit<RunMeta, 'files'> {
+  return {
+    storeFormat: STORE_FORMAT,
+    hash,
+    config,
+    labels: ['sample'],
+    engine: { id: 'fused', sourceHash: 'x', backend: 'js-float64', threads: 1 },
+    dataGeneratorHash: 'y',
+    versions: { node: process.version },
+    steps: 10,
+    wallSeconds: 1.5,
+    finalLoss: 0.25,
+    testLoss: null,
+    createdAt: '2026-01-01T00:00:00.000Z',
+  };
+}
+
+const tempRoot = () => mkdtempSync(path.join(tmpdir(), 'store-'));
+const bitwise = (a: ArrayBufferView, b: ArrayBufferView) =>
+  Buffer.from(a.buffer, a.byteOffset, a.byteLength).equals(Buffer.from(b.buffer, b.byteOffset, b.byteLength));
+
+describe('safetensors', () => {
+  it('round-trips tensors bit for bit, with metadata, and 8-byte aligned data', () => {
+    const W = new Float32Array([1.5, -0, Number.MIN_VALUE, 3.4e38, NaN, 1 / 3]);
+    const steps = new Float64Array([0, 1e-300, 2 ** 53]);
+    const bytes = encodeSafetensors({ W: { data: W, shape: [2, 3] }, steps: { data: steps, shape: [3] } }, { note: 'hi' });
+    const headerLength = Number(new DataView(bytes.buffer).getBigUint64(0, true));
+    expect((8 + headerLength) % 8).toBe(0);
+    const { tensors, metadata } = decodeSafetensors(bytes);
+    expect(metadata).toEqual({ note: 'hi' });
+    expect(tensors.W.shape).toEqual([2, 3]);
+    expect(bitwise(tensors.W.data, W)).toBe(true);
+    expect(bitwise(tensors.steps.data, steps)).toBe(true);
+  });
+
+  it('writes the header layout other readers expect', () => {
+    const bytes = encodeSafetensors({ a: { data: new Float32Array([1, 2]), shape: [2] } });
+    const headerLength = Number(new DataView(bytes.buffer).getBigUint64(0, true));
+    const header = JSON.parse(Buffer.from(bytes.subarray(8, 8 + headerLength)).toString());
+    expect(header).toEqual({ a: { dtype: 'F32', shape: [2], data_offsets: [0, 8] } });
+  });
+
+  it('rejects a shape that does not match the data', () => {
+    expect(() => encodeSafetensors({ a: { data: new Float32Array(3), shape: [2] } })).toThrow(/shape/);
+  });
+});
+
+describe('run store entries', () => {
+  it('round-trip: what is written is read back verified and bitwise equal', () => {
+    const root = tempRoot();
+    const state = sampleState();
+    writeEntry(root, sampleMeta('abc'), runTensors(state));
+    const status = readEntry(root, 'identity', 'abc');
+    expect(status.kind).toBe('ok');
+    if (status.kind !== 'ok') return;
+    expect(bitwise(status.tensors.W.data, state.params.W)).toBe(true);
+    expect(bitwise(status.tensors.b.data, state.params.b)).toBe(true);
+    expect(status.tensors.snapshots_W.shape).toEqual([2, 2, 5]);
+    expect(status.meta.finalLoss).toBe(0.25);
+    // Nothing but the entry is left behind (no temporary directories).
+    expect(readdirSync(path.join(root, 'identity'))).toEqual(['abc']);
+  });
+
+  it('reports a missing entry as missing', () => {
+    expect(readEntry(tempRoot(), 'identity', 'nope').kind).toBe('missing');
+  });
+
+  it('detects a truncated tensor file', () => {
+    const root = tempRoot();
+    writeEntry(root, sampleMeta('abc'), runTensors(sampleState()));
+    const file = path.join(entryDir(root, 'identity', 'abc'), TENSOR_FILE);
+    const bytes = readFileSync(file);
+    writeFileSync(file, bytes.subarray(0, bytes.length - 4));
+    const status = readEntry(root, 'identity', 'abc');
+    expect(status.kind).toBe('corrupt');
+    expect(status.kind === 'corrupt' && status.reason).toMatch(/tensors\.safetensors does not match the checksum/);
+  });
+
+  it('detects a flipped bit in a tensor', () => {
+    const root = tempRoot();
+    writeEntry(root, sampleMeta('abc'), runTensors(sampleState()));
+    const file = path.join(entryDir(root, 'identity', 'abc'), TENSOR_FILE);
+    const bytes = readFileSync(file);
+    bytes[bytes.length - 1] ^= 1;
+    writeFileSync(file, bytes);
+    expect(readEntry(root, 'identity', 'abc').kind).toBe('corrupt');
+  });
+
+  it('detects a hand-edited meta.json', () => {
+    const root = tempRoot();
+    writeEntry(root, sampleMeta('abc'), runTensors(sampleState()));
+    const file = path.join(entryDir(root, 'identity', 'abc'), META_FILE);
+    const meta = JSON.parse(readFileSync(file, 'utf8'));
+    meta.finalLoss = 0.001;
+    writeFileSync(file, JSON.stringify(meta));
+    const status = readEntry(root, 'identity', 'abc');
+    expect(status.kind === 'corrupt' && status.reason).toMatch(/meta\.json does not match its checksum/);
+  });
+
+  it('refuses an entry written by a newer store format', () => {
+    const root = tempRoot();
+    writeEntry(root, { ...sampleMeta('abc'), storeFormat: STORE_FORMAT + 1 }, runTensors(sampleState()));
+    expect(readEntry(root, 'identity', 'abc')).toEqual({ kind: 'newer-format', format: STORE_FORMAT + 1 });
+  });
+
+  it('replaces a corrupt entry when the run is written again', () => {
+    const root = tempRoot();
+    writeEntry(root, sampleMeta('abc'), runTensors(sampleState()));
+    writeFileSync(path.join(entryDir(root, 'identity', 'abc'), TENSOR_FILE), 'garbage');
+    writeEntry(root, sampleMeta('abc'), runTensors(sampleState()));
+    expect(readEntry(root, 'identity', 'abc').kind).toBe('ok');
+  });
+});
+
+describe('checkpoints', () => {
+  it('round-trip the whole training state bitwise', () => {
+    const root = tempRoot();
+    const state = sampleState();
+    writeCheckpoint(root, 'abc', state);
+    const back = readCheckpoint(root, 'abc')!;
+    expect(back.step).toBe(10);
+    expect(back.wallSeconds).toBe(1.5);
+    expect(bitwise(back.params.W, state.params.W)).toBe(true);
+    expect(bitwise(back.params.b, state.params.b)).toBe(true);
+    expect(bitwise(back.adamW.m, state.adamW.m)).toBe(true);
+    expect(bitwise(back.adamB.v, state.adamB.v)).toBe(true);
+    expect(back.loss).toEqual(state.loss);
+    expect(back.snapshotsW.map((s) => Array.from(s))).toEqual(state.snapshotsW.map((s) => Array.from(s)));
+    clearCheckpoint(root, 'abc');
+    expect(readCheckpoint(root, 'abc')).toBeNull();
+  });
+
+  it('ignores a corrupt checkpoint instead of resuming from it', () => {
+    const root = tempRoot();
+    writeCheckpoint(root, 'abc', sampleState());
+    const file = path.join(root, 'checkpoints', 'abc.safetensors');
+    const bytes = readFileSync(file);
+    bytes[bytes.length - 3] ^= 0xff;
+    writeFileSync(file, bytes);
+    expect(readCheckpoint(root, 'abc')).toBeNull();
+    expect(existsSync(file)).toBe(true);
+  });
+});
