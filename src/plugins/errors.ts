@@ -1,0 +1,63 @@
+// One error type for everything the article's Markdown plugins reject, so a build
+// failure always reads the same way:
+//
+//   content/article.md:42:3: unknown figure id "trained-n6" in ::figure[trained-n6].
+//     Known figure ids: relu, trained-n4, trained-n5.
+//     Fix: ...
+//
+// The location goes into the message text itself (not only into properties) because
+// Astro and Vitest print `error.message` and nothing else is guaranteed to show.
+
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export interface SourcePlace {
+  /** Path of the Markdown file, absolute or relative; a file: URL is accepted too. */
+  file: string | URL | undefined;
+  line?: number | undefined;
+  column?: number | undefined;
+}
+
+export class ArticleBuildError extends Error {
+  /** Path as printed (relative to the working directory when inside it). */
+  readonly file: string;
+  readonly line: number | undefined;
+  readonly column: number | undefined;
+  /**
+   * Astro reads `loc` to point its error overlay at the source. Only set with a line:
+   * Astro prints `file:line:column` and would show "undefined" otherwise.
+   */
+  readonly loc?: { file: string; line: number; column?: number };
+
+  constructor(place: SourcePlace, problem: string, details: string[] = [], options?: { cause?: unknown }) {
+    const file = displayPath(place.file);
+    const where = [file, place.line, place.column].filter((part) => part !== undefined).join(':');
+    super([`${where}: ${problem}`, ...details.map((line) => `  ${line}`)].join('\n'), options);
+    this.name = 'ArticleBuildError';
+    this.file = file;
+    this.line = place.line;
+    this.column = place.column;
+    if (place.line !== undefined) {
+      this.loc = {
+        file: absolutePath(place.file),
+        line: place.line,
+        ...(place.column !== undefined ? { column: place.column } : {}),
+      };
+    }
+  }
+}
+
+function absolutePath(file: string | URL | undefined): string {
+  if (file === undefined) return '<unknown markdown file>';
+  if (file instanceof URL) return fileURLToPath(file);
+  if (file.startsWith('file:')) return fileURLToPath(file);
+  return path.resolve(file);
+}
+
+/** Paths inside the working directory are printed relative to it: shorter, and clickable in terminals. */
+export function displayPath(file: string | URL | undefined): string {
+  if (file === undefined) return '<unknown markdown file>';
+  const absolute = absolutePath(file);
+  const relative = path.relative(process.cwd(), absolute);
+  return relative && !relative.startsWith('..') && !path.isAbsolute(relative) ? relative : absolute;
+}

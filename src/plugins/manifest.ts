@@ -1,0 +1,153 @@
+// Reads `figures/manifest.json`, the hand-over point between the pipeline (which
+// renders figures and computes numbers) and the site (which only places them).
+// The site never computes anything: a missing or malformed manifest is a build error
+// that says which command produces it.
+
+import fs from 'node:fs';
+import path from 'node:path';
+import { ArticleBuildError, displayPath } from './errors.ts';
+
+export interface FigureRun {
+  id: string;
+  hash: string;
+}
+
+export interface FigureEntry {
+  /** SVG file name, relative to the figures directory. */
+  file: string;
+  /** Written by the author; may contain `$inline math$` and Markdown emphasis. */
+  caption: string;
+  /** Generated line: runs, seeds, steps, final loss. */
+  provenance: string;
+  runs: FigureRun[];
+}
+
+export interface FigureManifest {
+  figures: Record<string, FigureEntry>;
+  numbers: Record<string, string>;
+}
+
+export const MANIFEST_FILE = 'manifest.json';
+
+const HOW_TO_MAKE_IT = 'Run `npm run pipeline` to render the figures (or `npm run build` for pipeline and site together).';
+
+export function loadManifest(figuresDir: string): FigureManifest {
+  const manifestPath = path.join(figuresDir, MANIFEST_FILE);
+  let text: string;
+  try {
+    text = fs.readFileSync(manifestPath, 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
+      throw new ArticleBuildError({ file: manifestPath }, 'figure manifest not found.', [
+        `The article places figures and numbers from ${displayPath(manifestPath)}, which does not exist yet.`,
+        `Fix: ${HOW_TO_MAKE_IT}`,
+      ]);
+    }
+    throw error;
+  }
+
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch (error) {
+    throw new ArticleBuildError(
+      { file: manifestPath },
+      `figure manifest is not valid JSON (${(error as Error).message}).`,
+      [`Fix: ${HOW_TO_MAKE_IT} It rewrites the manifest.`],
+      { cause: error },
+    );
+  }
+  return validateManifest(data, manifestPath);
+}
+
+function validateManifest(data: unknown, manifestPath: string): FigureManifest {
+  const problems: string[] = [];
+  const figures: Record<string, FigureEntry> = {};
+  const numbers: Record<string, string> = {};
+
+  if (!isRecord(data)) {
+    problems.push('the top level must be an object with "figures" and "numbers"');
+  } else {
+    if (!isRecord(data.figures)) problems.push('"figures" must be an object keyed by figure id');
+    else {
+      for (const [id, entry] of Object.entries(data.figures)) {
+        const figureProblems = figureEntryProblems(entry);
+        if (figureProblems.length > 0) problems.push(...figureProblems.map((problem) => `figures["${id}"]: ${problem}`));
+        else figures[id] = entry as FigureEntry;
+      }
+    }
+    if (!isRecord(data.numbers)) problems.push('"numbers" must be an object mapping keys to display strings');
+    else {
+      for (const [key, value] of Object.entries(data.numbers)) {
+        if (typeof value !== 'string' || value.trim() === '') {
+          problems.push(`numbers["${key}"] must be a non-empty string, got ${JSON.stringify(value)}`);
+        } else numbers[key] = value;
+      }
+    }
+  }
+
+  if (problems.length > 0) {
+    throw new ArticleBuildError({ file: manifestPath }, 'figure manifest does not have the expected shape.', [
+      ...problems,
+      `Fix: the manifest is generated; repair the pipeline's manifest writer, then ${HOW_TO_MAKE_IT.charAt(0).toLowerCase()}${HOW_TO_MAKE_IT.slice(1)}`,
+    ]);
+  }
+  return { figures, numbers };
+}
+
+function figureEntryProblems(entry: unknown): string[] {
+  if (!isRecord(entry)) return ['must be an object'];
+  const problems: string[] = [];
+  if (typeof entry.file !== 'string' || !entry.file.endsWith('.svg')) problems.push('"file" must name an .svg file');
+  else if (path.isAbsolute(entry.file) || entry.file.split(/[\\/]/).includes('..')) {
+    problems.push('"file" must be a path inside the figures directory');
+  }
+  if (typeof entry.caption !== 'string') problems.push('"caption" must be a string');
+  if (typeof entry.provenance !== 'string') problems.push('"provenance" must be a string');
+  if (
+    !Array.isArray(entry.runs) ||
+    !entry.runs.every((run) => isRecord(run) && typeof run.id === 'string' && typeof run.hash === 'string')
+  ) {
+    problems.push('"runs" must be an array of { id, hash } strings');
+  }
+  return problems;
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/**
+ * The SVG text ready to inline in HTML: the XML prolog and doctype are dropped
+ * (they are only valid at the top of a standalone document).
+ */
+export function readFigureSvg(figuresDir: string, id: string, entry: FigureEntry): string {
+  const svgPath = path.join(figuresDir, entry.file);
+  let text: string;
+  try {
+    text = fs.readFileSync(svgPath, 'utf8');
+  } catch (error) {
+    throw new ArticleBuildError(
+      { file: path.join(figuresDir, MANIFEST_FILE) },
+      `figure "${id}" lists ${entry.file}, but ${displayPath(svgPath)} cannot be read (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}).`,
+      [`Fix: ${HOW_TO_MAKE_IT}`],
+      { cause: error },
+    );
+  }
+  const svg = text
+    .replace(/^\uFEFF/, '')
+    .replace(/^\s*<\?xml[^>]*\?>/, '')
+    .replace(/^\s*<!DOCTYPE[^>]*>/i, '')
+    .trim();
+  if (!/^<svg[\s>]/.test(svg)) {
+    throw new ArticleBuildError({ file: svgPath }, `figure "${id}" is not a standalone SVG (it must start with <svg).`, [
+      `Fix: ${HOW_TO_MAKE_IT}`,
+    ]);
+  }
+  return svg;
+}
+
+/** Values of every `id="…"` attribute in an SVG string. */
+export function svgElementIds(svg: string): string[] {
+  return [...svg.matchAll(/\sid\s*=\s*(?:"([^"]*)"|'([^']*)')/g)].map((match) => match[1] ?? match[2] ?? '');
+}

@@ -1,0 +1,229 @@
+// The article's Markdown chain (src/plugins) against a hand-written fixture manifest:
+// figures and numbers are placed, and every kind of mistake stops the build with the
+// file, the line and the fix in the message.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { createMarkdownProcessor } from '@astrojs/markdown-remark';
+import rehypeRaw from 'rehype-raw';
+import rehypeStringify from 'rehype-stringify';
+import remarkParse from 'remark-parse';
+import remarkRehype from 'remark-rehype';
+import { unified } from 'unified';
+import { VFile } from 'vfile';
+import { afterAll, describe, expect, it, vi } from 'vitest';
+import { ArticleBuildError, articleMarkdown } from '../../src/plugins/index.ts';
+
+const fixtureDir = path.resolve('tests/fixtures/figures');
+const articlePath = path.resolve('content/article.md');
+const scratchDirs: string[] = [];
+
+afterAll(() => {
+  vi.restoreAllMocks();
+  for (const dir of scratchDirs) fs.rmSync(dir, { recursive: true, force: true });
+});
+
+/** The same plugin lists as astro.config.mjs, run by unified with Astro's remark-rehype settings. */
+async function render(markdown: string, figuresDir = fixtureDir): Promise<string> {
+  const { remarkPlugins, rehypePlugins } = articleMarkdown({ figuresDir });
+  const processor = unified().use(remarkParse);
+  for (const entry of remarkPlugins) {
+    if (Array.isArray(entry)) processor.use(entry[0], entry[1]);
+    else processor.use(entry);
+  }
+  processor.use(remarkRehype, { allowDangerousHtml: true });
+  for (const entry of rehypePlugins) {
+    if (Array.isArray(entry)) processor.use(entry[0], entry[1]);
+    else processor.use(entry);
+  }
+  processor.use(rehypeRaw).use(rehypeStringify);
+  const file = await processor.process(new VFile({ path: articlePath, value: markdown }));
+  return String(file);
+}
+
+async function renderError(markdown: string, figuresDir = fixtureDir): Promise<ArticleBuildError> {
+  try {
+    await render(markdown, figuresDir);
+  } catch (error) {
+    expect(error).toBeInstanceOf(ArticleBuildError);
+    return error as ArticleBuildError;
+  }
+  throw new Error('expected the render to fail');
+}
+
+/** A copy of the fixture folder with the manifest edited, for the error cases. */
+function fixtureVariant(edit: (manifest: any) => void, extraFiles: Record<string, string> = {}): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'site-plugin-'));
+  scratchDirs.push(dir);
+  fs.copyFileSync(path.join(fixtureDir, 'tiny.svg'), path.join(dir, 'tiny.svg'));
+  const manifest = JSON.parse(fs.readFileSync(path.join(fixtureDir, 'manifest.json'), 'utf8'));
+  edit(manifest);
+  fs.writeFileSync(path.join(dir, 'manifest.json'), JSON.stringify(manifest));
+  for (const [name, text] of Object.entries(extraFiles)) fs.writeFileSync(path.join(dir, name), text);
+  return dir;
+}
+
+describe('figures', () => {
+  it('inlines the SVG in a <figure> with the caption (math rendered) and the provenance line', async () => {
+    const html = await render('Before.\n\n::figure[tiny]\n\nAfter.\n');
+    expect(html).toContain('<figure id="fig-tiny" class="figure">');
+    expect(html).toMatch(/<figure id="fig-tiny" class="figure"><svg xmlns="http:\/\/www.w3.org\/2000\/svg"[^>]*>/);
+    expect(html).toContain('<circle cx="60" cy="40" r="30"');
+    expect(html).not.toContain('<?xml');
+    // The figure is a block of its own, not wrapped in a paragraph.
+    expect(html).not.toMatch(/<p>\s*<figure/);
+
+    const caption = /<figcaption>([\s\S]*)<\/figcaption>/.exec(html)?.[1] ?? '';
+    expect(caption).toContain('<span class="caption">A circle of radius <span class="katex">');
+    expect(caption).toContain('<em>by hand</em>');
+    expect(caption).toContain('<span class="provenance">test fixture: no runs</span>');
+  });
+
+  it('fails on an unknown figure id, naming the file, the line, the known ids and the fix', async () => {
+    const error = await renderError('# Title\n\nSome text.\n\n::figure[tiny-typo]\n');
+    expect(error.message).toMatch(/^content\/article\.md:5:1: unknown figure id "tiny-typo"/);
+    expect(error.message).toContain('Known figure ids');
+    expect(error.message).toContain('tiny');
+    expect(error.message).toContain('pipeline/figures/');
+    expect(error.file).toBe('content/article.md');
+    expect(error.line).toBe(5);
+  });
+
+  it('fails when a figure is placed twice', async () => {
+    const error = await renderError('::figure[tiny]\n\n::figure[tiny]\n');
+    expect(error.message).toMatch(/^content\/article\.md:3:1: figure "tiny" is placed twice \(first at line 1\)/);
+  });
+
+  it('fails when two inlined figures share an SVG element id', async () => {
+    const dir = fixtureVariant(
+      (manifest) => {
+        manifest.figures.other = { ...manifest.figures.tiny, file: 'other.svg' };
+      },
+      { 'other.svg': fs.readFileSync(path.join(fixtureDir, 'tiny.svg'), 'utf8') },
+    );
+    const error = await renderError('::figure[tiny]\n\n::figure[other]\n', dir);
+    expect(error.message).toContain('content/article.md:3:1: figures "tiny" and "other" both contain an SVG element with id="tiny-clip"');
+  });
+});
+
+describe('numbers', () => {
+  it('injects the value from the manifest into <span class="num">', async () => {
+    const html = await render('The loss is :num[tiny.loss] at radius :num[tiny.radius].\n');
+    expect(html).toBe(
+      '<p>The loss is <span class="num" data-key="tiny.loss">2.5 × 10⁻³</span> at radius <span class="num" data-key="tiny.radius">30</span>.</p>',
+    );
+  });
+
+  it('fails on an unknown key, naming file, line, column and the keys of the same figure', async () => {
+    const error = await renderError('Intro.\n\nThe best loss was :num[tiny.bestLoss] here.\n');
+    expect(error.message).toMatch(/^content\/article\.md:3:19: unknown number key "tiny\.bestLoss"/);
+    expect(error.message).toContain('tiny.loss, tiny.radius');
+    expect(error.message).toContain('npm run pipeline');
+    expect(error.column).toBe(19);
+  });
+
+  it('fails on a directive the article does not define', async () => {
+    const error = await renderError('A ratio:lol of things.\n');
+    expect(error.message).toMatch(/^content\/article\.md:1:8: unsupported directive ":lol"/);
+    expect(error.message).toContain('\\:lol');
+  });
+
+  it('fails on a directive of the wrong kind', async () => {
+    const error = await renderError('::num[tiny.loss]\n');
+    expect(error.message).toMatch(/^content\/article\.md:1:1: unsupported directive "::num"/);
+    expect(error.message).toContain(':num[key]');
+  });
+});
+
+describe('the manifest', () => {
+  it('fails when the manifest is missing, saying how to produce it', async () => {
+    const error = await renderError('::figure[tiny]\n', path.join(os.tmpdir(), 'no-such-figures-dir'));
+    expect(error.message).toContain('figure manifest not found');
+    expect(error.message).toContain('npm run pipeline');
+    expect(error.message).toContain('npm run build');
+  });
+
+  it('fails when the manifest has the wrong shape', async () => {
+    const dir = fixtureVariant((manifest) => {
+      manifest.numbers['tiny.empty'] = '';
+      delete manifest.figures.tiny.provenance;
+    });
+    const error = await renderError('Text.\n', dir);
+    expect(error.message).toContain('figure manifest does not have the expected shape');
+    expect(error.message).toContain('figures["tiny"]: "provenance" must be a string');
+    expect(error.message).toContain('numbers["tiny.empty"] must be a non-empty string');
+  });
+});
+
+describe('math', () => {
+  it('renders inline and display math with KaTeX', async () => {
+    const html = await render('Inline $a^2$ and display:\n\n$$\nL = \\frac{1}{T}\n$$\n');
+    expect(html).toContain('<span class="katex">');
+    expect(html).toContain('<span class="katex-display">');
+    expect(html).not.toContain('katex-error');
+  });
+
+  it('fails on malformed math, naming file, line and KaTeX reason', async () => {
+    const error = await renderError('Fine $x$ here.\n\nBroken $\\frac{1}{$ there.\n');
+    expect(error.message).toMatch(/^content\/article\.md:3:8: malformed math: KaTeX parse error/);
+    expect(error.line).toBe(3);
+  });
+
+  it('fails on malformed display math, naming the line of the $$ block', async () => {
+    const error = await renderError('Text.\n\n$$\nx = \\rigt)\n$$\n');
+    expect(error.message).toMatch(/^content\/article\.md:3:1: malformed math: KaTeX parse error: Undefined control sequence: \\rigt/);
+  });
+
+  it('fails on input KaTeX accepts only in non-strict mode (strict: "error")', async () => {
+    const error = await renderError('Unicode text in math: $é = 1$.\n');
+    expect(error.message).toMatch(/^content\/article\.md:1:23: malformed math: .*LaTeX-incompatible input/);
+  });
+
+  it('fails on malformed math in a caption, pointing at the ::figure line', async () => {
+    const dir = fixtureVariant((manifest) => {
+      manifest.figures.tiny.caption = 'Bad $\\notacommand{x}$ math.';
+    });
+    const error = await renderError('Text.\n\n::figure[tiny]\n', dir);
+    expect(error.message).toMatch(/^content\/article\.md:3:1: malformed math: in the caption of figure "tiny"/);
+  });
+});
+
+describe('headings', () => {
+  it('takes explicit ids from a trailing {#id}', async () => {
+    const html = await render('## 7. The bound {#two-m-bound}\n\n## Plain\n');
+    expect(html).toContain('<h2 id="two-m-bound">7. The bound</h2>');
+    expect(html).toContain('<h2>Plain</h2>');
+  });
+
+  it('fails on a repeated explicit id', async () => {
+    const error = await renderError('## One {#same}\n\n## Two {#same}\n');
+    expect(error.message).toMatch(/^content\/article\.md:3:1: heading id "same" is already used by the heading on line 1/);
+  });
+});
+
+describe("inside Astro's own Markdown processor", () => {
+  // The exact chain `astro build` runs (GFM, smartypants, raw HTML, heading slugs), so
+  // the plugins are known to work there and not only in the hand-built chain above.
+  const astroProcessor = () => createMarkdownProcessor({ ...articleMarkdown({ figuresDir: fixtureDir }) });
+
+  it('places figures and numbers and keeps explicit heading ids', async () => {
+    const processor = await astroProcessor();
+    const { code, metadata } = await processor.render(
+      '## 1. Intro {#intro}\n\nLoss "quoted" :num[tiny.loss].\n\n::figure[tiny]\n',
+      { fileURL: pathToFileURL(articlePath) } as never,
+    );
+    expect(code).toContain('<h2 id="intro">1. Intro</h2>');
+    expect(code).toContain('<span class="num" data-key="tiny.loss">2.5 × 10⁻³</span>');
+    expect(code).toContain('<figure id="fig-tiny" class="figure"><svg');
+    expect(metadata.headings).toEqual([{ depth: 2, slug: 'intro', text: '1. Intro' }]);
+  });
+
+  it('reports errors with the Markdown file path and line', async () => {
+    const processor = await astroProcessor();
+    // Astro logs the error before rethrowing it; keep the test output clean.
+    vi.spyOn(console, 'error').mockImplementation(() => {});
+    const failure = processor.render('Text.\n\n::figure[missing]\n', { fileURL: pathToFileURL(articlePath) } as never);
+    await expect(failure).rejects.toThrow(/content\/article\.md:3:1: unknown figure id "missing"/);
+  });
+});
