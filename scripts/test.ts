@@ -1,0 +1,55 @@
+/**
+ * npm test: the whole suite, in the order a user's change flows through it.
+ *   1. unit tests (vitest): data, provenance, store, engines, validation, figures,
+ *      SVG snapshots, and retraining the cheap committed runs bitwise;
+ *   2. npm run build: the article, from the committed store (trains nothing when current);
+ *   3. Playwright: screenshots of every figure in the built page, pixel-exact.
+ * Ends with one line "tests: N passed, N failed". `npm run test:update` (--update)
+ * accepts intended figure changes by rewriting SVG snapshots and screenshot baselines.
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+
+const update = process.argv.includes('--update');
+const root = path.resolve(import.meta.dirname, '..');
+const results = path.join(root, 'test-results');
+mkdirSync(results, { recursive: true });
+
+function run(command: string, args: string[], env: Record<string, string> = {}): number {
+  process.stdout.write(`\n> ${command} ${args.join(' ')}\n`);
+  const child = spawnSync(command, args, { cwd: root, stdio: 'inherit', env: { ...process.env, ...env } });
+  return child.status ?? 1;
+}
+
+function readJson<T>(file: string): T | null {
+  return existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as T) : null;
+}
+
+let passed = 0;
+let failed = 0;
+
+const vitestReport = path.join(results, 'vitest.json');
+const unitStatus = run('npx', ['vitest', 'run', '--reporter=default', '--reporter=json', `--outputFile=${vitestReport}`, ...(update ? ['-u'] : [])]);
+const unit = readJson<{ numPassedTests: number; numFailedTests: number }>(vitestReport);
+passed += unit?.numPassedTests ?? 0;
+failed += unit ? unit.numFailedTests : 1;
+if (unit && unitStatus !== 0 && unit.numFailedTests === 0) failed += 1; // e.g. a file that failed to load
+
+const buildStatus = run('npm', ['run', 'build']);
+if (buildStatus !== 0) {
+  failed += 1;
+  process.stdout.write('\nnpm run build failed: the page tests need the built site, so they did not run.\n');
+} else {
+  const playwrightReport = path.join(results, 'playwright.json');
+  const e2eStatus = run('npx', ['playwright', 'test', '--reporter=list,json', ...(update ? ['--update-snapshots'] : [])], {
+    PLAYWRIGHT_JSON_OUTPUT_NAME: playwrightReport,
+  });
+  const e2e = readJson<{ stats: { expected: number; unexpected: number; flaky: number } }>(playwrightReport);
+  passed += e2e?.stats.expected ?? 0;
+  failed += e2e ? e2e.stats.unexpected + e2e.stats.flaky : 1;
+  if (e2e && e2eStatus !== 0 && e2e.stats.unexpected === 0) failed += 1;
+}
+
+process.stdout.write(`\ntests: ${passed} passed, ${failed} failed\n`);
+process.exit(failed === 0 ? 0 : 1);
