@@ -1,5 +1,6 @@
 /**
  * npm test: the whole suite, in the order a user's change flows through it.
+ *   0. the strict type check (tsc --noEmit) over pipeline, site and tests;
  *   1. unit tests (vitest): data, provenance, store, engines, validation, figures,
  *      SVG snapshots, and retraining the cheap committed runs bitwise;
  *   2. npm run build: the article, from the committed store (trains nothing when current);
@@ -28,6 +29,10 @@ function readJson<T>(file: string): T | null {
 
 let passed = 0;
 let failed = 0;
+
+const typecheckStatus = run('npx', ['tsc', '--noEmit', '-p', '.']);
+if (typecheckStatus === 0) passed += 1;
+else failed += 1;
 
 const vitestReport = path.join(results, 'vitest.json');
 const unitStatus = run('npx', ['vitest', 'run', '--reporter=default', '--reporter=json', `--outputFile=${vitestReport}`, ...(update ? ['-u'] : [])]);

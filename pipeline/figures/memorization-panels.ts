@@ -192,6 +192,10 @@ const figure: Figure = {
     );
     const ordered = [...columns].sort((a, b) => compareRegularity(a.score, b.score));
     const worst = ordered[ordered.length - 1];
+    // The settings quoted in the prose come from the runs' configs, so the text cannot drift from them.
+    const settings = (read: (config: LoadedRun['meta']['config']) => number | undefined, format: (x: number) => string) =>
+      [...new Set(used.map((run) => read(run.meta.config)).filter((x): x is number => x !== undefined))].map(format).join(', ');
+    const plain = (x: number) => String(x);
     const steps = [...new Set(used.map((run) => run.meta.steps))];
     const byRun = new Map(columns.map((c) => [c.run, c]));
     return {
@@ -208,6 +212,11 @@ const figure: Figure = {
         'memorization-panels.evenCount': String(columns.filter((c) => c.even).length),
         'memorization-panels.panelCount': String(columns.length),
         'memorization-panels.worstT': worst ? String(worst.T) : '',
+        'memorization-panels.n': settings((c) => c.data.n, formatInteger),
+        'memorization-panels.density': settings((c) => (c.data.family === 'sparse' ? Number((1 - c.data.S).toPrecision(6)) : undefined), plain),
+        'memorization-panels.peakLr': settings((c) => (c.schedule.kind === 'warmup-cosine' ? c.schedule.peakLr : c.schedule.lr), plain),
+        'memorization-panels.warmupSteps': settings((c) => (c.schedule.kind === 'warmup-cosine' ? c.schedule.warmupSteps : 0), formatInteger),
+        'memorization-panels.weightDecay': settings((c) => c.weightDecay, plain),
       },
     };
   },

@@ -10,34 +10,41 @@ import type { SparseExamples } from '../data/datasets.ts';
 import type { Engine, Gradients, Model } from './engine.ts';
 import type { Parameters } from './init.ts';
 
-let chosenBackend: Promise<string> | null = null;
+/** Imports an optional package by name (a variable, so the type checker does not require it). */
+const optionalImport = (name: string): Promise<unknown> => import(/* @vite-ignore */ name);
 
-async function tryNativeBinding(name: string): Promise<boolean> {
+/** tfjs backends in order of preference; the native ones are optional dependencies. */
+const BACKENDS = [
+  { label: 'tfjs-node-gpu', tfName: 'tensorflow', load: () => optionalImport('@tensorflow/tfjs-node-gpu') },
+  { label: 'tfjs-node', tfName: 'tensorflow', load: () => optionalImport('@tensorflow/tfjs-node') },
+  { label: 'tfjs-wasm', tfName: 'wasm', load: () => import('@tensorflow/tfjs-backend-wasm') },
+  { label: 'tfjs-cpu', tfName: 'cpu', load: async () => undefined },
+] as const;
+
+export type BackendLabel = (typeof BACKENDS)[number]['label'];
+export const BACKEND_LABELS: BackendLabel[] = BACKENDS.map((b) => b.label);
+
+let activeBackend: BackendLabel | null = null;
+
+/** Switches tfjs to one backend; false when it is not installed or fails to start. */
+export async function useBackend(label: BackendLabel): Promise<boolean> {
+  const backend = BACKENDS.find((b) => b.label === label)!;
   try {
-    await import(/* @vite-ignore */ name);
-    return true;
+    await backend.load();
+    if (!(await tf.setBackend(backend.tfName))) return false;
   } catch {
-    return false; // optional dependency absent or its libtensorflow download failed
+    return false; // optional dependency absent, or its libtensorflow download failed at install
   }
+  activeBackend = label;
+  return true;
 }
 
-/** Picks and initialises the fastest available backend once per process. */
-export function selectBackend(): Promise<string> {
-  chosenBackend ??= (async () => {
-    tf.env().set('IS_TEST', false);
-    if ((await tryNativeBinding('@tensorflow/tfjs-node-gpu')) || (await tryNativeBinding('@tensorflow/tfjs-node'))) {
-      if (await tf.setBackend('tensorflow')) return 'tfjs-tensorflow';
-    }
-    try {
-      await import('@tensorflow/tfjs-backend-wasm');
-      if (await tf.setBackend('wasm')) return 'tfjs-wasm';
-    } catch {
-      // fall through to the plain-JS backend
-    }
-    await tf.setBackend('cpu');
-    return 'tfjs-cpu';
-  })();
-  return chosenBackend;
+/** The active backend, choosing the most preferred one that works on first use. */
+export async function selectBackend(): Promise<BackendLabel> {
+  if (activeBackend) return activeBackend;
+  tf.env().set('IS_TEST', false);
+  for (const { label } of BACKENDS) if (await useBackend(label)) return label;
+  throw new Error('tfjs: no backend could be initialised (not even the plain-JS cpu backend)');
 }
 
 function denseExamples(examples: SparseExamples): Float32Array {

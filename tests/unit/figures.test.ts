@@ -166,6 +166,12 @@ describe('memorization-panels', () => {
       'memorization-panels.evenCount': '6',
       'memorization-panels.panelCount': '7',
       'memorization-panels.worstT': '8',
+      // Settings quoted in the prose, read from the runs' configs.
+      'memorization-panels.n': '400',
+      'memorization-panels.density': '0.01',
+      'memorization-panels.peakLr': '0.001',
+      'memorization-panels.warmupSteps': '2,500',
+      'memorization-panels.weightDecay': '0.01',
     });
   });
 
