@@ -40,6 +40,16 @@ export interface RunConfig {
   engine: EngineId;
   /** Number of evenly spaced parameter snapshots kept for trajectory figures (0 = none). */
   snapshots: number;
+  /**
+   * Training-loss points to keep besides the first 100 steps (default 1000); 0 keeps only
+   * the final loss, which is what large seed sweeps want.
+   */
+  lossPoints?: number;
+  /**
+   * Starting bias instead of b = 0: one number for every feature, or one per feature
+   * (length n). Used to probe how sensitive training is to where it starts.
+   */
+  initBias?: number | number[];
 }
 
 export interface Experiment extends RunConfig {

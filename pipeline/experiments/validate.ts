@@ -12,7 +12,7 @@ export class ExperimentError extends Error {
 }
 
 const ALLOWED_KEYS: Record<string, readonly string[]> = {
-  experiment: ['id', 'data', 'm', 'bias', 'steps', 'schedule', 'weightDecay', 'seed', 'dataSeed', 'initSeed', 'engine', 'snapshots'],
+  experiment: ['id', 'data', 'm', 'bias', 'steps', 'schedule', 'weightDecay', 'seed', 'dataSeed', 'initSeed', 'engine', 'snapshots', 'lossPoints', 'initBias'],
   identity: ['family', 'n'],
   sparse: ['family', 'n', 'S', 'T'],
   constant: ['kind', 'lr'],
@@ -76,6 +76,14 @@ export function validateExperiment(e: Experiment, where?: string): void {
   }
   if (e.engine !== 'fused' && e.engine !== 'tfjs') fail('engine', e.engine, 'must be "fused" or "tfjs"');
   if (!isInteger(e.snapshots) || e.snapshots < 0 || e.snapshots > 1000) fail('snapshots', e.snapshots, 'must be an integer in [0, 1000]');
+  if (raw.lossPoints !== undefined && (!isInteger(raw.lossPoints) || (raw.lossPoints as number) < 0)) fail('lossPoints', raw.lossPoints, 'must be an integer ≥ 0 (0 keeps only the final loss)');
+  const initBias = raw.initBias;
+  if (initBias !== undefined) {
+    const values = Array.isArray(initBias) ? initBias : [initBias];
+    if (Array.isArray(initBias) && initBias.length !== n) fail('initBias', initBias, `must be one number, or an array of n = ${n} numbers`);
+    if (!values.every(isFiniteNumber)) fail('initBias', initBias, 'must hold finite numbers only');
+    if (!e.bias) fail('initBias', initBias, 'is only meaningful with bias: true');
+  }
 }
 
 /** Validates every experiment and that ids are unique. */

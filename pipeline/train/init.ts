@@ -10,7 +10,7 @@ export interface Parameters {
   b: Float32Array;
 }
 
-/** Xavier-normal W (std √(2/(n+m)), PyTorch's xavier_normal_ with gain 1) and b = 0. */
+/** Xavier-normal W (std √(2/(n+m)), PyTorch's xavier_normal_ with gain 1) and b = 0 (or config.initBias). */
 export function initialParameters(config: RunConfig): Parameters {
   const { m } = config;
   const n = config.data.n;
@@ -18,5 +18,10 @@ export function initialParameters(config: RunConfig): Parameters {
   const std = Math.sqrt(2 / (n + m));
   const W = new Float32Array(m * n);
   for (let i = 0; i < W.length; i++) W[i] = std * rng.normal();
-  return { m, n, W, b: new Float32Array(n) };
+  const b = new Float32Array(n);
+  if (config.initBias !== undefined) {
+    if (typeof config.initBias === 'number') b.fill(config.initBias);
+    else b.set(config.initBias);
+  }
+  return { m, n, W, b };
 }

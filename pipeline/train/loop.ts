@@ -47,9 +47,15 @@ export class DivergenceError extends Error {
   }
 }
 
-/** Steps whose pre-update loss is recorded: every step of the first 100, then ~1,000 evenly spaced. */
-export function isLossRecorded(step: number, totalSteps: number): boolean {
-  return step < 100 || step % Math.max(1, Math.ceil(totalSteps / 1000)) === 0;
+export const DEFAULT_LOSS_POINTS = 1000;
+
+/**
+ * Steps whose pre-update loss is recorded: every step of the first 100, then about
+ * `points` evenly spaced; none when points = 0 (the final loss is always kept).
+ */
+export function isLossRecorded(step: number, totalSteps: number, points = DEFAULT_LOSS_POINTS): boolean {
+  if (points === 0) return false;
+  return step < 100 || step % Math.max(1, Math.ceil(totalSteps / points)) === 0;
 }
 
 /** Steps at which parameters are snapshotted: `count` evenly spaced, including start and end. */
@@ -113,7 +119,7 @@ export async function train(
       if (snapshotAt.has(state.step)) takeSnapshot(state);
       const loss = model.lossAndGradient(state.params, grads);
       if (!Number.isFinite(loss)) throw new DivergenceError(state.step, 'the loss');
-      if (isLossRecorded(state.step, config.steps)) {
+      if (isLossRecorded(state.step, config.steps, config.lossPoints)) {
         state.lossSteps.push(state.step);
         state.loss.push(loss);
       }

@@ -162,6 +162,22 @@ describe('training', () => {
     expect(out.finished && out.finalLoss).toBeLessThan(1e-6);
   });
 
+  it('keeps only the final loss when lossPoints is 0, and the full curve by default', async () => {
+    const sparseCurve = await train(config({ lossPoints: 0 }), fusedEngine, null);
+    expect(sparseCurve.state.lossSteps).toEqual([200]);
+    const fullCurve = await train(config({}), fusedEngine, null);
+    expect(fullCurve.state.lossSteps.length).toBe(201);
+    expect(fullCurve.state.params.W).toEqual(sparseCurve.state.params.W);
+  });
+
+  it('starts from initBias when given, as one value or one per feature', async () => {
+    const c = config({ data: { family: 'identity', n: 3 }, initBias: [0.5, -0.25, 0], steps: 1 });
+    const out = await train(c, fusedEngine, null, { shouldStop: () => true });
+    expect(Array.from(out.state.params.b)).toEqual([0.5, -0.25, 0]);
+    const scalar = await train({ ...c, initBias: 0.125 }, fusedEngine, null, { shouldStop: () => true });
+    expect(Array.from(scalar.state.params.b)).toEqual([0.125, 0.125, 0.125]);
+  });
+
   it('stops with a clear error when training diverges', async () => {
     const c = config({ schedule: { kind: 'constant', lr: 1e30 } });
     await expect(train(c, fusedEngine, null)).rejects.toThrow(/diverged at step \d+/);

@@ -43,6 +43,9 @@ describe('experiment validation', () => {
     ['negative weight decay', { weightDecay: -1 }, /field "weightDecay" is -1/],
     ['negative seed', { seed: -2 }, /field "seed" is -2; must be an integer ≥ 0/],
     ['bias not boolean', { bias: 'yes' }, /field "bias" is "yes"; must be true or false/],
+    ['negative lossPoints', { lossPoints: -1 }, /field "lossPoints" is -1; must be an integer ≥ 0/],
+    ['initBias of the wrong length', { initBias: [0, 1] }, /field "initBias" is \[0,1\]; must be one number, or an array of n = 10 numbers/],
+    ['initBias without a bias', { bias: false, initBias: 0.1 }, /field "initBias" is 0\.1; is only meaningful with bias: true/],
   ];
 
   it.each(rejected)('rejects %s, naming the experiment, field, value and what is allowed', (_name, patch, message) => {
