@@ -3,13 +3,15 @@
  * verified and read, missing or corrupt ones are trained (resuming from a checkpoint
  * when one exists), and each run gets one status line.
  */
+import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import path from 'node:path';
 import type { Experiment } from '../experiments/types.ts';
 import { runConfigOf } from '../experiments/validate.ts';
 import { engines } from '../train/engines.ts';
-import { train, type TrainState } from '../train/loop.ts';
+import { DivergenceError, train, type TrainState } from '../train/loop.ts';
 import { DATA_GENERATOR_ENTRY, provenanceHash, sourceHash, STORE_FORMAT, TRAINING_LOOP_ENTRY } from '../store/provenance.ts';
-import { clearCheckpoint, readCheckpoint, readEntry, runTensors, writeCheckpoint, writeEntry } from '../store/runStore.ts';
+import { checkpointFile, clearCheckpoint, readCheckpoint, readEntry, removeStaleTemporaries, runTensors, writeCheckpoint, writeEntry } from '../store/runStore.ts';
 import type { RunMeta } from '../store/types.ts';
 
 export interface Reporter {
@@ -34,6 +36,20 @@ export class InterruptedError extends Error {
     super(`interrupted while training "${experimentId}" at step ${step} of ${totalSteps}; progress is checkpointed and the next build resumes it`);
   }
 }
+
+/** A run whose loss or parameters became NaN or infinite; nothing of it is stored. */
+export class RunDivergedError extends Error {
+  constructor(readonly experimentId: string, readonly step: number, cause: DivergenceError) {
+    super(
+      `experiment "${experimentId}" diverged at step ${step}: ${cause.message.replace(/^training diverged at step \d+: /, '')} (NaN or infinite). ` +
+        'Nothing was stored for this run. Lower its learning rate (schedule.lr or schedule.peakLr) or lengthen the warmup, then build again.',
+      { cause },
+    );
+  }
+}
+
+/** A store entry written by newer code than this checkout; it is refused, never overwritten. */
+export class StoreFormatError extends Error {}
 
 /** The provenance hash of an experiment's run under the current code. */
 export function runHash(experiment: Experiment): string {
@@ -77,6 +93,11 @@ export async function trainAndStore(experiment: Experiment, hash: string, option
       checkpoint: (state) => writeCheckpoint(storeRoot, hash, state),
       checkpointSeconds: options.checkpointSeconds,
     });
+  } catch (error) {
+    if (!(error instanceof DivergenceError)) throw error;
+    // A checkpoint from before the divergence would only lead the next build back into it.
+    clearCheckpoint(storeRoot, hash);
+    throw new RunDivergedError(experiment.id, error.step, error);
   } finally {
     bar.done();
   }
@@ -111,16 +132,21 @@ export async function trainAndStore(experiment: Experiment, hash: string, option
 /** Ensures each experiment's run exists; returns experiment id → hash. */
 export async function ensureRuns(experiments: readonly Experiment[], options: EnsureOptions): Promise<Map<string, string>> {
   const hashes = new Map<string, string>();
+  for (const leftover of removeStaleTemporaries(options.storeRoot)) {
+    options.reporter.line(`run store: removed ${leftover}, left by a build that was killed while writing`);
+  }
   for (const experiment of experiments) {
     const hash = runHash(experiment);
     hashes.set(experiment.id, hash);
     const status = readEntry(options.storeRoot, experiment.data.family, hash);
     if (status.kind === 'newer-format') {
-      throw new Error(
-        `run store: runs/${experiment.data.family}/${hash}/meta.json was written by store format ${status.format}, newer than this code's ${STORE_FORMAT}. Update the code (git pull) or delete that entry to retrain it.`,
+      throw new StoreFormatError(
+        `run store: ${path.join(options.storeRoot, experiment.data.family, hash, 'meta.json')} (experiment "${experiment.id}") was written by store format ${status.format}, newer than this code's ${STORE_FORMAT}. Update the code (git pull) or delete that entry to retrain it.`,
       );
     }
     if (status.kind === 'ok' && !options.force) {
+      // A checkpoint next to a finished entry is left from a concurrent build; it is no longer needed.
+      if (existsSync(checkpointFile(options.storeRoot, hash))) clearCheckpoint(options.storeRoot, hash);
       options.reporter.line(`${experiment.id}  cached (${hash.slice(0, 8)}, final loss ${status.meta.finalLoss.toPrecision(4)})`);
       continue;
     }

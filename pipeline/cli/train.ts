@@ -2,10 +2,12 @@
  * npm run train -- [ids…] [--force] [--budget 150m]
  * Trains the named experiments (default: all) into the run store.
  */
+// First: it must be listening before the experiments are imported (and validated).
+import { UsageError } from './errors.ts';
 import { parseArgs } from 'node:util';
 import path from 'node:path';
 import { experiments, experimentById } from '../experiments/index.ts';
-import { ensureRuns, InterruptedError } from '../build/runs.ts';
+import { ensureRuns } from '../build/runs.ts';
 import { REPO_ROOT } from '../store/provenance.ts';
 import { consoleReporter, interruptFlag } from './reporter.ts';
 import { parseDuration } from './duration.ts';
@@ -19,21 +21,19 @@ const { values, positionals } = parseArgs({
   },
 });
 
+const known = experiments.map((e) => e.id);
+for (const id of positionals) {
+  if (known.includes(id)) continue;
+  const similar = known.filter((k) => k.split('-')[0] === id.split('-')[0]).slice(0, 10);
+  throw new UsageError(`unknown experiment id "${id}"; ${similar.length > 0 ? `similar ids: ${similar.join(', ')}; ` : ''}${known.length} ids are defined in pipeline/experiments/`);
+}
 const selected = positionals.length > 0 ? positionals.map(experimentById) : experiments;
 const interrupted = interruptFlag();
 const deadline = values.budget ? Date.now() + parseDuration(values.budget, '--budget') : Infinity;
 
-try {
-  await ensureRuns(selected, {
-    storeRoot: values.store!,
-    reporter: consoleReporter(),
-    force: values.force,
-    shouldStop: () => interrupted() || Date.now() > deadline,
-  });
-} catch (error) {
-  if (error instanceof InterruptedError) {
-    console.error(error.message);
-    process.exit(130);
-  }
-  throw error;
-}
+await ensureRuns(selected, {
+  storeRoot: values.store!,
+  reporter: consoleReporter(),
+  force: values.force,
+  shouldStop: () => interrupted() || Date.now() > deadline,
+});

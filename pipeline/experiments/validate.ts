@@ -7,8 +7,27 @@ import type { Experiment } from './types.ts';
 
 export class ExperimentError extends Error {
   constructor(readonly experimentId: string, readonly field: string, readonly value: unknown, allowed: string, where = 'pipeline/experiments/') {
-    super(`experiment "${experimentId}" (${where}): field "${field}" is ${JSON.stringify(value) ?? String(value)}; ${allowed}.`);
+    super(`experiment "${experimentId}" (${where}): field "${field}" is ${describeValue(value)}; ${allowed}.`);
   }
+}
+
+/**
+ * A value as the user would write it in the experiment file. Unlike JSON.stringify it
+ * keeps NaN and ±Infinity (JSON turns them into null, which would hide the mistake) and
+ * says "missing" for an absent field.
+ */
+export function describeValue(value: unknown): string {
+  if (value === undefined) return 'missing';
+  if (typeof value === 'number') return Number.isFinite(value) ? JSON.stringify(value) : String(value);
+  if (typeof value === 'bigint') return `${value}n`;
+  if (typeof value === 'function' || typeof value === 'symbol') return String(value);
+  if (Array.isArray(value)) return `[${value.map(describeValue).join(',')}]`;
+  if (value !== null && typeof value === 'object') {
+    return `{${Object.entries(value as Record<string, unknown>)
+      .map(([key, v]) => `${JSON.stringify(key)}:${describeValue(v)}`)
+      .join(',')}}`;
+  }
+  return JSON.stringify(value);
 }
 
 const ALLOWED_KEYS: Record<string, readonly string[]> = {

@@ -5,7 +5,7 @@
  * read, so a partial, corrupt or hand-edited entry is reported and retrained instead
  * of being used. Unfinished runs keep a checkpoint in runs/checkpoints/<hash>.safetensors.
  */
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync, openSync, fsyncSync, closeSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync, openSync, fsyncSync, closeSync } from 'node:fs';
 import path from 'node:path';
 import type { DataFamily, Experiment } from '../experiments/types.ts';
 import type { LoadedRun, RunMeta } from './types.ts';
@@ -24,15 +24,74 @@ export function checkpointFile(root: string, hash: string): string {
   return path.join(root, 'checkpoints', `${hash}.safetensors`);
 }
 
+/**
+ * Everything the store writes goes first to a name starting with this prefix (or, for
+ * single files, containing it) and ending in the writer's pid; readers never look at
+ * such names, and removeStaleTemporaries deletes those whose writer has died.
+ */
+export const TEMP_MARK = '.tmp-';
+
+function fsyncFile(file: string): void {
+  const fd = openSync(file, 'r');
+  try {
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+}
+
 /** Writes a file so that readers see either the old content or the new, never a torn one. */
 export function writeFileAtomic(file: string, data: string | Uint8Array): void {
   mkdirSync(path.dirname(file), { recursive: true });
-  const temp = `${file}.tmp-${process.pid}`;
+  const temp = `${file}${TEMP_MARK}${process.pid}`;
   writeFileSync(temp, data);
-  const fd = openSync(temp, 'r');
-  fsyncSync(fd);
-  closeSync(fd);
+  fsyncFile(temp);
   renameSync(temp, file);
+}
+
+function processIsAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM'; // alive, but someone else's
+  }
+}
+
+/**
+ * Deletes what writers killed mid-write left behind (temporary entry directories and
+ * checkpoint files of processes that no longer run). Temporaries of live processes,
+ * e.g. a second build on the same store, are left alone. Returns the paths removed.
+ */
+export function removeStaleTemporaries(root: string): string[] {
+  if (!existsSync(root)) return [];
+  const removed: string[] = [];
+  for (const folder of readdirSync(root, { withFileTypes: true })) {
+    if (!folder.isDirectory()) continue;
+    const dir = path.join(root, folder.name);
+    for (const name of readdirSync(dir)) {
+      const match = /\.tmp-(?:.*-)?(\d+)$/.exec(name); // TEMP_MARK, then the writer's pid
+      if (!match) continue;
+      const pid = Number(match[1]);
+      if (pid === process.pid || processIsAlive(pid)) continue;
+      rmSync(path.join(dir, name), { recursive: true, force: true });
+      removed.push(path.join(dir, name));
+    }
+  }
+  return removed;
+}
+
+/**
+ * Test hook: with RUN_STORE_PAUSE_BEFORE_PUBLISH=<dir> set, a finished entry waits just
+ * before it is renamed into place (after writing <dir>/paused) until <dir>/resume exists,
+ * so tests can signal or kill the writer inside that window. Unset, it does nothing.
+ */
+function pauseBeforePublish(tempDir: string): void {
+  const dir = process.env.RUN_STORE_PAUSE_BEFORE_PUBLISH;
+  if (!dir) return;
+  writeFileAtomic(path.join(dir, 'paused'), tempDir);
+  const sleeper = new Int32Array(new SharedArrayBuffer(4));
+  while (!existsSync(path.join(dir, 'resume'))) Atomics.wait(sleeper, 0, 0, 20);
 }
 
 /** meta.json stores a checksum of its own canonical content, so hand edits are caught. */
@@ -98,7 +157,7 @@ export function runTensors(state: TrainState): Record<string, Tensor> {
 export function writeEntry(root: string, meta: Omit<RunMeta, 'files'>, tensors: Record<string, Tensor>): StoredMeta {
   const family = meta.config.data.family;
   const finalDir = entryDir(root, family, meta.hash);
-  const tempDir = path.join(root, family, `.tmp-${meta.hash}-${process.pid}`);
+  const tempDir = path.join(root, family, `${TEMP_MARK}${meta.hash}-${process.pid}`);
   rmSync(tempDir, { recursive: true, force: true });
   mkdirSync(tempDir, { recursive: true });
   try {
@@ -107,10 +166,21 @@ export function writeEntry(root: string, meta: Omit<RunMeta, 'files'>, tensors: 
     const full: RunMeta = { ...meta, files: { [TENSOR_FILE]: sha256(tensorBytes) } };
     const stored: StoredMeta = { ...full, metaChecksum: metaChecksum(full) };
     writeFileSync(path.join(tempDir, META_FILE), `${JSON.stringify(stored, null, 2)}\n`);
-    // A corrupt entry being replaced is moved aside first; rename cannot replace a non-empty directory.
+    // On disk before the rename makes them visible, so a crash cannot publish empty files.
+    fsyncFile(path.join(tempDir, TENSOR_FILE));
+    fsyncFile(path.join(tempDir, META_FILE));
+    pauseBeforePublish(tempDir);
     if (existsSync(finalDir)) {
       if (readEntry(root, family, meta.hash).kind === 'ok') return readMetaOrThrow(root, family, meta.hash);
-      rmSync(finalDir, { recursive: true, force: true });
+      // rename cannot replace a non-empty directory, and deleting in place would expose a
+      // half-deleted entry: move the corrupt one aside in one step, then delete it.
+      const aside = path.join(root, family, `${TEMP_MARK}old-${meta.hash}-${process.pid}`);
+      try {
+        renameSync(finalDir, aside);
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error; // another build moved it first
+      }
+      rmSync(aside, { recursive: true, force: true });
     }
     try {
       renameSync(tempDir, finalDir);

@@ -1,0 +1,57 @@
+/**
+ * The build needs no network and reads nothing outside the project: a training run and
+ * an `astro build` of a scratch copy, with no network interface (`unshare -n`), HOME
+ * pointed at an empty folder, every file open and socket traced by strace.
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { addExperiments, copyRepo, removeCopy, TEST_EXPERIMENTS } from '../fixtures/repoCopy.ts';
+import { REPO_ROOT } from '../../pipeline/store/provenance.ts';
+
+const root = copyRepo(['src', 'pipeline', 'tests/fixtures/figures', 'astro.config.mjs', 'package.json', 'tsconfig.json']);
+const home = mkdtempSync(path.join(tmpdir(), 'empty-home-'));
+afterAll(() => [root, home].forEach(removeCopy));
+
+/** Outside the copy, only the system, the shared node_modules and tsx's compile cache may be read. */
+const allowed = [
+  /^\/(usr|lib|lib64|etc|proc|sys|dev)\//,
+  new RegExp(`^${REPO_ROOT}/node_modules/`),
+  // Module resolution from inside the shared node_modules finds the project's own manifests.
+  new RegExp(`^${REPO_ROOT}/(package|tsconfig)\\.json$`),
+  new RegExp(`^${tmpdir()}/tsx-\\d+/`),
+];
+
+describe('the build in a sandbox', () => {
+  it('trains and builds with no network, opening no file outside the project, and touches no HOME', () => {
+    addExperiments(root, TEST_EXPERIMENTS);
+    mkdirSync(path.join(root, 'content'));
+    writeFileSync(path.join(root, 'content/article.md'), '---\ntitle: Sandbox\n---\n\n## One {#one}\n\nLoss :num[tiny.loss], $x^2$.\n\n::figure[tiny]\n');
+    const trace = path.join(root, 'trace.txt');
+    const script = `${process.execPath} --import tsx pipeline/cli/train.ts tiny-run --store runs && ${process.execPath} node_modules/astro/astro.js build --outDir dist`;
+    const isolate = process.getuid?.() === 0 ? ['-n'] : ['-r', '-n'];
+    const result = spawnSync('unshare', [...isolate, 'strace', '-f', '-qq', '-e', 'trace=openat,open,socket,connect', '-o', trace, 'sh', '-c', script], {
+      cwd: root,
+      env: { ...process.env, HOME: home, FIGURES_DIR: 'tests/fixtures/figures', ASTRO_TELEMETRY_DISABLED: '1' },
+      encoding: 'utf8',
+    });
+    expect(result.error, 'needs strace and unshare (apt-get install strace)').toBeUndefined();
+    expect(result.status, `${result.stdout}\n${result.stderr}`).toBe(0);
+    expect(readdirSync(path.join(root, 'dist'))).toContain('index.html');
+
+    const lines = readFileSync(trace, 'utf8').split('\n');
+    const inet = lines.filter((line) => /\b(socket|connect)\(.*AF_INET6?\b/.test(line));
+    expect(inet, 'network sockets opened').toEqual([]);
+    const opened = lines
+      .filter((line) => /\bopen(at)?\(/.test(line) && !/= -1 /.test(line) && !/O_DIRECTORY/.test(line))
+      .map((line) => /"([^"]+)"/.exec(line)?.[1] ?? '')
+      .filter((file) => file.startsWith('/') && !file.startsWith(`${root}/`));
+    // Directories above the project are opened while resolving modules and real paths.
+    const ancestor = (file: string) => `${root}/`.startsWith(`${file.replace(/\/$/, '')}/`) || `${REPO_ROOT}/node_modules/`.startsWith(`${file.replace(/\/$/, '')}/`);
+    const outside = [...new Set(opened.filter((file) => !ancestor(file) && !allowed.some((pattern) => pattern.test(file))))];
+    expect(outside, 'files opened outside the project').toEqual([]);
+    expect(readdirSync(home)).toEqual([]);
+  });
+});

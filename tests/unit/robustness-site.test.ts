@@ -1,0 +1,52 @@
+/**
+ * Mistakes in the article fail the real `astro build` (not only the plugins in isolation)
+ * with the file and line: built from a scratch copy of the project into a temp folder.
+ */
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { copyRepo, removeCopy, runCli } from '../fixtures/repoCopy.ts';
+
+const SITE_PARTS = ['src', 'pipeline', 'tests/fixtures/figures', 'astro.config.mjs', 'package.json', 'tsconfig.json'];
+const copies: string[] = [];
+afterAll(() => copies.forEach(removeCopy));
+
+/** A small sound article over the fixture figures (independent of the real article's state). */
+const ARTICLE = `---
+title: Fixture article
+---
+
+## 1. Start {#start}
+
+A loss of :num[tiny.loss] and some math, $W^\\top W x + b$.
+
+::figure[tiny]
+`;
+
+/** A copy whose article is ARTICLE followed by `addition`; returns it and the addition's line. */
+function articleWith(addition: string): { root: string; line: number } {
+  const root = copyRepo(SITE_PARTS);
+  copies.push(root);
+  mkdirSync(path.join(root, 'content'));
+  writeFileSync(path.join(root, 'content/article.md'), `${ARTICLE}\n${addition}\n`);
+  return { root, line: ARTICLE.split('\n').length + 1 };
+}
+
+const astroBuild = (root: string) =>
+  runCli(root, 'node_modules/astro/astro.js', ['build', '--outDir', path.join(root, 'dist')], { FIGURES_DIR: 'tests/fixtures/figures' });
+
+describe('astro build of an article with a mistake', () => {
+  it('fails on an unknown figure id and on malformed math, naming content/article.md and the line', async () => {
+    const figure = articleWith('::figure[no-such-figure]');
+    const math = articleWith('Broken math: $\\frac{1}{$ here.');
+    const [figureBuild, mathBuild] = await Promise.all([astroBuild(figure.root), astroBuild(math.root)]);
+
+    expect(figureBuild.code).not.toBe(0);
+    expect(figureBuild.stdout + figureBuild.stderr).toMatch(new RegExp(`content/article\\.md:${figure.line}:1: unknown figure id "no-such-figure"`));
+    expect(existsSync(path.join(figure.root, 'dist/index.html'))).toBe(false);
+
+    expect(mathBuild.code).not.toBe(0);
+    expect(mathBuild.stdout + mathBuild.stderr).toMatch(new RegExp(`content/article\\.md:${math.line}:\\d+: .*KaTeX`, 'i'));
+    expect(existsSync(path.join(math.root, 'dist/index.html'))).toBe(false);
+  });
+});

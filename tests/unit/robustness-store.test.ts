@@ -1,0 +1,146 @@
+/**
+ * The run store under damage, through the real train CLI on a scratch copy: corrupt
+ * entries are reported and retrained to the same bits, an entry from a newer store
+ * format is refused untouched, and a writer killed (or signalled) in the middle of
+ * publishing an entry never exposes a partial one.
+ */
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { addExperiments, copyRepo, hasStackTrace, onlyEntry, removeCopy, runCli, startCli, TEST_EXPERIMENTS, waitForFile } from '../fixtures/repoCopy.ts';
+import { readEntry, removeStaleTemporaries, META_FILE, TENSOR_FILE } from '../../pipeline/store/runStore.ts';
+import { canonicalJson, sha256 } from '../../pipeline/store/provenance.ts';
+
+let root: string;
+let store: string;
+/** The tensor file of a sound, uninterrupted run of tiny-run, for comparison. */
+let reference: Buffer;
+let entry: string;
+
+const train = (extraEnv: Record<string, string> = {}) => runCli(root, 'pipeline/cli/train.ts', ['tiny-run', '--store', store], extraEnv);
+const hashOf = (dir: string) => path.basename(dir);
+const status = () => readEntry(store, 'identity', hashOf(entry)).kind;
+
+beforeAll(async () => {
+  root = copyRepo();
+  addExperiments(root, TEST_EXPERIMENTS);
+  store = path.join(root, 'store');
+  const first = await train();
+  expect(first.code, first.stderr).toBe(0);
+  entry = onlyEntry(store, 'identity');
+  reference = readFileSync(path.join(entry, TENSOR_FILE));
+});
+afterAll(() => removeCopy(root));
+
+describe('a damaged store entry is detected, reported and retrained', () => {
+  const damages: [string, () => void, RegExp][] = [
+    ['truncated tensors', () => writeFileSync(path.join(entry, TENSOR_FILE), reference.subarray(0, reference.length - 100)), /tensors\.safetensors does not match the checksum in meta\.json/],
+    [
+      'a hand-edited meta.json',
+      () => {
+        const file = path.join(entry, META_FILE);
+        writeFileSync(file, readFileSync(file, 'utf8').replace(/"finalLoss": [^,]+,/, '"finalLoss": 0.5,'));
+      },
+      /meta\.json does not match its checksum \(edited by hand\?\)/,
+    ],
+    ['a deleted meta.json', () => rmSync(path.join(entry, META_FILE)), /meta\.json is missing/],
+  ];
+
+  it.each(damages)('%s', async (_name, damage, reason) => {
+    damage();
+    expect(status()).toBe('corrupt');
+    const rerun = await train();
+    expect(rerun.code, rerun.stderr).toBe(0);
+    expect(rerun.stdout).toMatch(new RegExp(`tiny-run  store entry is corrupt: .*${reason.source}.*; retraining`));
+    expect(rerun.stdout).toMatch(/tiny-run  trained in/);
+    expect(status()).toBe('ok');
+    expect(readFileSync(path.join(entry, TENSOR_FILE)).equals(reference)).toBe(true);
+    expect(readdirSync(path.join(store, 'identity'))).toEqual([hashOf(entry)]); // nothing left aside
+  });
+});
+
+describe('an entry written by a newer store format', () => {
+  it('is refused with a clear message and left untouched', async () => {
+    const file = path.join(entry, META_FILE);
+    const original = readFileSync(file, 'utf8');
+    // What newer code would write: a higher format and a checksum that matches.
+    const { metaChecksum: _old, ...rest } = JSON.parse(original);
+    const newer = { ...rest, storeFormat: 99 };
+    const text = `${JSON.stringify({ ...newer, metaChecksum: sha256(canonicalJson(newer)) }, null, 2)}\n`;
+    writeFileSync(file, text);
+    try {
+      const result = await train();
+      expect(result.code).toBe(1);
+      expect(result.stderr).toMatch(/run store: .*meta\.json \(experiment "tiny-run"\) was written by store format 99, newer than this code's 1\. Update the code \(git pull\) or delete that entry to retrain it\./);
+      expect(hasStackTrace(result.stderr)).toBe(false);
+      expect(result.stdout).not.toMatch(/training/);
+      expect(readFileSync(file, 'utf8')).toBe(text);
+    } finally {
+      writeFileSync(file, original);
+    }
+  });
+});
+
+describe('interrupting a store write', () => {
+  // RUN_STORE_PAUSE_BEFORE_PUBLISH holds the finished write just before its rename, so
+  // the kill lands inside the window where a non-atomic writer would leave half an entry.
+  it('kill -9 while publishing: readers see no entry, and the next run cleans up and retrains', async () => {
+    rmSync(entry, { recursive: true });
+    const hook = mkdtempSync(path.join(tmpdir(), 'pause-'));
+    const cli = startCli(root, 'pipeline/cli/train.ts', ['tiny-run', '--store', store], { RUN_STORE_PAUSE_BEFORE_PUBLISH: hook });
+    await waitForFile(path.join(hook, 'paused'), cli.finished);
+    const tempDir = readFileSync(path.join(hook, 'paused'), 'utf8');
+    // Both files are fully written in the temporary directory; the entry itself does not exist.
+    expect(readdirSync(tempDir).sort()).toEqual([META_FILE, TENSOR_FILE]);
+    expect(status()).toBe('missing');
+    cli.signalGroup('SIGKILL');
+    expect((await cli.finished).signal).toBe('SIGKILL');
+    expect(status()).toBe('missing');
+    expect(readdirSync(path.join(store, 'identity'))).toEqual([path.basename(tempDir)]);
+
+    const rerun = await train();
+    expect(rerun.code, rerun.stderr).toBe(0);
+    expect(rerun.stdout).toContain(`run store: removed ${tempDir}, left by a build that was killed while writing`);
+    expect(status()).toBe('ok');
+    expect(readdirSync(path.join(store, 'identity'))).toEqual([hashOf(entry)]);
+    expect(readFileSync(path.join(entry, TENSOR_FILE)).equals(reference)).toBe(true);
+    rmSync(hook, { recursive: true });
+  });
+
+  it('SIGTERM while publishing: the write completes and the entry is sound', async () => {
+    rmSync(entry, { recursive: true });
+    const hook = mkdtempSync(path.join(tmpdir(), 'pause-'));
+    const cli = startCli(root, 'pipeline/cli/train.ts', ['tiny-run', '--store', store], { RUN_STORE_PAUSE_BEFORE_PUBLISH: hook });
+    await waitForFile(path.join(hook, 'paused'), cli.finished);
+    cli.signalGroup('SIGTERM');
+    writeFileSync(path.join(hook, 'resume'), '');
+    const result = await cli.finished;
+    expect(result.stdout).toMatch(/tiny-run  trained in/);
+    expect(result.code, result.stderr).toBe(0);
+    expect(status()).toBe('ok');
+    expect(readFileSync(path.join(entry, TENSOR_FILE)).equals(reference)).toBe(true);
+    expect(readdirSync(path.join(store, 'identity'))).toEqual([hashOf(entry)]);
+    rmSync(hook, { recursive: true });
+  });
+});
+
+describe('removeStaleTemporaries', () => {
+  it("removes dead writers' temporaries and keeps live ones and real entries", () => {
+    const scratch = mkdtempSync(path.join(tmpdir(), 'stale-'));
+    const dead = 2 ** 22 + 12345; // above the kernel's pid_max default: never a live process
+    mkdirSync(path.join(scratch, 'identity', `.tmp-abc-${dead}`), { recursive: true });
+    mkdirSync(path.join(scratch, 'identity', `.tmp-old-abc-${dead}`), { recursive: true });
+    mkdirSync(path.join(scratch, 'identity', `.tmp-def-${process.ppid}`), { recursive: true });
+    mkdirSync(path.join(scratch, 'identity', 'abc'), { recursive: true });
+    mkdirSync(path.join(scratch, 'checkpoints'), { recursive: true });
+    writeFileSync(path.join(scratch, 'checkpoints', `abc.safetensors.tmp-${dead}`), 'x');
+    writeFileSync(path.join(scratch, 'checkpoints', 'abc.safetensors'), 'x');
+    expect(removeStaleTemporaries(scratch).map((p) => path.relative(scratch, p)).sort()).toEqual(
+      [`checkpoints/abc.safetensors.tmp-${dead}`, `identity/.tmp-abc-${dead}`, `identity/.tmp-old-abc-${dead}`].sort(),
+    );
+    expect(readdirSync(path.join(scratch, 'identity')).sort()).toEqual([`.tmp-def-${process.ppid}`, 'abc'].sort());
+    expect(readdirSync(path.join(scratch, 'checkpoints'))).toEqual(['abc.safetensors']);
+    rmSync(scratch, { recursive: true });
+  });
+});
