@@ -4,6 +4,7 @@
  */
 import type { LoadedRun } from '../store/types.ts';
 import type { RunSet } from './types.ts';
+import { sha256 } from '../store/provenance.ts';
 
 const SUPERSCRIPT: Record<string, string> = {
   '-': '⁻', '0': '⁰', '1': '¹', '2': '²', '3': '³', '4': '⁴', '5': '⁵', '6': '⁶', '7': '⁷', '8': '⁸', '9': '⁹',
@@ -113,4 +114,32 @@ export function selectRuns(runs: RunSet, ids: readonly string[]): LoadedRun[] {
   const missing = ids.filter((id) => !runs.has(id));
   if (missing.length > 0) throw new Error(`missing runs: ${missing.join(', ')}`);
   return ids.map((id) => runs.get(id) as LoadedRun);
+}
+
+/**
+ * One short hash standing for many runs: sha256 of their provenance hashes concatenated
+ * in the order given (the same scheme as failure-common.ts's combinedHash). Sweep figures
+ * and the claims ledger quote it instead of hundreds of hashes; each run's own hash is
+ * listed in runs.csv (section 13).
+ */
+export function combinedRunHash(hashes: readonly string[]): string {
+  return sha256(hashes.join(''));
+}
+
+/**
+ * Provenance of a whole sweep in one line: how many runs, their id range, seeds, steps,
+ * final-loss range, and the combined hash of their provenance hashes.
+ */
+export function sweepProvenance(label: string, runs: readonly LoadedRun[]): string {
+  if (runs.length === 0) return `${label}: no runs`;
+  const seeds = [...new Set(runs.map((run) => run.meta.config.seed))].sort((a, b) => a - b);
+  const steps = [...new Set(runs.map((run) => run.meta.steps))].map(formatInteger).join(', ');
+  const losses = runs.map((run) => run.meta.finalLoss);
+  return [
+    `${label}: ${runs.length} runs ${runs[0].experiment.id} … ${runs[runs.length - 1].experiment.id}`,
+    `seeds ${seeds[0]}–${seeds[seeds.length - 1]}`,
+    `${steps} steps each`,
+    `final loss ${formatLossRange(Math.min(...losses), Math.max(...losses))}`,
+    `combined hash #${hash8(combinedRunHash(runs.map((run) => run.hash)))}`,
+  ].join(' · ');
 }

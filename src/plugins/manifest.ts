@@ -151,3 +151,73 @@ export function readFigureSvg(figuresDir: string, id: string, entry: FigureEntry
 export function svgElementIds(svg: string): string[] {
   return [...svg.matchAll(/\sid\s*=\s*(?:"([^"]*)"|'([^']*)')/g)].map((match) => match[1] ?? match[2] ?? '');
 }
+
+// ── Generated tables (figures/tables/, written by pipeline/build/tables.ts) ──────────
+
+export const TABLES_DIR = 'tables';
+
+export interface TableEntry {
+  /** HTML fragment file, relative to the tables directory. */
+  file: string;
+}
+
+export interface TablesManifest {
+  tables: Record<string, TableEntry>;
+  numbers: Record<string, string>;
+}
+
+/**
+ * `figures/tables/manifest.json`, or empty when the pipeline has written no tables yet
+ * (then any `::table[id]` is reported as an unknown id, with the command that makes it).
+ */
+export function loadTablesManifest(figuresDir: string): TablesManifest {
+  const manifestPath = path.join(figuresDir, TABLES_DIR, MANIFEST_FILE);
+  let text: string;
+  try {
+    text = fs.readFileSync(manifestPath, 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { tables: {}, numbers: {} };
+    throw error;
+  }
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch (error) {
+    throw new ArticleBuildError({ file: manifestPath }, `table manifest is not valid JSON (${(error as Error).message}).`, [`Fix: ${HOW_TO_MAKE_IT}`], { cause: error });
+  }
+  const problems: string[] = [];
+  const tables: Record<string, TableEntry> = {};
+  const numbers: Record<string, string> = {};
+  if (!isRecord(data) || !isRecord(data.tables) || !isRecord(data.numbers)) {
+    problems.push('the top level must be an object with "tables" and "numbers"');
+  } else {
+    for (const [id, entry] of Object.entries(data.tables)) {
+      if (!isRecord(entry) || typeof entry.file !== 'string' || !entry.file.endsWith('.html') || path.isAbsolute(entry.file) || entry.file.split(/[\\/]/).includes('..')) {
+        problems.push(`tables["${id}"]: "file" must name an .html file inside the tables directory`);
+      } else tables[id] = { file: entry.file };
+    }
+    for (const [key, value] of Object.entries(data.numbers)) {
+      if (typeof value !== 'string' || value.trim() === '') problems.push(`numbers["${key}"] must be a non-empty string`);
+      else numbers[key] = value;
+    }
+  }
+  if (problems.length > 0) {
+    throw new ArticleBuildError({ file: manifestPath }, 'table manifest does not have the expected shape.', [...problems, `Fix: ${HOW_TO_MAKE_IT}`]);
+  }
+  return { tables, numbers };
+}
+
+/** The table's HTML fragment, ready to place in the page. */
+export function readTableHtml(figuresDir: string, id: string, entry: TableEntry): string {
+  const file = path.join(figuresDir, TABLES_DIR, entry.file);
+  try {
+    return fs.readFileSync(file, 'utf8').trim();
+  } catch (error) {
+    throw new ArticleBuildError(
+      { file: path.join(figuresDir, TABLES_DIR, MANIFEST_FILE) },
+      `table "${id}" lists ${entry.file}, but ${displayPath(file)} cannot be read (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}).`,
+      [`Fix: ${HOW_TO_MAKE_IT}`],
+      { cause: error },
+    );
+  }
+}

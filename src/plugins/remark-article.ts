@@ -7,6 +7,7 @@
 //                                    <span class="provenance">…</span></figcaption>
 //                                </figure>
 //   :num[trained-n4.bestLoss]  → <span class="num" data-key="trained-n4.bestLoss">3.1 × 10⁻⁵</span>
+//   ::table[claims-ledger]     → <div id="table-claims-ledger" class="table-wrap">…generated HTML…</div>
 //
 // Everything else written with directive syntax is an error, as is an id or key the
 // manifest does not know: a typo must stop the build, never render as an empty hole.
@@ -21,7 +22,7 @@ import { SKIP, visit } from 'unist-util-visit';
 import type { VFile } from 'vfile';
 import path from 'node:path';
 import { ArticleBuildError, displayPath } from './errors.ts';
-import { type FigureManifest, MANIFEST_FILE, loadManifest, readFigureSvg, svgElementIds } from './manifest.ts';
+import { type FigureManifest, MANIFEST_FILE, TABLES_DIR, loadManifest, loadTablesManifest, readFigureSvg, readTableHtml, svgElementIds } from './manifest.ts';
 
 export interface RemarkArticleOptions {
   /** Directory holding `manifest.json` and the SVGs it lists (absolute, or relative to the working directory). */
@@ -51,6 +52,9 @@ export default function remarkArticle(this: Processor, options: RemarkArticleOpt
   return function transform(tree: Root, file: VFile): undefined {
     // Read per file, not once per process, so `astro dev` sees a re-rendered manifest.
     const manifest = loadManifest(figuresDir);
+    const tablesManifest = loadTablesManifest(figuresDir);
+    const numbers: Record<string, string> = { ...manifest.numbers, ...tablesManifest.numbers };
+    const placedTables = new Map<string, Position | undefined>();
     const placedFigures = new Map<string, Position | undefined>();
     // SVGs are inlined into one HTML document, so an element id must not repeat across figures.
     const svgIdOwner = new Map<string, string>();
@@ -62,6 +66,10 @@ export default function remarkArticle(this: Processor, options: RemarkArticleOpt
         }
         if (node.type === 'leafDirective' && node.name === 'figure') {
           placeFigure(node, origin);
+          return SKIP;
+        }
+        if (node.type === 'leafDirective' && node.name === 'table') {
+          placeTable(node, origin);
           return SKIP;
         }
         if (node.type === 'textDirective' && node.name === 'num') {
@@ -127,19 +135,40 @@ export default function remarkArticle(this: Processor, options: RemarkArticleOpt
       node.children = [{ type: 'html', value: svg }, figcaption as unknown as PhrasingContent];
     };
 
+    const placeTable = (node: Directive, origin: Origin) => {
+      const id = labelOf(node);
+      rejectAttributes(node, origin, id);
+      if (origin.caption) fail(origin, node, `a table cannot be placed inside a caption (::table[${id}]).`, []);
+      const entry = tablesManifest.tables[id];
+      if (!entry) {
+        fail(origin, node, `unknown table id "${id}" in ::table[${id}].`, [
+          `Known table ids (from ${displayPath(path.join(figuresDir, TABLES_DIR, MANIFEST_FILE))}): ${listOrNone(Object.keys(tablesManifest.tables))}.`,
+          `Fix: correct the id, or add a table module for "${id}" under pipeline/tables/ (listed in pipeline/tables/index.ts) and run \`npm run pipeline\`.`,
+        ]);
+      }
+      if (placedTables.has(id)) {
+        fail(origin, node, `table "${id}" is placed twice (first at line ${placedTables.get(id)?.start.line ?? '?'}).`, [
+          'Fix: place each table once; its id becomes the page anchor #table-' + id + '.',
+        ]);
+      }
+      placedTables.set(id, node.position);
+      node.data = { hName: 'div', hProperties: { id: `table-${id}`, className: ['table-wrap'] } };
+      node.children = [{ type: 'html', value: readTableHtml(figuresDir, id, entry) } as unknown as PhrasingContent];
+    };
+
     const placeNumber = (node: Directive, origin: Origin) => {
       const key = labelOf(node);
       rejectAttributes(node, origin, key);
-      const value = manifest.numbers[key];
+      const value = numbers[key];
       if (value === undefined) {
         const figureId = key.split('.')[0] ?? '';
-        const sameFigure = Object.keys(manifest.numbers)
+        const sameFigure = Object.keys(numbers)
           .filter((known) => known.startsWith(figureId + '.'))
           .sort();
         fail(origin, node, `unknown number key "${key}" in :num[${key}].`, [
           sameFigure.length > 0
             ? `Keys published for "${figureId}": ${listOrNone(sameFigure)}.`
-            : `Known number keys (from ${manifestName()}): ${listOrNone(Object.keys(manifest.numbers))}.`,
+            : `Known number keys (from ${manifestName()} and the table manifest): ${listOrNone(Object.keys(numbers))}.`,
           `Fix: correct the key, or add "${key}" to the numbers the figure module for "${figureId}" publishes (pipeline/figures/) and run \`npm run pipeline\`.`,
         ]);
       }
@@ -151,9 +180,10 @@ export default function remarkArticle(this: Processor, options: RemarkArticleOpt
       const written = `${DIRECTIVE_MARK[node.type]}${node.name}`;
       const hints: string[] = [];
       if (node.name === 'figure') hints.push('Fix: a figure is a line of its own: `::figure[id]` (two colons, nothing else on the line).');
+      else if (node.name === 'table') hints.push('Fix: a table is a line of its own: `::table[id]` (two colons, nothing else on the line).');
       else if (node.name === 'num') hints.push('Fix: a number sits inside text: `:num[key]` (one colon).');
       else {
-        hints.push('The article understands only `::figure[id]` (a line of its own) and `:num[key]` (inside text).');
+        hints.push('The article understands only `::figure[id]` and `::table[id]` (each a line of its own) and `:num[key]` (inside text).');
         hints.push(`Fix: if "${written}" is meant as plain text, escape the colon: \\${written}.`);
       }
       fail(origin, node, `unsupported directive "${written}".`, hints);
