@@ -3,16 +3,19 @@
  * re-renders only figures whose code or runs changed. `npm run build` runs this and
  * then Astro, which assembles the article around figures/.
  */
+// First: it must be listening before the experiments are imported (and validated).
+import './errors.ts';
 import { parseArgs } from 'node:util';
 import path from 'node:path';
 import { experimentById } from '../experiments/index.ts';
-import { ensureRuns, InterruptedError } from '../build/runs.ts';
+import { ensureRuns } from '../build/runs.ts';
 import { renderFigures } from '../build/figures.ts';
 import { figures } from '../figures/index.ts';
+import { renderTables, TABLES_DIR } from '../build/tables.ts';
+import { tables } from '../tables/index.ts';
 import { REPO_ROOT } from '../store/provenance.ts';
 import { loadRun } from '../store/runStore.ts';
 import { consoleReporter, interruptFlag } from './reporter.ts';
-import { ExperimentError } from '../experiments/validate.ts';
 
 const { values } = parseArgs({
   options: {
@@ -26,21 +29,20 @@ const started = Date.now();
 const reporter = consoleReporter();
 const interrupted = interruptFlag();
 
-try {
-  const needed = [...new Set(figures.flatMap((figure) => figure.needs))].map(experimentById);
-  const runHashes = await ensureRuns(needed, { storeRoot: values.store!, reporter, shouldStop: interrupted });
-  renderFigures(figures, {
-    figuresDir: values.figures!,
-    runHashes,
-    loadRun: (id) => loadRun(values.store!, experimentById(id), runHashes.get(id)!),
-    line: reporter.line,
-    force: values['force-figures'],
-  });
-  reporter.line(`pipeline done in ${((Date.now() - started) / 1000).toFixed(1)} s: ${needed.length} runs, ${figures.length} figures`);
-} catch (error) {
-  if (error instanceof InterruptedError || error instanceof ExperimentError) {
-    console.error(`\n${error.message}`);
-    process.exit(error instanceof InterruptedError ? 130 : 1);
-  }
-  throw error;
-}
+const needed = [...new Set([...figures, ...tables].flatMap((item) => item.needs))].map(experimentById);
+const runHashes = await ensureRuns(needed, { storeRoot: values.store!, reporter, shouldStop: interrupted });
+renderFigures(figures, {
+  figuresDir: values.figures!,
+  runHashes,
+  loadRun: (id) => loadRun(values.store!, experimentById(id), runHashes.get(id)!),
+  line: reporter.line,
+  force: values['force-figures'],
+});
+renderTables(tables, {
+  tablesDir: path.join(values.figures!, TABLES_DIR),
+  runHashes,
+  loadRun: (id) => loadRun(values.store!, experimentById(id), runHashes.get(id)!),
+  line: reporter.line,
+  force: values['force-figures'],
+});
+reporter.line(`pipeline done in ${((Date.now() - started) / 1000).toFixed(1)} s: ${needed.length} runs, ${figures.length} figures, ${tables.length} tables`);
