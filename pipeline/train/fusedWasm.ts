@@ -2,7 +2,8 @@
  * The fused engine's fast path for m = 2: a WebAssembly SIMD kernel (wasm/kernel.as.ts)
  * run by a pool of worker threads over one shared memory.
  *
- * One gradient evaluation is two passes, each split over threads by a FIXED rule:
+ * One gradient evaluation is two passes, each split over threads by a FIXED rule
+ * (contiguous ranges, whole groups of four):
  *  1. example pass (examples split among threads): per example, h = W x, dL/dh and the
  *     example's squared error, walking the n outputs in order;
  *  2. feature pass (features split among threads): per feature j, dL/db_j and dL/dW_·j,
@@ -47,8 +48,9 @@ interface Layout {
 }
 
 function planLayout(n: number, T: number, nonZeros: number): Layout {
-  const nPad = n + (n & 1);
-  const TPad = T + (T & 1);
+  // The kernel works on four examples / four features at a time; padding entries are empty.
+  const nPad = 4 * Math.ceil(n / 4);
+  const TPad = 4 * Math.ceil(T / 4);
   let at = 64;
   const take = (bytes: number) => {
     const offset = at;
@@ -66,10 +68,10 @@ function planLayout(n: number, T: number, nonZeros: number): Layout {
   };
 }
 
-/** Contiguous, even-aligned share `part` of `count` items split into `parts` (pairs are never split). */
+/** Contiguous share `part` of `count` items (a multiple of four) split into `parts`, in whole groups of four. */
 export function shareOf(count: number, part: number, parts: number): [number, number] {
-  const pairs = count / 2;
-  return [2 * Math.floor((part * pairs) / parts), 2 * Math.floor(((part + 1) * pairs) / parts)];
+  const groups = count / 4;
+  return [4 * Math.floor((part * groups) / parts), 4 * Math.floor(((part + 1) * groups) / parts)];
 }
 
 /** A kernel call: export name and arguments. */
@@ -120,10 +122,10 @@ export function createWasmModel(examples: SparseExamples, { threads, blockExampl
   const buffer = memory.buffer as unknown as SharedArrayBuffer;
   const kernel = new WebAssembly.Instance(kernelModule(), { env: { memory } }).exports as unknown as KernelExports;
 
-  // Data in both orientations; the padding example (odd T) and feature (odd n) are empty.
+  // Data in both orientations; the padding examples and features are empty.
   const rows = new Int32Array(buffer, L.rowStart, L.TPad + 1);
-  rows.set(rowStart);
-  if (L.TPad > T) rows[T + 1] = nonZeros;
+  rows.set(rowStart.subarray(0, T + 1));
+  rows.fill(nonZeros, T + 1);
   new Int32Array(buffer, L.index, nonZeros).set(index.subarray(0, nonZeros));
   new Float32Array(buffer, L.value, nonZeros).set(value.subarray(0, nonZeros));
   const colStart = new Int32Array(buffer, L.colStart, L.nPad + 1);
