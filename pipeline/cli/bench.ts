@@ -8,16 +8,19 @@
  * Prints tables and writes bench/results.json.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import type { RunConfig } from '../experiments/types.ts';
-import { REPO_ROOT } from '../store/provenance.ts';
 import { fusedEngine } from '../train/fused.ts';
 import type { Engine } from '../train/engine.ts';
 import { train } from '../train/loop.ts';
 import { applyThreadsOption } from './threads.ts';
+
+// Not imported from store/provenance.ts: that pulls in the TypeScript compiler, which
+// would dominate the measured processes' peak memory.
+const REPO_ROOT = path.resolve(import.meta.dirname, '..', '..');
 
 interface Measurement {
   engine: string;
@@ -67,14 +70,15 @@ async function measureHere(engineLabel: string, n: number, T: number): Promise<M
   }
   // One short run first, so data generation and JIT warm-up are not timed.
   let warm = 0;
-  await train(config, engine, null, { shouldStop: () => warm++ >= 2 });
+  await train(config, engine, null, { shouldStop: () => warm++ >= 1 });
   let steps = 0;
   let start = 0;
   const outcome = await train(config, engine, null, {
     onProgress: () => {
       if (steps++ === 0) start = performance.now();
     },
-    shouldStop: () => steps > 2 && performance.now() - start > seconds * 1000,
+    // At least two timed steps (the clock starts after the first), then until `seconds` pass.
+    shouldStop: () => steps >= 3 && performance.now() - start > seconds * 1000,
   });
   const elapsed = (performance.now() - start) / 1000;
   return { engine: engineLabel, n, T, threads: used, stepsPerSecond: (outcome.state.step - 1) / elapsed, steps: outcome.state.step, peakRssMiB: process.resourceUsage().maxRSS / 1024 };
@@ -116,7 +120,9 @@ function measureInChild(engineLabel: string, n: number, T: number): Measurement 
   try {
     return JSON.parse(line) as Measurement;
   } catch {
-    return { engine: engineLabel, n, T, threads, stepsPerSecond: null, steps: 0, peakRssMiB: 0, note: `failed: ${child.stderr.trim().split('\n').pop()}` };
+    const lines = child.stderr.trim().split('\n');
+    const why = lines.find((l) => /^\s*\w*Error\b/.test(l)) ?? lines.pop();
+    return { engine: engineLabel, n, T, threads: engineLabel === 'fused' ? threads : 1, stepsPerSecond: null, steps: 0, peakRssMiB: 0, note: `failed: ${why?.trim().slice(0, 120)}` };
   }
 }
 
@@ -181,7 +187,17 @@ const curve = [
   }),
 ].join('\n');
 const cpu = os.cpus()[0];
-const machine = { cpu: cpu?.model ?? 'unknown CPU', mhz: cpu?.speed ?? null, threads: os.availableParallelism(), node: process.version };
+/** Clock in MHz: what Node reports, else /proc/cpuinfo (virtual machines often report 0 to Node). */
+function clockMHz(): number | null {
+  if (cpu?.speed) return cpu.speed;
+  try {
+    const match = /cpu MHz\s*:\s*([\d.]+)/.exec(readFileSync('/proc/cpuinfo', 'utf8'));
+    return match ? Math.round(Number(match[1])) : null;
+  } catch {
+    return null;
+  }
+}
+const machine = { cpu: cpu?.model ?? 'unknown CPU', mhz: clockMHz(), threads: os.availableParallelism(), node: process.version };
 process.stdout.write(`\n${table}\n\n${curve}\n\nmachine: ${machine.cpu} at ${machine.mhz} MHz, ${machine.threads} hardware threads, node ${machine.node}; fused ran ${threads} threads\n`);
 mkdirSync(path.join(REPO_ROOT, 'bench'), { recursive: true });
 writeFileSync(path.join(REPO_ROOT, 'bench', 'results.json'), `${JSON.stringify({ machine, fusedThreads: threads, secondsPerMeasurement: seconds, results: rows }, null, 2)}\n`);
