@@ -6,7 +6,7 @@
  * after the last build. Needs the `assemblyscript` dev dependency (or ASC=/path/to/asc).
  */
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { REPO_ROOT, sha256 } from '../pipeline/store/provenance.ts';
@@ -14,6 +14,10 @@ import { REPO_ROOT, sha256 } from '../pipeline/store/provenance.ts';
 const source = path.join(REPO_ROOT, 'pipeline/train/wasm/kernel.as.ts');
 const embed = path.join(REPO_ROOT, 'pipeline/train/wasm/kernel.wasm.ts');
 const asc = process.env.ASC ?? path.join(REPO_ROOT, 'node_modules/.bin/asc');
+if (!existsSync(asc)) {
+  console.error(`build:kernel: the AssemblyScript compiler is not at ${asc}. Run \`npm ci\` (assemblyscript is a dev dependency) or set ASC=/path/to/asc.`);
+  process.exit(1);
+}
 const temp = mkdtempSync(path.join(os.tmpdir(), 'kernel-'));
 try {
   const out = path.join(temp, 'kernel.wasm');
