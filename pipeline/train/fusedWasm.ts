@@ -40,6 +40,7 @@ interface Layout {
   nPad: number;
   TPad: number;
   W0: number; W1: number; b: number;
+  W0f: number; W1f: number; bf: number;
   rowStart: number; index: number; value: number;
   colStart: number; colRow: number; colValue: number;
   H0: number; H1: number; G0: number; G1: number; SE: number;
@@ -60,6 +61,7 @@ function planLayout(n: number, T: number, nonZeros: number): Layout {
   return {
     n, T, nPad, TPad,
     W0: take(4 * nPad), W1: take(4 * nPad), b: take(4 * nPad),
+    W0f: take(8 * nPad), W1f: take(8 * nPad), bf: take(8 * nPad),
     rowStart: take(4 * (TPad + 1)), index: take(4 * nonZeros), value: take(4 * nonZeros),
     colStart: take(4 * (nPad + 1)), colRow: take(4 * nonZeros), colValue: take(4 * nonZeros),
     H0: take(8 * TPad), H1: take(8 * TPad), G0: take(8 * TPad), G1: take(8 * TPad), SE: take(8 * TPad),
@@ -83,7 +85,7 @@ function callsOf(L: Layout, blockExamples: number, part: number, parts: number):
   const [t0, t1] = shareOf(L.TPad, part, parts);
   const [j0, j1] = shareOf(L.nPad, part, parts);
   return [
-    t1 > t0 ? ['examplePass', [L.n, t0, t1, gradScale, L.W0, L.W1, L.b, L.rowStart, L.index, L.value, L.H0, L.H1, L.G0, L.G1, L.SE]] : null,
+    t1 > t0 ? ['examplePass', [L.n, t0, t1, gradScale, L.W0, L.W1, L.b, L.W0f, L.W1f, L.bf, L.rowStart, L.index, L.value, L.H0, L.H1, L.G0, L.G1, L.SE]] : null,
     j1 > j0 ? ['featurePass', [L.T, blockExamples, j0, j1, gradScale, L.W0, L.W1, L.b, L.colStart, L.colRow, L.colValue, L.H0, L.H1, L.G0, L.G1, L.gW0, L.gW1, L.gb]] : null,
   ];
 }
@@ -144,6 +146,9 @@ export function createWasmModel(examples: SparseExamples, { threads, blockExampl
   const W0 = new Float32Array(buffer, L.W0, n);
   const W1 = new Float32Array(buffer, L.W1, n);
   const b = new Float32Array(buffer, L.b, n);
+  const W0f = new Float64Array(buffer, L.W0f, n);
+  const W1f = new Float64Array(buffer, L.W1f, n);
+  const bf = new Float64Array(buffer, L.bf, n);
   const SE = new Float64Array(buffer, L.SE, T);
   const gW0 = new Float64Array(buffer, L.gW0, n);
   const gW1 = new Float64Array(buffer, L.gW1, n);
@@ -182,6 +187,9 @@ export function createWasmModel(examples: SparseExamples, { threads, blockExampl
     W0.set(params.W.subarray(0, n));
     W1.set(params.W.subarray(n, 2 * n));
     b.set(params.b);
+    W0f.set(W0);
+    W1f.set(W1);
+    bf.set(b);
   }
 
   /** Per-example squared errors summed in example order within each block, block sums in block order. */

@@ -36,11 +36,12 @@
 /**
  * Pass 1 over examples [tStart, tEnd) (a multiple of four; the caller pads with empty
  * examples): for each example h = W x, then one walk over the n outputs accumulating
- * dL/dh (gh) and the example's squared error, in output order.
+ * dL/dh (gh) and the example's squared error, in output order. W0f, W1f and bf are
+ * the parameters widened to float64 once per step (the same values, loaded faster).
  */
 export function examplePass(
   n: i32, tStart: i32, tEnd: i32, gradScale: f64,
-  W0: usize, W1: usize, b: usize,
+  W0: usize, W1: usize, b: usize, W0f: usize, W1f: usize, bf: usize,
   rowStart: usize, index: usize, value: usize,
   H0: usize, H1: usize, G0: usize, G1: usize, SE: usize,
 ): void {
@@ -68,10 +69,10 @@ export function examplePass(
       const stop = min(min(nextA, nextB), min(nextC, nextD));
       // Outputs j .. stop-1: target 0 in all four examples.
       for (; j < stop; j++) {
-        const p = <usize>j << 2;
-        const w0 = f64x2.splat(<f64>load<f32>(W0 + p));
-        const w1 = f64x2.splat(<f64>load<f32>(W1 + p));
-        const bj = f64x2.splat(<f64>load<f32>(b + p));
+        const p = <usize>j << 3;
+        const w0 = v128.load64_splat(W0f + p);
+        const w1 = v128.load64_splat(W1f + p);
+        const bj = v128.load64_splat(bf + p);
         const zP = f64x2.add(f64x2.add(bj, f64x2.mul(w0, hP0)), f64x2.mul(w1, hP1));
         const zQ = f64x2.add(f64x2.add(bj, f64x2.mul(w0, hQ0)), f64x2.mul(w1, hQ1));
         const aP = reluFast(zP);
