@@ -155,6 +155,47 @@ for (const [n, T] of parseCases(values.curve!)) {
   report(measureTorch(n, T));
 }
 
+/**
+ * Exactness, shown next to the speed: the same short run on 1, 2 and 16 threads, and one
+ * interrupted, saved with writeCheckpoint, read back and finished on another thread count,
+ * must all end with bitwise-identical W, b and losses.
+ */
+async function exactnessCheck(): Promise<{ config: string; threadCounts: Record<string, string>; resumed: string; identical: boolean }> {
+  // Imported here so measuring processes never load the store (and the TypeScript compiler it uses).
+  const { writeCheckpoint, readCheckpoint } = await import('../store/runStore.ts');
+  const { createHash } = await import('node:crypto');
+  const { mkdtempSync, rmSync } = await import('node:fs');
+  const config: RunConfig = { ...benchConfig(10000, 2100), steps: 12, schedule: { kind: 'warmup-cosine', peakLr: 1e-2, warmupSteps: 3 } };
+  const fingerprint = (state: Awaited<ReturnType<typeof train>>['state']) => {
+    const hash = createHash('sha256');
+    for (const a of [state.params.W, state.params.b, Float64Array.from(state.loss)]) hash.update(new Uint8Array(a.buffer, a.byteOffset, a.byteLength));
+    return hash.digest('hex').slice(0, 16);
+  };
+  const saved = fusedEngine.threads;
+  const runOn = async (count: number, resume: Awaited<ReturnType<typeof train>>['state'] | null, stopAt = Infinity) => {
+    fusedEngine.threads = count;
+    let checks = 0;
+    return (await train(config, fusedEngine, resume, { shouldStop: () => ++checks > stopAt })).state;
+  };
+  const threadCounts: Record<string, string> = {};
+  for (const count of [1, 2, 16]) threadCounts[count] = fingerprint(await runOn(count, null));
+  const store = mkdtempSync(path.join(os.tmpdir(), 'bench-checkpoint-'));
+  try {
+    writeCheckpoint(store, 'bench', await runOn(2, null, 5));
+    const resumed = fingerprint(await runOn(16, readCheckpoint(store, 'bench')));
+    fusedEngine.threads = saved;
+    const identical = new Set([...Object.values(threadCounts), resumed]).size === 1;
+    return { config: 'n = 10000, T = 2100 (3 blocks), 12 steps; resumed = stopped after 5 steps on 2 threads, checkpointed through the run store, finished on 16', threadCounts, resumed, identical };
+  } finally {
+    rmSync(store, { recursive: true, force: true });
+  }
+}
+
+const exactness = await exactnessCheck();
+process.stdout.write(
+  `\nexactness (${exactness.config}):\n${Object.entries(exactness.threadCounts).map(([k, v]) => `  ${k.padStart(2)} threads  ${v}`).join('\n')}\n  resumed     ${exactness.resumed}\n  ${exactness.identical ? 'bitwise identical' : 'NOT IDENTICAL'}\n`,
+);
+
 // Effective work per step: forward and backward of the two n×m products for T examples.
 const gflops = (r: Measurement) => (r.stepsPerSecond === null ? null : (10 * M * r.n * r.T * r.stepsPerSecond) / 1e9);
 const rows = results.map((r) => {
@@ -200,4 +241,4 @@ function clockMHz(): number | null {
 const machine = { cpu: cpu?.model ?? 'unknown CPU', mhz: clockMHz(), threads: os.availableParallelism(), node: process.version };
 process.stdout.write(`\n${table}\n\n${curve}\n\nmachine: ${machine.cpu} at ${machine.mhz} MHz, ${machine.threads} hardware threads, node ${machine.node}; fused ran ${threads} threads\n`);
 mkdirSync(path.join(REPO_ROOT, 'bench'), { recursive: true });
-writeFileSync(path.join(REPO_ROOT, 'bench', 'results.json'), `${JSON.stringify({ machine, fusedThreads: threads, secondsPerMeasurement: seconds, results: rows }, null, 2)}\n`);
+writeFileSync(path.join(REPO_ROOT, 'bench', 'results.json'), `${JSON.stringify({ machine, fusedThreads: threads, secondsPerMeasurement: seconds, results: rows, exactness }, null, 2)}\n`);
