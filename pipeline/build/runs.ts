@@ -83,7 +83,7 @@ export async function trainAndStore(experiment: Experiment, hash: string, option
   const config = runConfigOf(experiment);
   const resume: TrainState | null = readCheckpoint(storeRoot, hash);
   const backend = await engine.backend();
-  reporter.line(`${experiment.id}  training (${engine.id}/${backend}${resume ? `, resuming at step ${resume.step}` : ''})`);
+  reporter.line(`${experiment.id}  training (${engine.id}/${backend}, ${engine.threads} thread${engine.threads === 1 ? '' : 's'}${resume ? `, resuming at step ${resume.step}` : ''})`);
   const bar = reporter.progress(experiment.id, config.steps, resume?.step ?? 0);
   let outcome;
   try {

@@ -1,26 +1,32 @@
 /**
- * npm run bench -- [--seconds 8] [--cases 10000x30,10000x1000,5x5]
+ * npm run bench -- [--seconds 3] [--cases 10000x100,10000x1000,10000x10000,5x5] [--curve 10000x300,10000x3000] [--threads N]
  * Training speed of every engine and backend present, and of PyTorch (Debian's
  * python3-torch) as a peer, measured in this one invocation so the ratios compare like
  * with like. Each measurement runs in its own process (clean peak-memory numbers) on
- * sparse(n, 0.999) data with m = 2, full batch, the article's AdamW loop.
- * Prints a table and writes bench/results.json.
+ * sparse(n, 0.999) data (S = 0.5 for small n) with m = 2, full batch, the article's AdamW
+ * loop. `--curve` adds T values measured for fused and PyTorch only (the cost curve).
+ * Prints tables and writes bench/results.json.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import type { RunConfig } from '../experiments/types.ts';
-import { REPO_ROOT } from '../store/provenance.ts';
 import { fusedEngine } from '../train/fused.ts';
-import { BACKEND_LABELS, type BackendLabel, tfjsEngine, useBackend } from '../train/tfjs.ts';
+import type { Engine } from '../train/engine.ts';
 import { train } from '../train/loop.ts';
+import { applyThreadsOption } from './threads.ts';
+
+// Not imported from store/provenance.ts: that pulls in the TypeScript compiler, which
+// would dominate the measured processes' peak memory.
+const REPO_ROOT = path.resolve(import.meta.dirname, '..', '..');
 
 interface Measurement {
   engine: string;
   n: number;
   T: number;
+  threads: number;
   stepsPerSecond: number | null;
   steps: number;
   peakRssMiB: number;
@@ -30,13 +36,21 @@ interface Measurement {
 const M = 2;
 const { values } = parseArgs({
   options: {
-    seconds: { type: 'string', default: '8' },
-    cases: { type: 'string', default: '10000x30,10000x1000,5x5' },
+    seconds: { type: 'string', default: '3' },
+    cases: { type: 'string', default: '10000x100,10000x1000,10000x10000,5x5' },
+    curve: { type: 'string', default: '10000x300,10000x3000' },
+    threads: { type: 'string' },
     // Internal: measure one engine on one case in this process and print JSON.
     one: { type: 'string' },
   },
 });
 const seconds = Number(values.seconds);
+applyThreadsOption(values.threads);
+const threads = fusedEngine.threads;
+// tfjs's pure-JS backend takes minutes per step beyond this much work; it is skipped there.
+const TFJS_CPU_MAX_WORK = 1e7;
+// The tfjs backends this bench tries (the native ones only when their optional package is installed).
+const TFJS_LABELS = ['tfjs-node-gpu', 'tfjs-node', 'tfjs-wasm', 'tfjs-cpu'];
 
 function benchConfig(n: number, T: number): RunConfig {
   const S = n >= 1000 ? 0.999 : 0.5;
@@ -45,41 +59,70 @@ function benchConfig(n: number, T: number): RunConfig {
 
 async function measureHere(engineLabel: string, n: number, T: number): Promise<Measurement> {
   const config = benchConfig(n, T);
-  let engine = fusedEngine;
-  if (engineLabel !== 'fused') {
-    if (!(await useBackend(engineLabel as BackendLabel))) return { engine: engineLabel, n, T, stepsPerSecond: null, steps: 0, peakRssMiB: 0, note: 'not installed' };
-    engine = tfjsEngine;
+  let engine: Engine = fusedEngine;
+  const used = engineLabel === 'fused-1-thread' ? 1 : engineLabel === 'fused' ? fusedEngine.threads : 1;
+  if (engineLabel === 'fused-1-thread') fusedEngine.threads = 1;
+  if (!engineLabel.startsWith('fused')) {
+    // Imported only here, so the fused engine's peak memory does not include TensorFlow.js.
+    const tfjs = await import('../train/tfjs.ts');
+    if (!(await tfjs.useBackend(engineLabel as Parameters<typeof tfjs.useBackend>[0]))) return { engine: engineLabel, n, T, threads: used, stepsPerSecond: null, steps: 0, peakRssMiB: 0, note: 'not installed' };
+    engine = tfjs.tfjsEngine;
   }
   // One short run first, so data generation and JIT warm-up are not timed.
   let warm = 0;
-  await train(config, engine, null, { shouldStop: () => warm++ >= 2 });
+  await train(config, engine, null, { shouldStop: () => warm++ >= 1 });
   let steps = 0;
   let start = 0;
   const outcome = await train(config, engine, null, {
     onProgress: () => {
       if (steps++ === 0) start = performance.now();
     },
-    shouldStop: () => steps > 1 && performance.now() - start > seconds * 1000,
+    // At least two timed steps (the clock starts after the first), then until `seconds` pass.
+    shouldStop: () => steps >= 3 && performance.now() - start > seconds * 1000,
   });
   const elapsed = (performance.now() - start) / 1000;
-  return { engine: engineLabel, n, T, stepsPerSecond: (outcome.state.step - 1) / elapsed, steps: outcome.state.step, peakRssMiB: process.resourceUsage().maxRSS / 1024 };
+  return { engine: engineLabel, n, T, threads: used, stepsPerSecond: (outcome.state.step - 1) / elapsed, steps: outcome.state.step, peakRssMiB: process.resourceUsage().maxRSS / 1024 };
+}
+
+const PYTHON = existsSync('/usr/bin/python3') ? '/usr/bin/python3' : 'python3';
+let torchChecked = false;
+
+/** Installs Debian's python3-torch when it is missing and we are root; otherwise says how. */
+function ensureTorch(): string | null {
+  const probe = () => spawnSync(PYTHON, ['-c', 'import torch'], { encoding: 'utf8' }).status === 0;
+  if (probe()) return null;
+  const how = 'apt-get install -y python3-torch';
+  if (torchChecked) return `python3-torch not installed (${how})`;
+  torchChecked = true;
+  if (process.getuid?.() !== 0) {
+    process.stdout.write(`PyTorch peer skipped: python3-torch is not installed. Install it with: sudo ${how}\n`);
+    return `python3-torch not installed (sudo ${how})`;
+  }
+  process.stdout.write(`installing python3-torch for the PyTorch peer (${how}) …\n`);
+  spawnSync('apt-get', ['update'], { stdio: 'inherit' });
+  spawnSync('apt-get', ['install', '-y', 'python3-torch'], { stdio: 'inherit', env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
+  return probe() ? null : `python3-torch could not be installed (${how})`;
 }
 
 function measureTorch(n: number, T: number): Measurement {
-  const python = existsSync('/usr/bin/python3') ? '/usr/bin/python3' : 'python3';
-  const child = spawnSync(python, [path.join(REPO_ROOT, 'pipeline/bench/torch_steps.py'), String(n), String(T), String(M), String(seconds), String(os.availableParallelism())], { encoding: 'utf8' });
-  if (child.status !== 0) return { engine: 'pytorch-cpu', n, T, stepsPerSecond: null, steps: 0, peakRssMiB: 0, note: 'python3-torch not installed (apt-get install python3-torch)' };
+  const missing = ensureTorch();
+  if (missing) return { engine: 'pytorch-cpu', n, T, threads, stepsPerSecond: null, steps: 0, peakRssMiB: 0, note: missing };
+  const child = spawnSync(PYTHON, [path.join(REPO_ROOT, 'pipeline/bench/torch_steps.py'), String(n), String(T), String(M), String(seconds), String(threads)], { encoding: 'utf8' });
+  if (child.status !== 0) return { engine: 'pytorch-cpu', n, T, threads, stepsPerSecond: null, steps: 0, peakRssMiB: 0, note: `failed: ${child.stderr.trim().split('\n').pop()}` };
   const result = JSON.parse(child.stdout.trim().split('\n').pop()!);
-  return { engine: `pytorch-cpu`, n, T, stepsPerSecond: result.stepsPerSecond, steps: result.steps, peakRssMiB: result.peakRssMiB, note: `torch ${result.torch}, ${os.availableParallelism()} threads` };
+  return { engine: 'pytorch-cpu', n, T, threads, stepsPerSecond: result.stepsPerSecond, steps: result.steps, peakRssMiB: result.peakRssMiB, note: `torch ${result.torch}` };
 }
 
 function measureInChild(engineLabel: string, n: number, T: number): Measurement {
-  const child = spawnSync(process.execPath, [...process.execArgv, process.argv[1], '--one', `${engineLabel}:${n}x${T}`, '--seconds', String(seconds)], { encoding: 'utf8', maxBuffer: 1 << 26 });
+  const args = [...process.execArgv, process.argv[1], '--one', `${engineLabel}:${n}x${T}`, '--seconds', String(seconds), '--threads', String(threads)];
+  const child = spawnSync(process.execPath, args, { encoding: 'utf8', maxBuffer: 1 << 26 });
   const line = child.stdout.trim().split('\n').pop() ?? '';
   try {
     return JSON.parse(line) as Measurement;
   } catch {
-    return { engine: engineLabel, n, T, stepsPerSecond: null, steps: 0, peakRssMiB: 0, note: `failed: ${child.stderr.trim().split('\n').pop()}` };
+    const lines = child.stderr.trim().split('\n');
+    const why = lines.find((l) => /^\s*\w*Error\b/.test(l)) ?? lines.pop();
+    return { engine: engineLabel, n, T, threads: engineLabel === 'fused' ? threads : 1, stepsPerSecond: null, steps: 0, peakRssMiB: 0, note: `failed: ${why?.trim().slice(0, 120)}` };
   }
 }
 
@@ -90,18 +133,68 @@ if (values.one) {
   process.exit(0);
 }
 
-const cases = values.cases!.split(',').map((c) => c.split('x').map(Number) as [number, number]);
+const parseCases = (list: string) => list.split(',').filter(Boolean).map((c) => c.split('x').map(Number) as [number, number]);
 const results: Measurement[] = [];
-for (const [n, T] of cases) {
-  for (const engineLabel of ['fused', ...BACKEND_LABELS]) {
-    const result = measureInChild(engineLabel, n, T);
-    results.push(result);
-    process.stdout.write(`${engineLabel.padEnd(14)} n=${n} T=${T}: ${result.stepsPerSecond === null ? result.note : `${result.stepsPerSecond.toFixed(2)} steps/s`}\n`);
+const report = (r: Measurement) => {
+  results.push(r);
+  process.stdout.write(`${r.engine.padEnd(15)} n=${r.n} T=${r.T}: ${r.stepsPerSecond === null ? r.note : `${r.stepsPerSecond.toFixed(2)} steps/s, ${r.peakRssMiB.toFixed(0)} MiB`}\n`);
+};
+for (const [n, T] of parseCases(values.cases!)) {
+  const labels = ['fused', ...(threads > 1 && n * T >= 1e6 ? ['fused-1-thread'] : []), ...TFJS_LABELS];
+  for (const label of labels) {
+    if (label === 'tfjs-cpu' && n * T > TFJS_CPU_MAX_WORK) {
+      report({ engine: label, n, T, threads: 1, stepsPerSecond: null, steps: 0, peakRssMiB: 0, note: 'skipped: minutes per step at this size' });
+      continue;
+    }
+    report(measureInChild(label, n, T));
   }
-  const torch = measureTorch(n, T);
-  results.push(torch);
-  process.stdout.write(`${'pytorch-cpu'.padEnd(14)} n=${n} T=${T}: ${torch.stepsPerSecond === null ? torch.note : `${torch.stepsPerSecond.toFixed(2)} steps/s`}\n`);
+  report(measureTorch(n, T));
 }
+for (const [n, T] of parseCases(values.curve!)) {
+  report(measureInChild('fused', n, T));
+  report(measureTorch(n, T));
+}
+
+/**
+ * Exactness, shown next to the speed: the same short run on 1, 2 and 16 threads, and one
+ * interrupted, saved with writeCheckpoint, read back and finished on another thread count,
+ * must all end with bitwise-identical W, b and losses.
+ */
+async function exactnessCheck(): Promise<{ config: string; threadCounts: Record<string, string>; resumed: string; identical: boolean }> {
+  // Imported here so measuring processes never load the store (and the TypeScript compiler it uses).
+  const { writeCheckpoint, readCheckpoint } = await import('../store/runStore.ts');
+  const { createHash } = await import('node:crypto');
+  const { mkdtempSync, rmSync } = await import('node:fs');
+  const config: RunConfig = { ...benchConfig(10000, 2100), steps: 12, schedule: { kind: 'warmup-cosine', peakLr: 1e-2, warmupSteps: 3 } };
+  const fingerprint = (state: Awaited<ReturnType<typeof train>>['state']) => {
+    const hash = createHash('sha256');
+    for (const a of [state.params.W, state.params.b, Float64Array.from(state.loss)]) hash.update(new Uint8Array(a.buffer, a.byteOffset, a.byteLength));
+    return hash.digest('hex').slice(0, 16);
+  };
+  const saved = fusedEngine.threads;
+  const runOn = async (count: number, resume: Awaited<ReturnType<typeof train>>['state'] | null, stopAt = Infinity) => {
+    fusedEngine.threads = count;
+    let checks = 0;
+    return (await train(config, fusedEngine, resume, { shouldStop: () => ++checks > stopAt })).state;
+  };
+  const threadCounts: Record<string, string> = {};
+  for (const count of [1, 2, 16]) threadCounts[count] = fingerprint(await runOn(count, null));
+  const store = mkdtempSync(path.join(os.tmpdir(), 'bench-checkpoint-'));
+  try {
+    writeCheckpoint(store, 'bench', await runOn(2, null, 5));
+    const resumed = fingerprint(await runOn(16, readCheckpoint(store, 'bench')));
+    fusedEngine.threads = saved;
+    const identical = new Set([...Object.values(threadCounts), resumed]).size === 1;
+    return { config: 'n = 10000, T = 2100 (3 blocks), 12 steps; resumed = stopped after 5 steps on 2 threads, checkpointed through the run store, finished on 16', threadCounts, resumed, identical };
+  } finally {
+    rmSync(store, { recursive: true, force: true });
+  }
+}
+
+const exactness = await exactnessCheck();
+process.stdout.write(
+  `\nexactness (${exactness.config}):\n${Object.entries(exactness.threadCounts).map(([k, v]) => `  ${k.padStart(2)} threads  ${v}`).join('\n')}\n  resumed     ${exactness.resumed}\n  ${exactness.identical ? 'bitwise identical' : 'NOT IDENTICAL'}\n`,
+);
 
 // Effective work per step: forward and backward of the two n×m products for T examples.
 const gflops = (r: Measurement) => (r.stepsPerSecond === null ? null : (10 * M * r.n * r.T * r.stepsPerSecond) / 1e9);
@@ -110,18 +203,42 @@ const rows = results.map((r) => {
   const ratio = r.stepsPerSecond !== null && torch?.stepsPerSecond ? r.stepsPerSecond / torch.stepsPerSecond : null;
   return { ...r, gflops: gflops(r), vsPytorch: ratio };
 });
+const mainCases = new Set(parseCases(values.cases!).map(([n, T]) => `${n}x${T}`));
 const table = [
-  '| engine | n | T | steps/s | effective GFLOP/s | peak RSS (MiB) | × PyTorch |',
-  '| --- | ---: | ---: | ---: | ---: | ---: | ---: |',
-  ...rows.map((r) =>
-    r.stepsPerSecond === null
-      ? `| ${r.engine} | ${r.n} | ${r.T} | — (${r.note}) | | | |`
-      : `| ${r.engine} | ${r.n} | ${r.T} | ${r.stepsPerSecond.toFixed(2)} | ${r.gflops!.toFixed(3)} | ${r.peakRssMiB.toFixed(0)} | ${r.vsPytorch === null ? '—' : r.vsPytorch.toFixed(2)} |`,
-  ),
+  '| engine | n | T | threads | steps/s | effective GFLOP/s | peak RSS (MiB) | × PyTorch |',
+  '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
+  ...rows
+    .filter((r) => mainCases.has(`${r.n}x${r.T}`))
+    .map((r) =>
+      r.stepsPerSecond === null
+        ? `| ${r.engine} | ${r.n} | ${r.T} | ${r.threads} | — (${r.note}) | | | |`
+        : `| ${r.engine} | ${r.n} | ${r.T} | ${r.threads} | ${r.stepsPerSecond.toFixed(2)} | ${r.gflops!.toFixed(2)} | ${r.peakRssMiB.toFixed(0)} | ${r.vsPytorch === null ? '—' : r.vsPytorch.toFixed(1)} |`,
+    ),
 ].join('\n');
-process.stdout.write(`\n${table}\n\nmachine: ${os.cpus()[0]?.model ?? 'unknown CPU'}, ${os.availableParallelism()} threads, node ${process.version}\n`);
+const curveTs = [...new Set(rows.filter((r) => r.n === 10000 && r.engine === 'fused').map((r) => r.T))].sort((a, b) => a - b);
+const at = (engine: string, T: number) => rows.find((r) => r.engine === engine && r.n === 10000 && r.T === T);
+const ms = (r: Measurement | undefined) => (r?.stepsPerSecond ? (1000 / r.stepsPerSecond).toFixed(1) : '—');
+const curve = [
+  '| T (n = 10000) | fused ms/step | fused GFLOP/s | fused peak RSS (MiB) | PyTorch ms/step | PyTorch peak RSS (MiB) |',
+  '| ---: | ---: | ---: | ---: | ---: | ---: |',
+  ...curveTs.map((T) => {
+    const f = at('fused', T);
+    const p = at('pytorch-cpu', T);
+    return `| ${T} | ${ms(f)} | ${f && gflops(f) !== null ? gflops(f)!.toFixed(2) : '—'} | ${f?.peakRssMiB.toFixed(0) ?? '—'} | ${ms(p)} | ${p?.stepsPerSecond ? p.peakRssMiB.toFixed(0) : '—'} |`;
+  }),
+].join('\n');
+const cpu = os.cpus()[0];
+/** Clock in MHz: what Node reports, else /proc/cpuinfo (virtual machines often report 0 to Node). */
+function clockMHz(): number | null {
+  if (cpu?.speed) return cpu.speed;
+  try {
+    const match = /cpu MHz\s*:\s*([\d.]+)/.exec(readFileSync('/proc/cpuinfo', 'utf8'));
+    return match ? Math.round(Number(match[1])) : null;
+  } catch {
+    return null;
+  }
+}
+const machine = { cpu: cpu?.model ?? 'unknown CPU', mhz: clockMHz(), threads: os.availableParallelism(), node: process.version };
+process.stdout.write(`\n${table}\n\n${curve}\n\nmachine: ${machine.cpu} at ${machine.mhz} MHz, ${machine.threads} hardware threads, node ${machine.node}; fused ran ${threads} threads\n`);
 mkdirSync(path.join(REPO_ROOT, 'bench'), { recursive: true });
-writeFileSync(
-  path.join(REPO_ROOT, 'bench', 'results.json'),
-  `${JSON.stringify({ machine: { cpu: os.cpus()[0]?.model, threads: os.availableParallelism(), node: process.version }, secondsPerMeasurement: seconds, results: rows }, null, 2)}\n`,
-);
+writeFileSync(path.join(REPO_ROOT, 'bench', 'results.json'), `${JSON.stringify({ machine, fusedThreads: threads, secondsPerMeasurement: seconds, results: rows, exactness }, null, 2)}\n`);

@@ -16,15 +16,18 @@ import { tables } from '../tables/index.ts';
 import { REPO_ROOT } from '../store/provenance.ts';
 import { loadRun } from '../store/runStore.ts';
 import { consoleReporter, interruptFlag } from './reporter.ts';
+import { applyThreadsOption } from './threads.ts';
 
 const { values } = parseArgs({
   options: {
     store: { type: 'string', default: path.join(REPO_ROOT, 'runs') },
+    threads: { type: 'string' },
     figures: { type: 'string', default: path.join(REPO_ROOT, 'figures') },
     'force-figures': { type: 'boolean', default: false },
   },
 });
 
+applyThreadsOption(values.threads);
 const started = Date.now();
 const reporter = consoleReporter();
 const interrupted = interruptFlag();

@@ -1,5 +1,5 @@
 /**
- * npm run train -- [ids…] [--force] [--budget 150m]
+ * npm run train -- [ids…] [--force] [--budget 150m] [--threads N]
  * Trains the named experiments (default: all) into the run store.
  */
 // First: it must be listening before the experiments are imported (and validated).
@@ -10,6 +10,7 @@ import { experiments, experimentById } from '../experiments/index.ts';
 import { ensureRuns } from '../build/runs.ts';
 import { REPO_ROOT } from '../store/provenance.ts';
 import { consoleReporter, interruptFlag } from './reporter.ts';
+import { applyThreadsOption } from './threads.ts';
 import { parseDuration } from './duration.ts';
 
 const { values, positionals } = parseArgs({
@@ -18,6 +19,7 @@ const { values, positionals } = parseArgs({
     force: { type: 'boolean', default: false },
     budget: { type: 'string' },
     store: { type: 'string', default: path.join(REPO_ROOT, 'runs') },
+    threads: { type: 'string' },
   },
 });
 
@@ -27,6 +29,7 @@ for (const id of positionals) {
   const similar = known.filter((k) => k.split('-')[0] === id.split('-')[0]).slice(0, 10);
   throw new UsageError(`unknown experiment id "${id}"; ${similar.length > 0 ? `similar ids: ${similar.join(', ')}; ` : ''}${known.length} ids are defined in pipeline/experiments/`);
 }
+applyThreadsOption(values.threads);
 const selected = positionals.length > 0 ? positionals.map(experimentById) : experiments;
 const interrupted = interruptFlag();
 const deadline = values.budget ? Date.now() + parseDuration(values.budget, '--budget') : Infinity;

@@ -6,13 +6,20 @@
  * Gradients are accumulated in float64.
  *
  * Determinism: examples are split into fixed blocks of BLOCK_EXAMPLES; each block's
- * gradient is summed on its own and the blocks are added in block order. The
- * partition depends only on T, never on how many threads run, so results are bitwise
- * identical for any thread count (this engine currently runs one thread).
+ * gradient is summed on its own and the blocks are added in block order; the loss is
+ * each example's squared error, summed in example order within a block, block sums in
+ * block order. The partition depends only on T, never on how many threads run.
+ *
+ * Three kernels compute exactly this, with bitwise-equal results (the tests hold them
+ * to each other and to tfjs autograd): `generic` (any m, the reference), `js` (m = 2,
+ * latent coordinates in locals) and `wasm` (m = 2, the default: WebAssembly SIMD over
+ * worker threads, fusedWasm.ts), which is what training uses.
  */
 import type { SparseExamples } from '../data/datasets.ts';
 import type { Engine, Gradients, Model } from './engine.ts';
 import type { Parameters } from './init.ts';
+import { createWasmModel } from './fusedWasm.ts';
+import os from 'node:os';
 
 export const BLOCK_EXAMPLES = 1024;
 
@@ -32,6 +39,7 @@ function accumulateBlock(
   let squaredError = 0;
   for (let t = tStart; t < tEnd; t++) {
     const rowEnd = rowStart[t + 1];
+    let exampleError = 0;
     // Encoder: h = W x over the non-zeros only.
     for (let r = 0; r < m; r++) {
       let acc = 0;
@@ -53,7 +61,7 @@ function accumulateBlock(
       }
       const output = 0.5 * (z + Math.abs(z)); // branchless ReLU
       const diff = output - target;
-      squaredError += diff * diff;
+      exampleError += diff * diff;
       // ReLU'(z) = 0 for z <= 0 (PyTorch's convention at 0): inactive outputs add no gradient.
       if (grads !== null && z > 0) {
         const d = gradScale * diff;
@@ -70,6 +78,7 @@ function accumulateBlock(
         for (let r = 0; r < m; r++) grads.W[r * n + index[q]] += gh[r] * value[q];
       }
     }
+    squaredError += exampleError;
   }
   return squaredError;
 }
@@ -107,6 +116,7 @@ function accumulateBlockM2(
     }
     let gh0 = 0;
     let gh1 = 0;
+    let exampleError = 0;
     let j = 0;
     for (let k = rowStart[t]; k <= rowEnd; k++) {
       // Outputs j .. stop-1 have target 0; output `stop` (if k < rowEnd) has target value[k].
@@ -114,7 +124,7 @@ function accumulateBlockM2(
       for (; j < stop; j++) {
         const z = b[j] + W0[j] * h0 + W1[j] * h1;
         if (z > 0) {
-          squaredError += z * z;
+          exampleError += z * z;
           if (gb !== null) {
             const d = gradScale * z;
             gb[j] += d;
@@ -128,7 +138,7 @@ function accumulateBlockM2(
       if (k === rowEnd) break;
       const z = b[j] + W0[j] * h0 + W1[j] * h1;
       const diff = 0.5 * (z + Math.abs(z)) - value[k];
-      squaredError += diff * diff;
+      exampleError += diff * diff;
       if (gb !== null && z > 0) {
         const d = gradScale * diff;
         gb[j] += d;
@@ -145,13 +155,31 @@ function accumulateBlockM2(
         gW1![index[k]] += gh1 * value[k];
       }
     }
+    squaredError += exampleError;
   }
   return squaredError;
 }
 
-export function createFusedModel(examples: SparseExamples, m: number, options: { generic?: boolean } = {}): Model {
+/** Which implementation computes the m = 2 case; all give bitwise-equal results. */
+export type FusedKernel = 'wasm' | 'js' | 'generic';
+
+export interface FusedOptions {
+  /** 'wasm' (default for m = 2): SIMD WebAssembly, multi-threaded; 'js': the m = 2 JS kernel; 'generic': any m. */
+  kernel?: FusedKernel;
+  /** Threads for the wasm kernel (default 1); results do not depend on it. */
+  threads?: number;
+}
+
+/** Below this much work per step (outputs × examples) extra threads cost more than they save. */
+const MIN_WORK_PER_THREAD = 100_000;
+
+export function createFusedModel(examples: SparseExamples, m: number, options: FusedOptions = {}): Model {
   const { n, T } = examples;
-  const useM2 = m === 2 && !options.generic;
+  const kernel = m !== 2 ? 'generic' : (options.kernel ?? 'wasm');
+  if (kernel === 'wasm') {
+    return createWasmModel(examples, { threads: Math.max(1, options.threads ?? 1), blockExamples: BLOCK_EXAMPLES });
+  }
+  const useM2 = kernel === 'js';
   const blocks = Math.ceil(T / BLOCK_EXAMPLES);
   const h = new Float64Array(m);
   const gh = new Float64Array(m);
@@ -191,10 +219,19 @@ export function createFusedModel(examples: SparseExamples, m: number, options: {
   };
 }
 
-export const fusedEngine: Engine = {
+export interface FusedEngine extends Engine {
+  /** Threads the next models will use; set from --threads (default: the machine's parallelism). */
+  threads: number;
+}
+
+export const fusedEngine: FusedEngine = {
   id: 'fused',
   sourceEntry: 'pipeline/train/fused.ts',
-  threads: 1,
-  backend: async () => 'js-float64',
-  createModel: async (examples, m) => createFusedModel(examples, m),
+  threads: os.availableParallelism(),
+  backend: async () => 'wasm-simd-float64',
+  createModel: async (examples, m) => {
+    // Small problems run on fewer threads; results are the same either way.
+    const threads = Math.max(1, Math.min(fusedEngine.threads, Math.floor((examples.n * examples.T) / MIN_WORK_PER_THREAD)));
+    return createFusedModel(examples, m, { threads });
+  },
 };

@@ -1,12 +1,21 @@
 import { describe, expect, it } from 'vitest';
 import { trainingExamples, type SparseExamples } from '../../pipeline/data/datasets.ts';
 import type { RunConfig } from '../../pipeline/experiments/types.ts';
-import { createFusedModel, BLOCK_EXAMPLES } from '../../pipeline/train/fused.ts';
+import { createFusedModel, BLOCK_EXAMPLES, type FusedOptions } from '../../pipeline/train/fused.ts';
 import { createTfjsModel, selectBackend } from '../../pipeline/train/tfjs.ts';
 import { fusedEngine } from '../../pipeline/train/fused.ts';
 import { initialParameters, type Parameters } from '../../pipeline/train/init.ts';
 import type { Gradients } from '../../pipeline/train/engine.ts';
 import { train, type TrainState } from '../../pipeline/train/loop.ts';
+import { readCheckpoint, writeCheckpoint } from '../../pipeline/store/runStore.ts';
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { KERNEL_SOURCE_SHA256 } from '../../pipeline/train/wasm/kernel.wasm.ts';
+import { REPO_ROOT, sha256 } from '../../pipeline/store/provenance.ts';
+import { readFileSync } from 'node:fs';
+import { experiments } from '../../pipeline/experiments/index.ts';
+import { runHash } from '../../pipeline/build/runs.ts';
 
 function config(overrides: Partial<RunConfig>): RunConfig {
   return {
@@ -50,14 +59,35 @@ const cases: [string, Partial<RunConfig>][] = [
   ['dense data (S = 0), m = 1', { data: { family: 'sparse', n: 12, S: 0, T: 7 }, m: 1 }],
 ];
 
+/** Every implementation of the fused engine; m != 2 always runs the generic kernel. */
+const variants: [string, FusedOptions][] = [
+  ['wasm, 1 thread', { kernel: 'wasm', threads: 1 }],
+  ['wasm, 2 threads', { kernel: 'wasm', threads: 2 }],
+  ['wasm, 16 threads', { kernel: 'wasm', threads: 16 }],
+  ['js', { kernel: 'js' }],
+  ['generic', { kernel: 'generic' }],
+];
+const variantCases = cases.flatMap(([name, overrides]) =>
+  (overrides.m === undefined || overrides.m === 2 ? variants : variants.slice(-1)).map(([variant, options]) => [`${name}, ${variant}`, overrides, options] as const),
+);
+
+function gradientOf(examples: SparseExamples, m: number, params: Parameters, options: FusedOptions): { loss: number; grads: Gradients } {
+  const model = createFusedModel(examples, m, options);
+  const grads = newGrads(params);
+  try {
+    return { loss: model.lossAndGradient(params, grads), grads };
+  } finally {
+    model.dispose();
+  }
+}
+
 describe('fused gradients', () => {
-  it.each(cases)('match tfjs autograd: %s', async (_name, overrides) => {
+  it.each(variantCases)('match tfjs autograd: %s', async (_name, overrides, options) => {
     const c = config(overrides);
     const examples = trainingExamples(c);
     const params = testPoint(c);
-    const fused = newGrads(params);
     const oracle = newGrads(params);
-    const fusedLoss = createFusedModel(examples, c.m).lossAndGradient(params, fused);
+    const { loss: fusedLoss, grads: fused } = gradientOf(examples, c.m, params, options);
     const tfjsModel = await createTfjsModel(examples, c.m);
     const tfjsLoss = tfjsModel.lossAndGradient(params, oracle);
     tfjsModel.dispose();
@@ -93,17 +123,37 @@ describe('fused gradients', () => {
     if (c.bias) check(params.b, grads.b);
   });
 
-  it('m = 2 fast path is bitwise equal to the general kernel', () => {
-    const c = config({ data: { family: 'sparse', n: 300, S: 0.9, T: 60 } });
+  it.each([
+    ['several blocks, odd n and T', { data: { family: 'sparse', n: 301, S: 0.9, T: 2 * BLOCK_EXAMPLES + 37 } }],
+    ['one block, even n and T', { data: { family: 'sparse', n: 300, S: 0.9, T: 60 } }],
+    ['identity data, n = 5', { data: { family: 'identity', n: 5 } }],
+  ] as [string, Partial<RunConfig>][])('every kernel and thread count gives bitwise-equal loss and gradients: %s', (_name, overrides) => {
+    const c = config(overrides);
     const examples = trainingExamples(c);
     const params = testPoint(c);
-    const fast = newGrads(params);
-    const general = newGrads(params);
-    const lossFast = createFusedModel(examples, 2).lossAndGradient(params, fast);
-    const lossGeneral = createFusedModel(examples, 2, { generic: true }).lossAndGradient(params, general);
-    expect(lossFast).toBe(lossGeneral);
-    expect(Buffer.from(fast.W.buffer).equals(Buffer.from(general.W.buffer))).toBe(true);
-    expect(Buffer.from(fast.b.buffer).equals(Buffer.from(general.b.buffer))).toBe(true);
+    const reference = gradientOf(examples, 2, params, { kernel: 'generic' });
+    // On sparse data, make sure the point exercises both sides of the ReLU (some outputs never fire).
+    if (c.data.family === 'sparse') expect(reference.grads.b.some((g) => g === 0) && reference.grads.b.some((g) => g !== 0)).toBe(true);
+    for (const [variant, options] of variants.slice(0, -1)) {
+      const { loss, grads } = gradientOf(examples, 2, params, options);
+      expect(loss, variant).toBe(reference.loss);
+      expect(Buffer.from(grads.W.buffer).equals(Buffer.from(reference.grads.W.buffer)), `${variant}: W`).toBe(true);
+      expect(Buffer.from(grads.b.buffer).equals(Buffer.from(reference.grads.b.buffer)), `${variant}: b`).toBe(true);
+    }
+  });
+
+  it('the wasm model computes the loss alone, equal to the loss with the gradient', () => {
+    const c = config({ data: { family: 'sparse', n: 301, S: 0.9, T: 77 } });
+    const examples = trainingExamples(c);
+    const params = testPoint(c);
+    const model = createFusedModel(examples, 2, { kernel: 'wasm', threads: 2 });
+    const withGradient = model.lossAndGradient(params, newGrads(params));
+    expect(model.loss(params)).toBe(withGradient);
+    model.dispose();
+  });
+
+  it('the committed WebAssembly kernel was built from the current kernel source (else run npm run build:kernel)', () => {
+    expect(KERNEL_SOURCE_SHA256).toBe(sha256(readFileSync(path.join(REPO_ROOT, 'pipeline/train/wasm/kernel.as.ts'))));
   });
 
   it('sums examples in fixed blocks: a multi-block batch equals the sum of its blocks', () => {
@@ -141,6 +191,57 @@ describe('training', () => {
     const b = await train(c, fusedEngine, null);
     expect(a.finished && b.finished).toBe(true);
     expect(fingerprint(a.state)).toEqual(fingerprint(b.state));
+  });
+
+  const withThreads = async <R>(threads: number, body: () => Promise<R>): Promise<R> => {
+    const saved = fusedEngine.threads;
+    fusedEngine.threads = threads;
+    try {
+      return await body();
+    } finally {
+      fusedEngine.threads = saved;
+    }
+  };
+  // Big enough that the engine really uses the threads it is given (n·T above its per-thread minimum).
+  const threadedConfig = () => config({ data: { family: 'sparse', n: 500, S: 0.99, T: 1500 }, steps: 30, snapshots: 2 });
+
+  it('trains to bitwise-identical tensors on 1, 2 and 16 threads', async () => {
+    const c = threadedConfig();
+    const runs = [];
+    for (const threads of [1, 2, 16]) runs.push(await withThreads(threads, () => train(c, fusedEngine, null)));
+    expect(runs.every((r) => r.finished)).toBe(true);
+    expect(fingerprint(runs[1].state)).toEqual(fingerprint(runs[0].state));
+    expect(fingerprint(runs[2].state)).toEqual(fingerprint(runs[0].state));
+  });
+
+  it('the thread count is recorded in metadata but is not part of a run\'s provenance hash', () => {
+    const experiment = experiments.find((e) => e.engine === 'fused')!;
+    const hashes = [1, 2, 16].map((threads) => {
+      fusedEngine.threads = threads;
+      return runHash(experiment);
+    });
+    fusedEngine.threads = os.availableParallelism();
+    expect(new Set(hashes).size).toBe(1);
+  });
+
+  it('resumed through the run store on a different thread count, ends bitwise equal to an uninterrupted run', async () => {
+    const c = threadedConfig();
+    const store = mkdtempSync(path.join(os.tmpdir(), 'checkpoint-'));
+    try {
+      const whole = await withThreads(2, () => train(c, fusedEngine, null));
+      let checks = 0;
+      const first = await withThreads(2, () => train(c, fusedEngine, null, { shouldStop: () => ++checks > 13 }));
+      expect(first.finished).toBe(false);
+      writeCheckpoint(store, 'h', first.state);
+      const restored = readCheckpoint(store, 'h');
+      expect(restored?.step).toBe(13);
+      const rest = await withThreads(16, () => train(c, fusedEngine, restored));
+      expect(rest.finished).toBe(true);
+      expect(fingerprint(rest.state)).toEqual(fingerprint(whole.state));
+      if (rest.finished && whole.finished) expect(rest.finalLoss).toBe(whole.finalLoss);
+    } finally {
+      rmSync(store, { recursive: true, force: true });
+    }
   });
 
   it('resumed from a checkpointed state, ends bitwise equal to an uninterrupted run', async () => {

@@ -1,0 +1,229 @@
+/**
+ * The fused engine's fast path for m = 2: a WebAssembly SIMD kernel (wasm/kernel.as.ts)
+ * run by a pool of worker threads over one shared memory.
+ *
+ * One gradient evaluation is two passes, each split over threads by a FIXED rule
+ * (contiguous ranges, whole groups of four):
+ *  1. example pass (examples split among threads): per example, h = W x, dL/dh and the
+ *     example's squared error, walking the n outputs in order;
+ *  2. feature pass (features split among threads): per feature j, dL/db_j and dL/dW_·j,
+ *     summing examples in order within blocks of BLOCK_EXAMPLES and the block sums in
+ *     block order, with each encoder term entering right after its example's decoder term.
+ * Every number is therefore computed by the same operations in the same order whatever
+ * the thread count, and W/b gradients are bitwise equal to the example-major JS kernel
+ * in fused.ts, loss included (tests hold them to it).
+ *
+ * Memory: parameters, the data in CSR and CSC form, and five float64s per example:
+ * O(n + T + non-zeros), never T × n.
+ */
+import { Worker } from 'node:worker_threads';
+import type { SparseExamples } from '../data/datasets.ts';
+import type { Gradients, Model } from './engine.ts';
+import type { Parameters } from './init.ts';
+import { KERNEL_WASM_BASE64 } from './wasm/kernel.wasm.ts';
+
+let compiled: WebAssembly.Module | null = null;
+function kernelModule(): WebAssembly.Module {
+  compiled ??= new WebAssembly.Module(Buffer.from(KERNEL_WASM_BASE64, 'base64'));
+  return compiled;
+}
+
+interface KernelExports {
+  examplePass(...args: number[]): void;
+  featurePass(...args: number[]): void;
+}
+
+/** Byte offsets of every array in the shared memory. */
+interface Layout {
+  n: number;
+  T: number;
+  nPad: number;
+  TPad: number;
+  W0: number; W1: number; b: number;
+  W0f: number; W1f: number; bf: number;
+  rowStart: number; index: number; value: number;
+  colStart: number; colRow: number; colValue: number;
+  H0: number; H1: number; G0: number; G1: number; SE: number;
+  gW0: number; gW1: number; gb: number;
+  bytes: number;
+}
+
+function planLayout(n: number, T: number, nonZeros: number): Layout {
+  // The kernel works on four examples / four features at a time; padding entries are empty.
+  const nPad = 4 * Math.ceil(n / 4);
+  const TPad = 4 * Math.ceil(T / 4);
+  let at = 64;
+  const take = (bytes: number) => {
+    const offset = at;
+    at += Math.ceil(bytes / 16) * 16;
+    return offset;
+  };
+  return {
+    n, T, nPad, TPad,
+    W0: take(4 * nPad), W1: take(4 * nPad), b: take(4 * nPad),
+    W0f: take(8 * nPad), W1f: take(8 * nPad), bf: take(8 * nPad),
+    rowStart: take(4 * (TPad + 1)), index: take(4 * nonZeros), value: take(4 * nonZeros),
+    colStart: take(4 * (nPad + 1)), colRow: take(4 * nonZeros), colValue: take(4 * nonZeros),
+    H0: take(8 * TPad), H1: take(8 * TPad), G0: take(8 * TPad), G1: take(8 * TPad), SE: take(8 * TPad),
+    gW0: take(8 * nPad), gW1: take(8 * nPad), gb: take(8 * nPad),
+    bytes: at, // evaluated last: the total
+  };
+}
+
+/** Contiguous share `part` of `count` items (a multiple of four) split into `parts`, in whole groups of four. */
+export function shareOf(count: number, part: number, parts: number): [number, number] {
+  const groups = count / 4;
+  return [4 * Math.floor((part * groups) / parts), 4 * Math.floor(((part + 1) * groups) / parts)];
+}
+
+/** A kernel call: export name and arguments. */
+type Call = [keyof KernelExports, number[]];
+
+/** The calls thread `part` of `parts` makes in phase 1 (examples) and phase 2 (features); null when its share is empty. */
+function callsOf(L: Layout, blockExamples: number, part: number, parts: number): [Call | null, Call | null] {
+  const gradScale = 2 / L.T;
+  const [t0, t1] = shareOf(L.TPad, part, parts);
+  const [j0, j1] = shareOf(L.nPad, part, parts);
+  return [
+    t1 > t0 ? ['examplePass', [L.n, t0, t1, gradScale, L.W0, L.W1, L.b, L.W0f, L.W1f, L.bf, L.rowStart, L.index, L.value, L.H0, L.H1, L.G0, L.G1, L.SE]] : null,
+    j1 > j0 ? ['featurePass', [L.T, blockExamples, j0, j1, gradScale, L.W0, L.W1, L.b, L.colStart, L.colRow, L.colValue, L.H0, L.H1, L.G0, L.G1, L.gW0, L.gW1, L.gb]] : null,
+  ];
+}
+
+// The worker is plain JavaScript (evaluated from this string), so it runs under any
+// TypeScript loader or test runner. It waits for a phase number (1 or 2; 0 = exit), makes
+// its call for that phase, and counts down. control: [generation, phase, pending].
+const WORKER_SOURCE = `
+const { workerData } = require('node:worker_threads');
+const { module, memory, control, calls } = workerData;
+const kernel = new WebAssembly.Instance(module, { env: { memory } }).exports;
+const ctl = new Int32Array(control);
+let generation = 0;
+for (;;) {
+  Atomics.wait(ctl, 0, generation);
+  generation = Atomics.load(ctl, 0);
+  const phase = Atomics.load(ctl, 1);
+  if (phase === 0) break;
+  const call = calls[phase - 1];
+  if (call !== null) kernel[call[0]](...call[1]);
+  if (Atomics.sub(ctl, 2, 1) === 1) Atomics.notify(ctl, 2);
+}
+`;
+
+export interface WasmModelOptions {
+  threads: number;
+  blockExamples: number;
+}
+
+export function createWasmModel(examples: SparseExamples, { threads, blockExamples }: WasmModelOptions): Model {
+  const { n, T, rowStart, index, value } = examples;
+  const nonZeros = rowStart[T];
+  const L = planLayout(n, T, nonZeros);
+  const pages = Math.ceil(L.bytes / 65536) + 1;
+  const memory = new WebAssembly.Memory({ initial: pages, maximum: pages, shared: true });
+  const buffer = memory.buffer as unknown as SharedArrayBuffer;
+  const kernel = new WebAssembly.Instance(kernelModule(), { env: { memory } }).exports as unknown as KernelExports;
+
+  // Data in both orientations; the padding examples and features are empty.
+  const rows = new Int32Array(buffer, L.rowStart, L.TPad + 1);
+  rows.set(rowStart.subarray(0, T + 1));
+  rows.fill(nonZeros, T + 1);
+  new Int32Array(buffer, L.index, nonZeros).set(index.subarray(0, nonZeros));
+  new Float32Array(buffer, L.value, nonZeros).set(value.subarray(0, nonZeros));
+  const colStart = new Int32Array(buffer, L.colStart, L.nPad + 1);
+  for (let k = 0; k < nonZeros; k++) colStart[index[k] + 1]++;
+  for (let j = 0; j < L.nPad; j++) colStart[j + 1] += colStart[j];
+  const colRow = new Int32Array(buffer, L.colRow, nonZeros);
+  const colValue = new Float32Array(buffer, L.colValue, nonZeros);
+  const fill = colStart.slice(0, L.nPad);
+  for (let t = 0; t < T; t++) {
+    for (let k = rowStart[t]; k < rowStart[t + 1]; k++) {
+      const slot = fill[index[k]]++;
+      colRow[slot] = t;
+      colValue[slot] = value[k];
+    }
+  }
+  const W0 = new Float32Array(buffer, L.W0, n);
+  const W1 = new Float32Array(buffer, L.W1, n);
+  const b = new Float32Array(buffer, L.b, n);
+  const W0f = new Float64Array(buffer, L.W0f, n);
+  const W1f = new Float64Array(buffer, L.W1f, n);
+  const bf = new Float64Array(buffer, L.bf, n);
+  const SE = new Float64Array(buffer, L.SE, T);
+  const gW0 = new Float64Array(buffer, L.gW0, n);
+  const gW1 = new Float64Array(buffer, L.gW1, n);
+  const gb = new Float64Array(buffer, L.gb, n);
+
+  const ownCalls = callsOf(L, blockExamples, 0, threads);
+  const control = new Int32Array(new SharedArrayBuffer(12));
+  const workers: Worker[] = [];
+  let failure: Error | null = null;
+  for (let part = 1; part < threads; part++) {
+    const worker = new Worker(WORKER_SOURCE, {
+      eval: true,
+      workerData: { module: kernelModule(), memory, control: control.buffer, calls: callsOf(L, blockExamples, part, threads) },
+    });
+    worker.on('error', (error) => (failure = error));
+    worker.unref();
+    workers.push(worker);
+  }
+
+  function phase(which: number): void {
+    if (workers.length > 0) {
+      Atomics.store(control, 1, which);
+      Atomics.store(control, 2, workers.length);
+      Atomics.add(control, 0, 1);
+      Atomics.notify(control, 0);
+    }
+    const call = ownCalls[which - 1];
+    if (call !== null) kernel[call[0]](...call[1]);
+    for (let pending = Atomics.load(control, 2); pending !== 0 && workers.length > 0; pending = Atomics.load(control, 2)) {
+      Atomics.wait(control, 2, pending, 1000);
+      if (failure) throw new Error(`fused engine: a worker thread failed: ${(failure as Error).message}`);
+    }
+  }
+
+  function setParameters(params: Parameters): void {
+    W0.set(params.W.subarray(0, n));
+    W1.set(params.W.subarray(n, 2 * n));
+    b.set(params.b);
+    W0f.set(W0);
+    W1f.set(W1);
+    bf.set(b);
+  }
+
+  /** Per-example squared errors summed in example order within each block, block sums in block order. */
+  function lossOf(): number {
+    let total = 0;
+    for (let start = 0; start < T; start += blockExamples) {
+      let block = 0;
+      for (let t = start; t < Math.min(T, start + blockExamples); t++) block += SE[t];
+      total += block;
+    }
+    return total / T;
+  }
+
+  return {
+    lossAndGradient(params: Parameters, grads: Gradients): number {
+      setParameters(params);
+      phase(1);
+      phase(2);
+      grads.W.set(gW0, 0);
+      grads.W.set(gW1, n);
+      grads.b.set(gb);
+      return lossOf();
+    },
+    loss(params: Parameters): number {
+      setParameters(params);
+      phase(1);
+      return lossOf();
+    },
+    dispose(): void {
+      Atomics.store(control, 1, 0);
+      Atomics.add(control, 0, 1);
+      Atomics.notify(control, 0);
+      for (const worker of workers) void worker.terminate();
+      workers.length = 0;
+    },
+  };
+}
