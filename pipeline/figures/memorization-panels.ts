@@ -21,9 +21,9 @@ import {
   type RegularityScore,
   type Vec2,
 } from '../analysis/geometry.ts';
-import { renderGrid, type Panel, type PlotOptions } from './render.ts';
+import { originPanel, renderGrid, type Panel, type PlotOptions } from './render.ts';
 import { formatInteger, formatRatio, provenanceLine, selectRuns } from './provenance.ts';
-import { bareMargin, colors, fontSize, maxWidth } from './theme.ts';
+import { colors, fontSize, maxWidth } from './theme.ts';
 
 export const MEMO_T = [3, 5, 6, 8, 10, 15, 30];
 export const MEMO_IDS = MEMO_T.map((T) => `memo-T${T}`);
@@ -52,22 +52,6 @@ function circlePoints(r: number, points = 48): { x: number; y: number }[] {
   });
 }
 
-function barePanel(extent: number, marks: Plot.Markish[]): PlotOptions {
-  return {
-    width: PANEL_SIZE,
-    aspectRatio: 1,
-    margin: bareMargin,
-    axis: null,
-    x: { domain: [-extent, extent] },
-    y: { domain: [-extent, extent] },
-    marks: [
-      Plot.frame({ stroke: colors.grid }),
-      Plot.ruleX([0], { stroke: colors.grid }),
-      Plot.ruleY([0], { stroke: colors.grid }),
-      ...marks,
-    ],
-  };
-}
 
 /**
  * Segments from the origin to each tip as ONE path (points separated by NaN breaks):
@@ -108,7 +92,7 @@ function featurePanel(c: Column): { plot: PlotOptions; drawn: number } {
   const hiddenRadius = Math.max(0, ...norms.filter((r) => r < cut));
   return {
     drawn: drawn.length,
-    plot: barePanel(PANEL_PADDING * longest, [
+    plot: originPanel(PANEL_SIZE, PANEL_PADDING * longest, [
       Plot.line(circlePoints(hiddenRadius), { x: 'x', y: 'y', fill: colors.muted, fillOpacity: 0.5, stroke: 'none' }),
       Plot.line(spokes(drawn), { x: 'x', y: 'y', stroke: colors.feature, strokeWidth: 1, strokeOpacity: 0.75 }),
     ]),
@@ -120,7 +104,7 @@ function hiddenPanel(c: Column): PlotOptions {
   const { order } = angularGaps(c.hidden);
   const outline = [...order, order[0]].filter((i) => i !== undefined).map((i) => ({ x: c.hidden[i][0], y: c.hidden[i][1] }));
   const tips = c.hidden.map((v) => ({ x: v[0], y: v[1] }));
-  return barePanel(PANEL_PADDING * longest, [
+  return originPanel(PANEL_SIZE, PANEL_PADDING * longest, [
     Plot.line(outline, { x: 'x', y: 'y', stroke: colors.muted, strokeWidth: 0.75 }),
     Plot.line(spokes(c.hidden), { x: 'x', y: 'y', stroke: colors.hidden, strokeWidth: 1.25 }),
     Plot.dot(tips, { x: 'x', y: 'y', r: 2.5, fill: colors.hidden }),

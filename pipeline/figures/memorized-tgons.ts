@@ -9,9 +9,9 @@ import * as Plot from '@observablehq/plot';
 import type { Figure, FigureOutput, RunSet } from './types.ts';
 import { angularGaps, featureVectors, norm, type Vec2 } from '../analysis/geometry.ts';
 import { tgonConstruction } from '../analysis/tgon.ts';
-import { renderGrid, type Panel, type PlotOptions } from './render.ts';
+import { originPanel, renderGrid, type Panel, type PlotOptions } from './render.ts';
 import { formatRatio, runProvenance } from './provenance.ts';
-import { bareMargin, colors, fontSize, maxWidth } from './theme.ts';
+import { colors, fontSize, maxWidth } from './theme.ts';
 import { OUTCOME_STYLE, SHOWN_RUN_RULE, TGON_IDS, TGON_T, shownRun, sweepProvenance, tgonRunsByT, type TgonRun } from './tgon-runs.ts';
 
 const COLUMNS = 5;
@@ -30,23 +30,12 @@ function panel(shown: TgonRun): PlotOptions {
   const outline = [...order, order[0]].map((i) => ({ x: vectors[i][0], y: vectors[i][1] }));
   const spokes = vectors.flatMap((v) => [{ x: 0, y: 0 }, { x: v[0], y: v[1] }, { x: NaN, y: NaN }]);
   const even = shown.classification.outcome === 'even';
-  return {
-    width: PANEL_SIZE,
-    aspectRatio: 1,
-    margin: bareMargin,
-    axis: null,
-    x: { domain: [-extent, extent] },
-    y: { domain: [-extent, extent] },
-    marks: [
-      Plot.frame({ stroke: colors.grid }),
-      Plot.ruleX([0], { stroke: colors.grid }),
-      Plot.ruleY([0], { stroke: colors.grid }),
-      Plot.line(circle(radius), { x: 'x', y: 'y', stroke: colors.muted, strokeDasharray: '3,3' }),
-      Plot.line(outline, { x: 'x', y: 'y', stroke: colors.muted, strokeWidth: 0.75 }),
-      Plot.line(spokes, { x: 'x', y: 'y', stroke: even ? colors.hidden : colors.accent, strokeWidth: 1.25 }),
-      Plot.dot(vectors.map(([x, y]) => ({ x, y })), { x: 'x', y: 'y', r: 2.5, fill: even ? colors.hidden : colors.accent }),
-    ],
-  };
+  return originPanel(PANEL_SIZE, extent, [
+    Plot.line(circle(radius), { x: 'x', y: 'y', stroke: colors.muted, strokeDasharray: '3,3' }),
+    Plot.line(outline, { x: 'x', y: 'y', stroke: colors.muted, strokeWidth: 0.75 }),
+    Plot.line(spokes, { x: 'x', y: 'y', stroke: even ? colors.hidden : colors.accent, strokeWidth: 1.25 }),
+    Plot.dot(vectors.map(([x, y]) => ({ x, y })), { x: 'x', y: 'y', r: 2.5, fill: even ? colors.hidden : colors.accent }),
+  ]);
 }
 
 const figure: Figure = {

@@ -24,7 +24,7 @@
 import { JSDOM } from 'jsdom';
 import * as Plot from '@observablehq/plot';
 import type { PlotOptions } from '@observablehq/plot';
-import { colors, fontFamily, fontSize, plotStyle } from './theme.ts';
+import { bareMargin, colors, fontFamily, fontSize, plotStyle } from './theme.ts';
 
 export type { PlotOptions };
 
@@ -294,4 +294,20 @@ function usesXlink(root: Element): boolean {
     for (const attr of Array.from(el.attributes)) if (attr.namespaceURI === XLINK_NS) return true;
   }
   return false;
+}
+
+/**
+ * A square panel without axes, centred on the origin with light cross-hairs and a frame:
+ * the cell of the geometric small multiples (memorization panels, memorized T-gons).
+ */
+export function originPanel(size: number, extent: number, marks: Plot.Markish[]): PlotOptions {
+  return {
+    width: size,
+    aspectRatio: 1,
+    margin: bareMargin,
+    axis: null,
+    x: { domain: [-extent, extent] },
+    y: { domain: [-extent, extent] },
+    marks: [Plot.frame({ stroke: colors.grid }), Plot.ruleX([0], { stroke: colors.grid }), Plot.ruleY([0], { stroke: colors.grid }), ...marks],
+  };
 }
