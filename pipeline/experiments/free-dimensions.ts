@@ -3,23 +3,10 @@
  * data, no bias, the same optimizer settings as the n = 4 and n = 5 runs in spine.ts.
  */
 import type { Experiment } from './types.ts';
+import { identityNoBias } from './spine.ts';
 
 const SEEDS = [0, 1, 2, 3, 4];
 
-function identityNoBias(id: string, n: number, m: number, seed: number, steps: number): Experiment {
-  return {
-    id,
-    data: { family: 'identity', n },
-    m,
-    bias: false,
-    steps,
-    schedule: { kind: 'constant', lr: 1e-2 },
-    weightDecay: 0,
-    seed,
-    engine: 'fused',
-    snapshots: 0,
-  };
-}
 
 /** identity(3), m = 2, no bias: section 5's triangle (trained-n3, relu-regions-3d). */
 export const n3Experiments: Experiment[] = SEEDS.map((seed) => identityNoBias(`n3-seed${seed}`, 3, 2, seed, 10_000));

@@ -11,19 +11,23 @@ const SEEDS = [0, 1, 2, 3, 4];
  * full-batch steps reaches a fixed point on these 4- and 5-example problems; no weight
  * decay, so the exact solution for n = 4 is not pulled off unit length.
  */
-function identityRun(n: number, seed: number): Experiment {
+export function identityNoBias(id: string, n: number, m: number, seed: number, steps = 10_000): Experiment {
   return {
-    id: `n${n}-seed${seed}`,
+    id,
     data: { family: 'identity', n },
-    m: 2,
+    m,
     bias: false,
-    steps: 10_000,
+    steps,
     schedule: { kind: 'constant', lr: 1e-2 },
     weightDecay: 0,
     seed,
     engine: 'fused',
     snapshots: 0,
   };
+}
+
+function identityRun(n: number, seed: number): Experiment {
+  return identityNoBias(`n${n}-seed${seed}`, n, 2, seed);
 }
 
 /** Anthropic's "datapoints vs features" setting (ARTICLE.md §1). */
