@@ -3,7 +3,6 @@
  * geometry, on synthetic runs whose every number is known in advance.
  */
 import { describe, expect, it } from 'vitest';
-import { JSDOM } from 'jsdom';
 import { figures } from '../../pipeline/figures/index.ts';
 import type { Figure, FigureOutput, RunSet } from '../../pipeline/figures/types.ts';
 import { identityLoss, regularPolygon } from '../../pipeline/analysis/geometry.ts';
@@ -11,6 +10,7 @@ import { allowedArc, angleBetween, gram, smallestPairwiseAngle, TWO_FEATURE_INFL
 import { boundRuns, boundWeights, n3Runs, n3SparseBiasRuns, polar } from '../fixtures/free-dimensions-runs.ts';
 import { n5Runs, weightsFromVectors } from '../fixtures/runs.ts';
 import { FLOOR, boundCells, boundVerdict } from '../../pipeline/figures/two-m-bound.ts';
+import { parseSvg } from '../fixtures/svg.ts';
 
 const DEG = Math.PI / 180;
 const MINE = ['trained-n3', 'two-m-bound', 'wtw-n5', 'loss-vs-angle'];
@@ -26,12 +26,6 @@ const runs: RunSet = new Map([...n3Runs(), ...n3SparseBiasRuns(), ...boundRuns()
 function render(id: string, from: RunSet = runs): FigureOutput {
   const f = figure(id);
   return f.render(new Map(f.needs.map((need) => [need, from.get(need)!])));
-}
-
-function parseSvg(svg: string): Element {
-  const root = new JSDOM(svg, { contentType: 'image/svg+xml' }).window.document.documentElement;
-  expect(root.getElementsByTagName('parsererror')).toHaveLength(0);
-  return root;
 }
 
 describe('free-dimension geometry', () => {

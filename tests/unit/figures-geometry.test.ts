@@ -4,7 +4,6 @@
  * against an independent calculation.
  */
 import { describe, expect, it } from 'vitest';
-import { JSDOM } from 'jsdom';
 import { figures } from '../../pipeline/figures/index.ts';
 import type { Figure, FigureOutput, RunSet } from '../../pipeline/figures/types.ts';
 import { experimentById } from '../../pipeline/experiments/index.ts';
@@ -17,6 +16,7 @@ import { planeBasis, pointCloud, PLANE_NORMAL } from '../../pipeline/figures/pro
 import { positiveSet, singlePositiveShare } from '../../pipeline/figures/relu-regions-3d.ts';
 import { COLUMNS, X, tipToTail } from '../../pipeline/figures/change-of-basis.ts';
 import { unitCubeEdges } from '../../pipeline/figures/axial-3d.ts';
+import { parseSvg } from '../fixtures/svg.ts';
 
 const GEOMETRY_IDS = ['projection-3d', 'bias-shift', 'axial-3d', 'relu-clamp', 'relu-line-2d', 'relu-regions-3d', 'change-of-basis'];
 
@@ -57,12 +57,6 @@ function render(id: string): FigureOutput {
     outputs.set(id, out);
   }
   return out;
-}
-
-function parseSvg(svg: string): Element {
-  const root = new JSDOM(svg, { contentType: 'image/svg+xml' }).window.document.documentElement;
-  expect(root.getElementsByTagName('parsererror')).toHaveLength(0);
-  return root;
 }
 
 describe('geometry figures in the index', () => {

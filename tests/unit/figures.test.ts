@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import { JSDOM } from 'jsdom';
 import { figures } from '../../pipeline/figures/index.ts';
 import type { Figure, FigureOutput } from '../../pipeline/figures/types.ts';
 import {
@@ -14,6 +13,7 @@ import {
 } from '../../pipeline/figures/provenance.ts';
 import { identityLoss, regularPolygon } from '../../pipeline/analysis/geometry.ts';
 import { allRuns, n4Runs, n5Runs, PENTAGON_RADIUS } from '../fixtures/runs.ts';
+import { parseSvg } from '../fixtures/svg.ts';
 
 const runs = allRuns();
 
@@ -33,12 +33,6 @@ function render(id: string): FigureOutput {
     outputs.set(id, out);
   }
   return out;
-}
-
-function parseSvg(svg: string): Element {
-  const root = new JSDOM(svg, { contentType: 'image/svg+xml' }).window.document.documentElement;
-  expect(root.getElementsByTagName('parsererror')).toHaveLength(0);
-  return root;
 }
 
 describe('figure index', () => {

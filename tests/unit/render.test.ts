@@ -1,18 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { JSDOM } from 'jsdom';
 import * as Plot from '@observablehq/plot';
 import { renderGrid, renderPlot, type PlotOptions } from '../../pipeline/figures/render.ts';
 import { normalizeSvg } from '../../pipeline/figures/normalize.ts';
 import { fontFamily } from '../../pipeline/figures/theme.ts';
+import { parseSvg } from '../fixtures/svg.ts';
 
 /** Parse as XML (throws on malformed markup) and return the root element. */
-function parseSvg(svg: string): Element {
-  const dom = new JSDOM(svg, { contentType: 'image/svg+xml' });
-  const root = dom.window.document.documentElement;
-  expect(root.getElementsByTagName('parsererror')).toHaveLength(0);
-  return root;
-}
-
 function ids(root: Element): string[] {
   return Array.from(root.querySelectorAll('[id]'), (el) => el.getAttribute('id') ?? '');
 }
