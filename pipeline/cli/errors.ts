@@ -7,7 +7,7 @@
  * imported, so the handler must be in place before that import runs.
  */
 import { ExperimentError } from '../experiments/validate.ts';
-import { InterruptedError, RunDivergedError, StoreFormatError } from '../build/runs.ts';
+import { InterruptedError, RunDivergedError, StoreFormatError } from '../stages/runs.ts';
 
 /** A mistake on the command line (unknown experiment id, bad option value). */
 export class UsageError extends Error {}

@@ -7,7 +7,7 @@ import { existsSync, readdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { experiments } from '../experiments/index.ts';
-import { runHash } from '../build/runs.ts';
+import { runHash } from '../stages/runs.ts';
 import { REPO_ROOT } from '../store/provenance.ts';
 import { orphanedEntries } from '../store/prune.ts';
 

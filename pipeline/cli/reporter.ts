@@ -4,7 +4,7 @@
  * (CI logs) the bar prints a plain line every 15 s instead of redrawing.
  */
 import cliProgress from 'cli-progress';
-import type { Reporter } from '../build/runs.ts';
+import type { Reporter } from '../stages/runs.ts';
 
 const BAR_DELAY_MS = 1500;
 const UPDATE_EVERY_MS = 100;

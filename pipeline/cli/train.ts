@@ -7,7 +7,7 @@ import { UsageError } from './errors.ts';
 import { parseArgs } from 'node:util';
 import path from 'node:path';
 import { experiments, experimentById } from '../experiments/index.ts';
-import { ensureRuns } from '../build/runs.ts';
+import { ensureRuns } from '../stages/runs.ts';
 import { REPO_ROOT } from '../store/provenance.ts';
 import { consoleReporter, interruptFlag } from './reporter.ts';
 import { applyThreadsOption } from './threads.ts';

@@ -152,7 +152,7 @@ export function svgElementIds(svg: string): string[] {
   return [...svg.matchAll(/\sid\s*=\s*(?:"([^"]*)"|'([^']*)')/g)].map((match) => match[1] ?? match[2] ?? '');
 }
 
-// ── Generated tables (figures/tables/, written by pipeline/build/tables.ts) ──────────
+// ── Generated tables (figures/tables/, written by pipeline/stages/tables.ts) ──────────
 
 export const TABLES_DIR = 'tables';
 

@@ -15,7 +15,7 @@ import { KERNEL_SOURCE_SHA256 } from '../../pipeline/train/wasm/kernel.wasm.ts';
 import { REPO_ROOT, sha256 } from '../../pipeline/store/provenance.ts';
 import { readFileSync } from 'node:fs';
 import { experiments } from '../../pipeline/experiments/index.ts';
-import { runHash } from '../../pipeline/build/runs.ts';
+import { runHash } from '../../pipeline/stages/runs.ts';
 
 function config(overrides: Partial<RunConfig>): RunConfig {
   return {

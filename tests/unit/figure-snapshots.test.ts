@@ -13,10 +13,10 @@ import { describe, expect, it } from 'vitest';
 import { figures } from '../../pipeline/figures/index.ts';
 import { normalizeSvg } from '../../pipeline/figures/normalize.ts';
 import { experimentById } from '../../pipeline/experiments/index.ts';
-import { runHash } from '../../pipeline/build/runs.ts';
+import { runHash } from '../../pipeline/stages/runs.ts';
 import { loadRun } from '../../pipeline/store/runStore.ts';
 import { REPO_ROOT } from '../../pipeline/store/provenance.ts';
-import { readManifest } from '../../pipeline/build/figures.ts';
+import { readManifest } from '../../pipeline/stages/figures.ts';
 
 const storeRoot = path.join(REPO_ROOT, 'runs');
 const figuresDir = path.join(REPO_ROOT, 'figures');

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { canonicalJson, importClosure, provenanceHash, sourceHash } from '../../pipeline/store/provenance.ts';
-import { runHash } from '../../pipeline/build/runs.ts';
+import { runHash } from '../../pipeline/stages/runs.ts';
 import type { Experiment, RunConfig } from '../../pipeline/experiments/types.ts';
 
 const config: RunConfig = {

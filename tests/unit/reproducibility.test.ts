@@ -10,7 +10,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { experimentGroups } from '../../pipeline/experiments/index.ts';
 import type { Experiment } from '../../pipeline/experiments/types.ts';
-import { runHash } from '../../pipeline/build/runs.ts';
+import { runHash } from '../../pipeline/stages/runs.ts';
 import { readEntry, runTensors } from '../../pipeline/store/runStore.ts';
 import { REPO_ROOT } from '../../pipeline/store/provenance.ts';
 import { engines } from '../../pipeline/train/engines.ts';

@@ -20,8 +20,8 @@ import { csvField, csvLine, escapeHtml, htmlTable } from '../../pipeline/tables/
 import { formatDuration, readmeCommands, runSummary, RUNS_CSV } from '../../pipeline/tables/run-summary.ts';
 import { tables } from '../../pipeline/tables/index.ts';
 import { claims } from '../../pipeline/claims/index.ts';
-import { readTablesManifest, renderTables, tableInputsHash, TABLES_MANIFEST } from '../../pipeline/build/tables.ts';
-import { runHash } from '../../pipeline/build/runs.ts';
+import { readTablesManifest, renderTables, tableInputsHash, TABLES_MANIFEST } from '../../pipeline/stages/tables.ts';
+import { runHash } from '../../pipeline/stages/runs.ts';
 import { experimentById } from '../../pipeline/experiments/index.ts';
 import { REPO_ROOT } from '../../pipeline/store/provenance.ts';
 import { combinedRunHash, hash8 } from '../../pipeline/figures/provenance.ts';
