@@ -1,5 +1,9 @@
-// Site half of the article: Markdown (content/article.md) + figures and numbers from
-// the pipeline (figures/manifest.json) → a static site in dist/.
+// Site half of the series: each content/<slug>/post.md + figures and numbers from the
+// pipeline (figures/<slug>/manifest.json) → a static site in dist/.
+//
+// Hosting under a sub-path (a GitHub Pages project site lives at /<repo>/): set
+// SITE_BASE, e.g. `SITE_BASE=/my-repo/ npm run build`. SITE_URL is the origin the RSS
+// feed's absolute links use (e.g. https://me.github.io).
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'astro/config';
@@ -15,19 +19,38 @@ process.env.ASTRO_DISABLE_UPDATE_CHECK ??= 'true';
 
 const projectRoot = fileURLToPath(new URL('.', import.meta.url));
 // Tests point FIGURES_DIR at a fixture; a relative value is taken from the project root.
-const figuresDir = path.resolve(projectRoot, process.env.FIGURES_DIR ?? 'figures');
+const figuresRoot = path.resolve(projectRoot, process.env.FIGURES_DIR ?? 'figures');
+const contentRoot = path.resolve(projectRoot, 'content');
+
+/** "/", or the sub-path with one leading and one trailing slash. */
+function basePath(value) {
+  const trimmed = (value ?? '').replace(/^\/+|\/+$/g, '');
+  return trimmed === '' ? '/' : `/${trimmed}/`;
+}
+
+/** figures/<slug> for content/<slug>/post.md. */
+function figuresDirOf(file) {
+  const relative = path.relative(contentRoot, String(file.path));
+  return path.join(figuresRoot, relative.split(path.sep)[0]);
+}
+
+const isDev = process.argv.includes('dev');
 
 export default defineConfig({
   output: 'static',
-  // Relative to the site root; the page references only its own /_astro/ assets.
-  base: '/',
+  site: process.env.SITE_URL ?? 'http://localhost:4321',
+  base: basePath(process.env.SITE_BASE),
+  // Post pages link their own files (runs.csv) relatively, so a post's URL ends in "/".
+  trailingSlash: 'always',
+  // OUT_DIR lets the tests build a second copy for a sub-path without touching dist/.
+  outDir: process.env.OUT_DIR ? path.resolve(projectRoot, process.env.OUT_DIR) : './dist',
   devToolbar: { enabled: false },
   markdown: {
-    ...articleMarkdown({ figuresDir }),
+    ...articleMarkdown({ figuresDir: figuresDirOf, posts: { contentRoot, includeDrafts: isDev } }),
     // Light theme to match the page; Shiki is bundled, nothing is fetched.
     shikiConfig: { theme: 'github-light' },
   },
   vite: {
-    plugins: [reloadOnFigureChange(figuresDir)],
+    plugins: [reloadOnFigureChange(figuresRoot)],
   },
 });

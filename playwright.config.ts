@@ -1,18 +1,41 @@
-// Playwright checks of the BUILT site (dist/), served by `astro preview`.
-// Run `npm run build` (or `npx astro build`) first; this config does not build.
+// Playwright checks of the BUILT site (dist/), served by `astro preview`, and of a second
+// build for a sub-path (dist-subpath, made by scripts/test.ts).
+// Run `npm run build` first; this config does not build.
 //
 // Screenshots must be bit-for-bit stable, so everything that could vary is pinned:
 // Debian's Chromium at /usr/bin/chromium (apt-get install chromium fonts-dejavu-core),
 // a fixed viewport at device scale 1, no animations, and a zero-tolerance comparison
 // (Playwright's default threshold of 0.2 would hide colour changes in a figure).
+//
+// Servers listen on free ports chosen per run and are never reused, so a screenshot is
+// never compared against (or accepted from) a page that another checkout is serving.
+import net from 'node:net';
 import { defineConfig } from '@playwright/test';
 
-const port = 4329;
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as net.AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+// The runner chooses the ports once and its workers inherit them through the environment.
+process.env.E2E_PORT ??= String(await freePort());
+process.env.E2E_SUBPATH_PORT ??= String(await freePort());
+const port = Number(process.env.E2E_PORT);
+const subpathPort = Number(process.env.E2E_SUBPATH_PORT);
+export const SUBPATH = '/series-subpath-check/';
+const SUBPATH_OUT = 'dist-subpath';
 
 export default defineConfig({
-  testDir: 'tests/e2e',
-  // One shared baseline for every machine: no "-chromium-linux" suffix in the name.
-  snapshotPathTemplate: '{testDir}/__screenshots__/{arg}{ext}',
+  testDir: '.',
+  testMatch: ['tests/e2e/**/*.spec.ts', 'content/*/tests/**/*.spec.ts'],
+  // Baselines live in each post's folder: tests name the whole path (content/<slug>/tests/screenshots/…).
+  snapshotPathTemplate: '{testDir}/{arg}{ext}',
   fullyParallel: false,
   workers: 1,
   forbidOnly: !!process.env.CI,
@@ -28,7 +51,6 @@ export default defineConfig({
     },
   },
   use: {
-    baseURL: `http://localhost:${port}`,
     browserName: 'chromium',
     viewport: { width: 1000, height: 800 },
     deviceScaleFactor: 1,
@@ -51,12 +73,27 @@ export default defineConfig({
       ],
     },
   },
-  webServer: {
-    command: `npx astro preview --port ${port}`,
-    url: `http://localhost:${port}/`,
-    reuseExistingServer: !process.env.CI,
-    timeout: 60_000,
-    stdout: 'ignore',
-    stderr: 'pipe',
-  },
+  projects: [
+    { name: 'site', testIgnore: ['tests/e2e/subpath.spec.ts'], use: { baseURL: `http://localhost:${port}/` } },
+    { name: 'subpath', testMatch: ['tests/e2e/subpath.spec.ts'], use: { baseURL: `http://localhost:${subpathPort}${SUBPATH}` } },
+  ],
+  webServer: [
+    {
+      command: `npx astro preview --port ${port}`,
+      url: `http://localhost:${port}/`,
+      reuseExistingServer: false,
+      timeout: 60_000,
+      stdout: 'ignore',
+      stderr: 'pipe',
+    },
+    {
+      command: `npx astro preview --port ${subpathPort}`,
+      url: `http://localhost:${subpathPort}${SUBPATH}`,
+      env: { SITE_BASE: SUBPATH, OUT_DIR: SUBPATH_OUT },
+      reuseExistingServer: false,
+      timeout: 60_000,
+      stdout: 'ignore',
+      stderr: 'pipe',
+    },
+  ],
 });

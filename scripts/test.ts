@@ -3,8 +3,10 @@
  *   0. the strict type check (tsc --noEmit) over pipeline, site and tests;
  *   1. unit tests (vitest): data, provenance, store, engines, validation, figures,
  *      SVG snapshots, and retraining the cheap committed runs bitwise;
- *   2. npm run build: the article, from the committed store (trains nothing when current);
- *   3. Playwright: screenshots of every figure in the built page, pixel-exact.
+ *   2. npm run build: the site, from the committed store (trains nothing when current),
+ *      and a second build of the site for a sub-path (dist-subpath);
+ *   3. Playwright: screenshots of every figure of every post, pixel-exact, and the
+ *      sub-path build served under its prefix.
  * Ends with one line "tests: N passed, N failed". `npm run test:update` (--update)
  * accepts intended figure changes by rewriting SVG snapshots and screenshot baselines.
  */
@@ -41,7 +43,10 @@ passed += unit?.numPassedTests ?? 0;
 failed += unit ? unit.numFailedTests : 1;
 if (unit && unitStatus !== 0 && unit.numFailedTests === 0) failed += 1; // e.g. a file that failed to load
 
-const buildStatus = run('npm', ['run', 'build']);
+// The second build is the same site for a sub-path host (playwright.config.ts serves it).
+const buildStatus =
+  run('npm', ['run', 'build']) ||
+  run('npx', ['astro', 'build'], { ASTRO_TELEMETRY_DISABLED: '1', SITE_BASE: '/series-subpath-check/', OUT_DIR: 'dist-subpath' });
 if (buildStatus !== 0) {
   failed += 1;
   process.stdout.write('\nnpm run build failed: the page tests need the built site, so they did not run.\n');

@@ -1,17 +1,20 @@
 /**
- * npm run train -- [ids…] [--force] [--budget 150m] [--threads N]
- * Trains the named experiments (default: all) into the run store.
+ * npm run train -- [selectors…] [--force] [--budget 150m] [--threads N]
+ * Trains the selected experiments (default: every post's) into the run store. A selector
+ * is a post slug, a group (`failure`, or `<slug>/failure`), or an experiment id.
  */
-// First: it must be listening before the experiments are imported (and validated).
+// First: it must be listening before the posts are imported (and validated).
 import { UsageError } from './errors.ts';
 import { parseArgs } from 'node:util';
 import path from 'node:path';
-import { experiments, experimentById } from '../experiments/index.ts';
+import type { Experiment } from '../experiments/types.ts';
+import { loadPosts } from '../post/post.ts';
 import { ensureRuns } from '../stages/runs.ts';
 import { REPO_ROOT } from '../store/provenance.ts';
 import { consoleReporter, interruptFlag } from './reporter.ts';
 import { applyThreadsOption } from './threads.ts';
 import { parseDuration } from './duration.ts';
+import { selectExperiments } from './select.ts';
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,
@@ -23,14 +26,14 @@ const { values, positionals } = parseArgs({
   },
 });
 
-const known = experiments.map((e) => e.id);
-for (const id of positionals) {
-  if (known.includes(id)) continue;
-  const similar = known.filter((k) => k.split('-')[0] === id.split('-')[0]).slice(0, 10);
-  throw new UsageError(`unknown experiment id "${id}"; ${similar.length > 0 ? `similar ids: ${similar.join(', ')}; ` : ''}${known.length} ids are defined in pipeline/experiments/`);
-}
 applyThreadsOption(values.threads);
-const selected = positionals.length > 0 ? positionals.map(experimentById) : experiments;
+const posts = await loadPosts();
+let selected: Experiment[];
+try {
+  selected = selectExperiments(posts, positionals);
+} catch (error) {
+  throw new UsageError((error as Error).message);
+}
 const interrupted = interruptFlag();
 const deadline = values.budget ? Date.now() + parseDuration(values.budget, '--budget') : Infinity;
 

@@ -1,15 +1,19 @@
 /**
- * Renders figures from loaded runs into figures/<id>.svg plus figures/manifest.json.
- * A figure is re-rendered only when its inputs change: the code in its module's
- * import closure, or the hash of any run it reads. The manifest records those inputs,
- * the caption, the provenance line and the numbers the prose may quote.
+ * Renders one post's figures into figures/<slug>/<id>.svg plus figures/<slug>/manifest.json.
+ * A figure is re-rendered only when its inputs change: the code in its module's import
+ * closure, the hash of any run it reads, its caption, and the locked versions of the
+ * packages that draw it. A cached figure is used only when it is provably the one those
+ * inputs produced: its manifest entry carries the SVG's sha256 and a checksum over the
+ * entry itself, so a truncated SVG, a hand-edited number or an SVG left by other code
+ * is re-rendered, never trusted for being present.
  */
 import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
-import type { Figure } from '../figures/types.ts';
+import type { Figure } from '../post/figure.ts';
 import type { LoadedRun } from '../store/types.ts';
-import { canonicalJson, sha256, sourceHash } from '../store/provenance.ts';
+import { canonicalJson, REPO_ROOT, sha256, sourceHash } from '../store/provenance.ts';
 import { writeFileAtomic } from '../store/runStore.ts';
+import { FIGURE_PACKAGES, lockedVersions } from './dependencies.ts';
 
 export interface ManifestEntry {
   file: string;
@@ -17,45 +21,65 @@ export interface ManifestEntry {
   provenance: string;
   runs: { id: string; hash: string }[];
   numbers: Record<string, string>;
-  /** Hash of the figure's code and run hashes; equal inputs mean the SVG is current. */
+  /** Hash of the figure's code, run hashes, caption and package versions; equal inputs mean the SVG is current. */
   inputsHash: string;
+  /** sha256 of the SVG file as written. */
+  svgSha256: string;
+  /** sha256 over every other field: a hand edit to the entry is caught by the pipeline and the site. */
+  entryChecksum: string;
 }
 
 export interface Manifest {
   figures: Record<string, ManifestEntry>;
-  /** Every figure's numbers, merged, for the article's :num[…] directives. */
-  numbers: Record<string, string>;
 }
 
 export const MANIFEST_FILE = 'manifest.json';
 
-export function figureSourceFile(figure: Figure): string {
-  return `pipeline/figures/${figure.id}.ts`;
+/** The checksum a manifest entry (figure or table) must carry over its other fields. */
+export function entryChecksum(entry: object): string {
+  const { entryChecksum: _ignored, ...rest } = entry as { entryChecksum?: string };
+  return sha256(canonicalJson(rest));
 }
 
 export function readManifest(figuresDir: string): Manifest | null {
   const file = path.join(figuresDir, MANIFEST_FILE);
   if (!existsSync(file)) return null;
   try {
-    return JSON.parse(readFileSync(file, 'utf8')) as Manifest;
+    const manifest = JSON.parse(readFileSync(file, 'utf8')) as Manifest;
+    return manifest && typeof manifest.figures === 'object' && manifest.figures !== null ? manifest : null;
   } catch {
     return null; // unreadable: everything is re-rendered
   }
 }
 
+/** True when `entry` is intact and its files hash to what it records. */
+export function entryIsIntact(entry: ManifestEntry | undefined, dir: string): entry is ManifestEntry {
+  if (!entry || typeof entry.file !== 'string' || entry.entryChecksum !== entryChecksum(entry)) return false;
+  const file = path.join(dir, entry.file);
+  return existsSync(file) && sha256(readFileSync(file)) === entry.svgSha256;
+}
+
 export interface RenderOptions {
+  /** figures/<slug>: where this post's SVGs and manifest go. */
   figuresDir: string;
+  /** Repo-relative module of a figure, hashed into its key. */
+  sourceOf(figure: Figure): string;
   /** Experiment id → run hash, for every run the figures need. */
   runHashes: ReadonlyMap<string, string>;
   loadRun(experimentId: string): LoadedRun;
   line(text: string): void;
   force?: boolean;
+  root?: string;
+}
+
+export function figureInputsHash(figure: Figure, source: string, runs: { id: string; hash: string }[], root = REPO_ROOT): string {
+  return sha256(canonicalJson({ code: sourceHash([source], root), runs, caption: figure.caption, packages: lockedVersions(FIGURE_PACKAGES, root) }));
 }
 
 export function renderFigures(figures: readonly Figure[], options: RenderOptions): Manifest {
   const { figuresDir, runHashes } = options;
   const previous = readManifest(figuresDir);
-  const manifest: Manifest = { figures: {}, numbers: {} };
+  const manifest: Manifest = { figures: {} };
   const loaded = new Map<string, LoadedRun>();
   const load = (id: string) => {
     let run = loaded.get(id);
@@ -65,31 +89,33 @@ export function renderFigures(figures: readonly Figure[], options: RenderOptions
     }
     return run;
   };
+  let upToDate = 0;
   for (const figure of figures) {
-    const sourceFile = figureSourceFile(figure);
+    const sourceFile = options.sourceOf(figure);
     const runs = figure.needs.map((id) => {
       const hash = runHashes.get(id);
       if (!hash) throw new Error(`figure "${figure.id}" (${sourceFile}) needs experiment "${id}", which has no run`);
       return { id, hash };
     });
-    const inputsHash = sha256(canonicalJson({ code: sourceHash([sourceFile]), runs, caption: figure.caption }));
-    const file = `${figure.id}.svg`;
+    const inputsHash = figureInputsHash(figure, sourceFile, runs, options.root);
     const old = previous?.figures[figure.id];
-    if (!options.force && old && old.inputsHash === inputsHash && existsSync(path.join(figuresDir, file))) {
+    if (!options.force && entryIsIntact(old, figuresDir) && old.inputsHash === inputsHash && old.file === `${figure.id}.svg`) {
       manifest.figures[figure.id] = old;
-      options.line(`figure ${figure.id}  up to date`);
-    } else {
-      const started = Date.now();
-      const output = figure.render(new Map(figure.needs.map((id) => [id, load(id)])));
-      for (const key of Object.keys(output.numbers)) {
-        if (!key.startsWith(`${figure.id}.`)) throw new Error(`figure "${figure.id}" (${sourceFile}) exports number "${key}"; number keys must start with "${figure.id}."`);
-      }
-      writeFileAtomic(path.join(figuresDir, file), output.svg);
-      manifest.figures[figure.id] = { file, caption: figure.caption, provenance: output.provenance, runs, numbers: output.numbers, inputsHash };
-      options.line(`figure ${figure.id}  rendered in ${Date.now() - started} ms`);
+      upToDate += 1;
+      continue;
     }
-    Object.assign(manifest.numbers, manifest.figures[figure.id].numbers);
+    const started = Date.now();
+    const output = figure.render(new Map(figure.needs.map((id) => [id, load(id)])));
+    for (const key of Object.keys(output.numbers)) {
+      if (!key.startsWith(`${figure.id}.`)) throw new Error(`figure "${figure.id}" (${sourceFile}) exports number "${key}"; number keys must start with "${figure.id}."`);
+    }
+    const file = `${figure.id}.svg`;
+    writeFileAtomic(path.join(figuresDir, file), output.svg);
+    const entry = { file, caption: figure.caption, provenance: output.provenance, runs, numbers: output.numbers, inputsHash, svgSha256: sha256(output.svg) };
+    manifest.figures[figure.id] = { ...entry, entryChecksum: entryChecksum(entry) };
+    options.line(`figure ${figure.id}  rendered in ${Date.now() - started} ms`);
   }
+  if (upToDate > 0) options.line(`figures: ${upToDate} of ${figures.length} up to date`);
   // Remove SVGs of figures that no longer exist, so nothing stale can be inlined.
   if (existsSync(figuresDir)) {
     for (const name of readdirSync(figuresDir)) {

@@ -1,14 +1,16 @@
 /**
- * Renders the generated tables (pipeline/tables/) into figures/tables/<id>.html, plus any
- * files a table writes next to itself (runs.csv), and figures/tables/manifest.json, which
- * the site reads for `::table[id]` and for the tables' numbers. Like figures, a table is
- * re-rendered only when its inputs change: the code in its module's import closure (for
- * the ledger that includes every claim module), the files it reads, and the hash of every
- * run it reads.
+ * Renders one post's generated tables into figures/<slug>/tables/<id>.html, plus any
+ * files a table writes next to itself (runs.csv), and figures/<slug>/tables/manifest.json,
+ * which the site reads for `::table[id]` and for the tables' numbers. Like figures, a
+ * table is re-rendered only when its inputs change: the code of the post's post.ts import
+ * closure (its claims included), the files it reads, and the hash of every run it reads;
+ * and, like figures, a cached table is used only when its files hash to what its
+ * checksummed manifest entry records.
  */
 import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
-import type { Table } from '../tables/types.ts';
+import type { Table } from '../post/table.ts';
+import { entryChecksum } from './figures.ts';
 import type { LoadedRun } from '../store/types.ts';
 import { canonicalJson, REPO_ROOT, sha256, sourceHash } from '../store/provenance.ts';
 import { writeFileAtomic } from '../store/runStore.ts';
@@ -26,30 +28,39 @@ export interface TableEntry {
   runsHash: string;
   numbers: Record<string, string>;
   inputsHash: string;
+  /** sha256 of each file written (the HTML fragment and the extra files). */
+  fileSha256: Record<string, string>;
+  entryChecksum: string;
 }
 
 export interface TablesManifest {
   tables: Record<string, TableEntry>;
-  numbers: Record<string, string>;
 }
 
-export function tableSourceFile(table: Table): string {
-  return `pipeline/tables/${table.id}.ts`;
+function entryIsIntact(entry: TableEntry | undefined, tablesDir: string): entry is TableEntry {
+  if (!entry || typeof entry.file !== 'string' || !Array.isArray(entry.files) || entry.entryChecksum !== entryChecksum(entry)) return false;
+  return [entry.file, ...entry.files].every((name) => {
+    const file = path.join(tablesDir, name);
+    return existsSync(file) && sha256(readFileSync(file)) === entry.fileSha256?.[name];
+  });
 }
 
 export function readTablesManifest(tablesDir: string): TablesManifest | null {
   const file = path.join(tablesDir, TABLES_MANIFEST);
   if (!existsSync(file)) return null;
   try {
-    return JSON.parse(readFileSync(file, 'utf8')) as TablesManifest;
+    const manifest = JSON.parse(readFileSync(file, 'utf8')) as TablesManifest;
+    return manifest && typeof manifest.tables === 'object' && manifest.tables !== null ? manifest : null;
   } catch {
     return null;
   }
 }
 
 export interface RenderTablesOptions {
-  /** The tables directory (figures/tables). */
+  /** The tables directory (figures/<slug>/tables). */
   tablesDir: string;
+  /** Repo-relative module whose import closure is the tables' code (the post's post.ts). */
+  source: string;
   runHashes: ReadonlyMap<string, string>;
   loadRun(experimentId: string): LoadedRun;
   line(text: string): void;
@@ -59,28 +70,28 @@ export interface RenderTablesOptions {
 }
 
 /** The cache key of a table: its code, the files it reads and its runs. */
-export function tableInputsHash(table: Table, runs: { id: string; hash: string }[], root = REPO_ROOT): string {
+export function tableInputsHash(table: Table, source: string, runs: { id: string; hash: string }[], root = REPO_ROOT): string {
   const inputs = (table.inputs ?? []).map((file) => ({ file, hash: sha256(readFileSync(path.join(root, file))) }));
-  return sha256(canonicalJson({ code: sourceHash([tableSourceFile(table)], root), inputs, runs }));
+  return sha256(canonicalJson({ id: table.id, code: sourceHash([source], root), inputs, runs }));
 }
 
 export function renderTables(tables: readonly Table[], options: RenderTablesOptions): TablesManifest {
   const { tablesDir, runHashes } = options;
   const previous = readTablesManifest(tablesDir);
-  const manifest: TablesManifest = { tables: {}, numbers: {} };
+  const manifest: TablesManifest = { tables: {} };
+  let upToDate = 0;
   for (const table of tables) {
     const runs = table.needs.map((id) => {
       const hash = runHashes.get(id);
-      if (!hash) throw new Error(`table "${table.id}" (${tableSourceFile(table)}) needs experiment "${id}", which has no run`);
+      if (!hash) throw new Error(`table "${table.id}" (${options.source}) needs experiment "${id}", which has no run`);
       return { id, hash };
     });
-    const inputsHash = tableInputsHash(table, runs, options.root);
+    const inputsHash = tableInputsHash(table, options.source, runs, options.root);
     const file = `${table.id}.html`;
     const old = previous?.tables[table.id];
-    const current = old && [old.file, ...old.files].every((name) => existsSync(path.join(tablesDir, name)));
-    if (!options.force && old && old.inputsHash === inputsHash && current) {
+    if (!options.force && entryIsIntact(old, tablesDir) && old.inputsHash === inputsHash && old.file === file) {
       manifest.tables[table.id] = old;
-      options.line(`table ${table.id}  up to date`);
+      upToDate += 1;
     } else {
       const started = Date.now();
       const output = table.render(new Map(table.needs.map((id) => [id, options.loadRun(id)])));
@@ -93,20 +104,22 @@ export function renderTables(tables: readonly Table[], options: RenderTablesOpti
           throw new Error(`table "${table.id}" writes file "${name}"; extra files must be plain names other than ${TABLES_MANIFEST} and *.html`);
         }
       }
-      writeFileAtomic(path.join(tablesDir, file), `${output.html}\n`);
-      for (const [name, content] of extra) writeFileAtomic(path.join(tablesDir, name), content);
-      manifest.tables[table.id] = {
+      const written: [string, string][] = [[file, `${output.html}\n`], ...extra];
+      for (const [name, content] of written) writeFileAtomic(path.join(tablesDir, name), content);
+      const entry = {
         file,
         files: extra.map(([name]) => name),
         runCount: runs.length,
         runsHash: sha256(canonicalJson(runs)),
         numbers: output.numbers,
         inputsHash,
+        fileSha256: Object.fromEntries(written.map(([name, content]) => [name, sha256(content)])),
       };
+      manifest.tables[table.id] = { ...entry, entryChecksum: entryChecksum(entry) };
       options.line(`table ${table.id}  rendered in ${Date.now() - started} ms`);
     }
-    Object.assign(manifest.numbers, manifest.tables[table.id].numbers);
   }
+  if (upToDate > 0) options.line(`tables: ${upToDate} of ${tables.length} up to date`);
   // Nothing stale may be served: remove files no current table owns.
   const owned = new Set([TABLES_MANIFEST, ...Object.values(manifest.tables).flatMap((entry) => [entry.file, ...entry.files])]);
   if (existsSync(tablesDir)) {

@@ -1,7 +1,7 @@
 /**
  * Store entries that no current experiment points at: what an edited experiment or a
  * code change left behind. They are harmless (never read) but make the store grow;
- * `npm run prune` lists them and, with --delete, removes them.
+ * `npm run prune` removes them (`--dry-run` only lists them).
  */
 import { existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';

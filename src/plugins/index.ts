@@ -6,7 +6,7 @@ import remarkDirective from 'remark-directive';
 import remarkMath from 'remark-math';
 import type { Plugin as VitePlugin } from 'vite';
 import rehypeKatexStrict from './rehype-katex-strict.ts';
-import remarkArticle from './remark-article.ts';
+import remarkArticle, { type RemarkArticleOptions } from './remark-article.ts';
 import remarkHeadingIds from './remark-heading-ids.ts';
 
 export { ArticleBuildError } from './errors.ts';
@@ -15,10 +15,7 @@ export { default as rehypeKatexStrict } from './rehype-katex-strict.ts';
 export { default as remarkArticle, type RemarkArticleOptions } from './remark-article.ts';
 export { default as remarkHeadingIds } from './remark-heading-ids.ts';
 
-export interface ArticleMarkdownOptions {
-  /** Folder with manifest.json and the figure SVGs. */
-  figuresDir: string;
-}
+export type ArticleMarkdownOptions = RemarkArticleOptions;
 
 /** KaTeX settings for the whole article: anything KaTeX would merely warn about fails the build. */
 export const katexOptions = { strict: 'error', throwOnError: true } as const;
@@ -27,10 +24,10 @@ export const katexOptions = { strict: 'error', throwOnError: true } as const;
  * Plugin lists for Astro's `markdown` config (and for tests that rebuild the chain
  * with unified). rehype-katex is wrapped: on its own it downgrades errors to warnings.
  */
-export function articleMarkdown({ figuresDir }: ArticleMarkdownOptions) {
+export function articleMarkdown(options: ArticleMarkdownOptions) {
   // Order matters: remark-math and remark-directive extend the parser, heading ids and
   // figures/numbers then rewrite the tree they produce.
-  const remarkPlugins: PluginEntry[] = [remarkMath, remarkDirective, remarkHeadingIds, [remarkArticle, { figuresDir }]];
+  const remarkPlugins: PluginEntry[] = [remarkMath, remarkDirective, remarkHeadingIds, [remarkArticle, options]];
   const rehypePlugins: PluginEntry[] = [[rehypeKatexStrict, { ...katexOptions }]];
   return { remarkPlugins, rehypePlugins };
 }

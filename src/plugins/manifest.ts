@@ -1,11 +1,15 @@
-// Reads `figures/manifest.json`, the hand-over point between the pipeline (which
+// Reads `figures/<slug>/manifest.json`, the hand-over point between the pipeline (which
 // renders figures and computes numbers) and the site (which only places them).
 // The site never computes anything: a missing or malformed manifest is a build error
-// that says which command produces it.
+// that says which command produces it. Every entry carries a checksum over its fields
+// and the sha256 of its files, both checked here, so a hand-edited number or a
+// truncated SVG fails the build instead of reaching the page.
 
 import fs from 'node:fs';
 import path from 'node:path';
 import { ArticleBuildError, displayPath } from './errors.ts';
+import { entryChecksum } from '../../pipeline/stages/figures.ts';
+import { sha256 } from '../../pipeline/store/provenance.ts';
 
 export interface FigureRun {
   id: string;
@@ -20,6 +24,9 @@ export interface FigureEntry {
   /** Generated line: runs, seeds, steps, final loss. */
   provenance: string;
   runs: FigureRun[];
+  numbers: Record<string, string>;
+  svgSha256: string;
+  entryChecksum: string;
 }
 
 export interface FigureManifest {
@@ -66,22 +73,21 @@ function validateManifest(data: unknown, manifestPath: string): FigureManifest {
   const numbers: Record<string, string> = {};
 
   if (!isRecord(data)) {
-    problems.push('the top level must be an object with "figures" and "numbers"');
+    problems.push('the top level must be an object with "figures"');
   } else {
     if (!isRecord(data.figures)) problems.push('"figures" must be an object keyed by figure id');
     else {
       for (const [id, entry] of Object.entries(data.figures)) {
         const figureProblems = figureEntryProblems(entry);
         if (figureProblems.length > 0) problems.push(...figureProblems.map((problem) => `figures["${id}"]: ${problem}`));
-        else figures[id] = entry as FigureEntry;
-      }
-    }
-    if (!isRecord(data.numbers)) problems.push('"numbers" must be an object mapping keys to display strings');
-    else {
-      for (const [key, value] of Object.entries(data.numbers)) {
-        if (typeof value !== 'string' || value.trim() === '') {
-          problems.push(`numbers["${key}"] must be a non-empty string, got ${JSON.stringify(value)}`);
-        } else numbers[key] = value;
+        else {
+          figures[id] = entry as FigureEntry;
+          for (const [key, value] of Object.entries(figures[id].numbers)) {
+            if (typeof value !== 'string' || value.trim() === '') {
+              problems.push(`figures["${id}"].numbers["${key}"] must be a non-empty string, got ${JSON.stringify(value)}`);
+            } else numbers[key] = value;
+          }
+        }
       }
     }
   }
@@ -110,6 +116,10 @@ function figureEntryProblems(entry: unknown): string[] {
   ) {
     problems.push('"runs" must be an array of { id, hash } strings');
   }
+  if (!isRecord(entry.numbers)) problems.push('"numbers" must be an object mapping keys to display strings');
+  if (problems.length === 0 && entry.entryChecksum !== entryChecksum(entry)) {
+    problems.push('its checksum does not match its fields (the manifest was edited by hand or written by other code)');
+  }
   return problems;
 }
 
@@ -134,6 +144,11 @@ export function readFigureSvg(figuresDir: string, id: string, entry: FigureEntry
       { cause: error },
     );
   }
+  if (sha256(text) !== entry.svgSha256) {
+    throw new ArticleBuildError({ file: svgPath }, `figure "${id}" is not the SVG the pipeline wrote (its sha256 differs from the manifest's; truncated or edited?).`, [
+      `Fix: ${HOW_TO_MAKE_IT}`,
+    ]);
+  }
   const svg = text
     .replace(/^\uFEFF/, '')
     .replace(/^\s*<\?xml[^>]*\?>/, '')
@@ -152,13 +167,14 @@ export function svgElementIds(svg: string): string[] {
   return [...svg.matchAll(/\sid\s*=\s*(?:"([^"]*)"|'([^']*)')/g)].map((match) => match[1] ?? match[2] ?? '');
 }
 
-// ── Generated tables (figures/tables/, written by pipeline/stages/tables.ts) ──────────
+// ── Generated tables (figures/<slug>/tables/, written by pipeline/stages/tables.ts) ──
 
 export const TABLES_DIR = 'tables';
 
 export interface TableEntry {
   /** HTML fragment file, relative to the tables directory. */
   file: string;
+  fileSha256: Record<string, string>;
 }
 
 export interface TablesManifest {
@@ -167,7 +183,7 @@ export interface TablesManifest {
 }
 
 /**
- * `figures/tables/manifest.json`, or empty when the pipeline has written no tables yet
+ * `figures/<slug>/tables/manifest.json`, or empty when the pipeline has written no tables yet
  * (then any `::table[id]` is reported as an unknown id, with the command that makes it).
  */
 export function loadTablesManifest(figuresDir: string): TablesManifest {
@@ -188,17 +204,21 @@ export function loadTablesManifest(figuresDir: string): TablesManifest {
   const problems: string[] = [];
   const tables: Record<string, TableEntry> = {};
   const numbers: Record<string, string> = {};
-  if (!isRecord(data) || !isRecord(data.tables) || !isRecord(data.numbers)) {
-    problems.push('the top level must be an object with "tables" and "numbers"');
+  if (!isRecord(data) || !isRecord(data.tables)) {
+    problems.push('the top level must be an object with "tables"');
   } else {
     for (const [id, entry] of Object.entries(data.tables)) {
       if (!isRecord(entry) || typeof entry.file !== 'string' || !entry.file.endsWith('.html') || path.isAbsolute(entry.file) || entry.file.split(/[\\/]/).includes('..')) {
         problems.push(`tables["${id}"]: "file" must name an .html file inside the tables directory`);
-      } else tables[id] = { file: entry.file };
-    }
-    for (const [key, value] of Object.entries(data.numbers)) {
-      if (typeof value !== 'string' || value.trim() === '') problems.push(`numbers["${key}"] must be a non-empty string`);
-      else numbers[key] = value;
+      } else if (!isRecord(entry.numbers) || !isRecord(entry.fileSha256) || entry.entryChecksum !== entryChecksum(entry)) {
+        problems.push(`tables["${id}"]: its checksum does not match its fields (the manifest was edited by hand or written by other code)`);
+      } else {
+        tables[id] = { file: entry.file, fileSha256: entry.fileSha256 as Record<string, string> };
+        for (const [key, value] of Object.entries(entry.numbers)) {
+          if (typeof value !== 'string' || value.trim() === '') problems.push(`tables["${id}"].numbers["${key}"] must be a non-empty string`);
+          else numbers[key] = value;
+        }
+      }
     }
   }
   if (problems.length > 0) {
@@ -210,8 +230,9 @@ export function loadTablesManifest(figuresDir: string): TablesManifest {
 /** The table's HTML fragment, ready to place in the page. */
 export function readTableHtml(figuresDir: string, id: string, entry: TableEntry): string {
   const file = path.join(figuresDir, TABLES_DIR, entry.file);
+  let text: string;
   try {
-    return fs.readFileSync(file, 'utf8').trim();
+    text = fs.readFileSync(file, 'utf8');
   } catch (error) {
     throw new ArticleBuildError(
       { file: path.join(figuresDir, TABLES_DIR, MANIFEST_FILE) },
@@ -220,4 +241,8 @@ export function readTableHtml(figuresDir: string, id: string, entry: TableEntry)
       { cause: error },
     );
   }
+  if (sha256(text) !== entry.fileSha256[entry.file]) {
+    throw new ArticleBuildError({ file }, `table "${id}" is not the HTML the pipeline wrote (its sha256 differs from the manifest's; truncated or edited?).`, [`Fix: ${HOW_TO_MAKE_IT}`]);
+  }
+  return text.trim();
 }

@@ -20,13 +20,24 @@ import type { Position } from 'unist';
 import type { Processor } from 'unified';
 import { SKIP, visit } from 'unist-util-visit';
 import type { VFile } from 'vfile';
+import fs from 'node:fs';
 import path from 'node:path';
 import { ArticleBuildError, displayPath } from './errors.ts';
+import { isDraftProse } from '../../pipeline/post/front-matter.ts';
 import { type FigureManifest, MANIFEST_FILE, TABLES_DIR, loadManifest, loadTablesManifest, readFigureSvg, readTableHtml, svgElementIds } from './manifest.ts';
 
 export interface RemarkArticleOptions {
-  /** Directory holding `manifest.json` and the SVGs it lists (absolute, or relative to the working directory). */
-  figuresDir: string;
+  /**
+   * Directory holding `manifest.json` and the SVGs it lists (absolute, or relative to the
+   * working directory), or a function giving it for the Markdown file being built (the
+   * site: figures/<slug>/ for content/<slug>/post.md).
+   */
+  figuresDir: string | ((file: VFile) => string);
+  /**
+   * Where posts live, for checking cross-post links `[text](../<slug>/)`: the target must
+   * be a post, and a published post may not link to a draft unless drafts are built.
+   */
+  posts?: { contentRoot: string; includeDrafts: boolean };
 }
 
 type Directive = Extract<RootContent, { type: 'containerDirective' | 'leafDirective' | 'textDirective' }>;
@@ -41,15 +52,19 @@ interface Origin {
 }
 
 export default function remarkArticle(this: Processor, options: RemarkArticleOptions) {
-  if (!options || typeof options.figuresDir !== 'string' || options.figuresDir === '') {
+  if (!options || (typeof options.figuresDir !== 'function' && (typeof options.figuresDir !== 'string' || options.figuresDir === ''))) {
     throw new Error('remarkArticle: the `figuresDir` option is required (the folder holding manifest.json).');
   }
-  const figuresDir = path.resolve(options.figuresDir);
+  const figuresDirOption = options.figuresDir;
   // The processor's own parser, so captions accept exactly the Markdown the article
   // accepts (math, emphasis, directives).
   const processor = this;
 
   return function transform(tree: Root, file: VFile): undefined {
+    const figuresDir = path.resolve(typeof figuresDirOption === 'function' ? figuresDirOption(file) : figuresDirOption);
+    if (options.posts) checkPostLinks(tree, file, options.posts);
+    // Fixes name the post's own folder: content/<slug>/ for content/<slug>/post.md.
+    const postFolder = file.path ? displayPath(path.dirname(file.path)) : 'the post folder';
     // Read per file, not once per process, so `astro dev` sees a re-rendered manifest.
     const manifest = loadManifest(figuresDir);
     const tablesManifest = loadTablesManifest(figuresDir);
@@ -90,7 +105,7 @@ export default function remarkArticle(this: Processor, options: RemarkArticleOpt
       if (!entry) {
         fail(origin, node, `unknown figure id "${id}" in ::figure[${id}].`, [
           `Known figure ids (from ${manifestName()}): ${listOrNone(Object.keys(manifest.figures))}.`,
-          `Fix: correct the id, or add a figure module for "${id}" under pipeline/figures/ and run \`npm run pipeline\`.`,
+          `Fix: correct the id, or add a figure module for "${id}" in ${postFolder}/figures/ (listed in ${postFolder}/post.ts) and run \`npm run pipeline\`.`,
         ]);
       }
       if (placedFigures.has(id)) {
@@ -107,7 +122,7 @@ export default function remarkArticle(this: Processor, options: RemarkArticleOpt
         if (owner !== undefined && owner !== id) {
           fail(origin, node, `figures "${owner}" and "${id}" both contain an SVG element with id="${svgId}".`, [
             'Inlined SVGs share one HTML document, so a repeated id makes clip paths and markers point at the wrong figure.',
-            'Fix: make the figure renderer prefix its ids with the figure id (pipeline/figures/), then run `npm run pipeline`.',
+            'Fix: make the figure renderer prefix its ids with the figure id (pipeline/render/render.ts), then run `npm run pipeline`.',
           ]);
         }
         svgIdOwner.set(svgId, id);
@@ -143,7 +158,7 @@ export default function remarkArticle(this: Processor, options: RemarkArticleOpt
       if (!entry) {
         fail(origin, node, `unknown table id "${id}" in ::table[${id}].`, [
           `Known table ids (from ${displayPath(path.join(figuresDir, TABLES_DIR, MANIFEST_FILE))}): ${listOrNone(Object.keys(tablesManifest.tables))}.`,
-          `Fix: correct the id, or add a table module for "${id}" under pipeline/tables/ (listed in pipeline/tables/index.ts) and run \`npm run pipeline\`.`,
+          `Fix: correct the id, or add a table module for "${id}" to ${postFolder}/post.ts and run \`npm run pipeline\`.`,
         ]);
       }
       if (placedTables.has(id)) {
@@ -169,7 +184,7 @@ export default function remarkArticle(this: Processor, options: RemarkArticleOpt
           sameFigure.length > 0
             ? `Keys published for "${figureId}": ${listOrNone(sameFigure)}.`
             : `Known number keys (from ${manifestName()} and the table manifest): ${listOrNone(Object.keys(numbers))}.`,
-          `Fix: correct the key, or add "${key}" to the numbers the figure module for "${figureId}" publishes (pipeline/figures/) and run \`npm run pipeline\`.`,
+          `Fix: correct the key, or add "${key}" to the numbers the figure module for "${figureId}" publishes (${postFolder}/figures/) and run \`npm run pipeline\`.`,
         ]);
       }
       node.data = { hName: 'span', hProperties: { className: ['num'], dataKey: key } };
@@ -207,7 +222,7 @@ export default function remarkArticle(this: Processor, options: RemarkArticleOpt
       const [first] = blocks;
       if (blocks.length > 1 || !first || first.type !== 'paragraph') {
         fail(origin, node, `the caption of figure "${figureId}" must be a single paragraph of inline Markdown.`, [
-          `Fix: edit the caption in the figure module for "${figureId}" (pipeline/figures/) and run \`npm run pipeline\`.`,
+          `Fix: edit the caption in the figure module for "${figureId}" (${postFolder}/figures/) and run \`npm run pipeline\`.`,
         ]);
       }
       // Caption positions refer to the caption string; point them at the ::figure line
@@ -222,6 +237,36 @@ export default function remarkArticle(this: Processor, options: RemarkArticleOpt
 
     handle(tree, { file });
   };
+}
+
+/** A link to another post of the series: `../<slug>/`, optionally with an #anchor. */
+const POST_LINK = /^\.\.\/([^/?#]+)\/?(#.*)?$/;
+
+function checkPostLinks(tree: Root, file: VFile, posts: { contentRoot: string; includeDrafts: boolean }): void {
+  visit(tree, (node) => {
+    if (node.type !== 'link' && node.type !== 'definition') return;
+    const match = POST_LINK.exec(node.url);
+    if (!match) return;
+    const slug = match[1];
+    const prose = path.join(posts.contentRoot, slug, 'post.md');
+    const place = { file: file.path, line: node.position?.start.line, column: node.position?.start.column };
+    if (!fs.existsSync(prose)) {
+      const known = fs.existsSync(posts.contentRoot) ? fs.readdirSync(posts.contentRoot).filter((name) => fs.existsSync(path.join(posts.contentRoot, name, 'post.md'))) : [];
+      throw new ArticleBuildError(place, `link to "${node.url}", but there is no post "${slug}".`, [
+        `Posts: ${listOrNone(known)}.`,
+        'Fix: a link to another post is written ../<slug>/ with the folder name under content/.',
+      ]);
+    }
+    if (!posts.includeDrafts && isDraft(prose) && !isDraft(String(file.path))) {
+      throw new ArticleBuildError(place, `link to "${node.url}", but post "${slug}" is a draft and is left out of the built site.`, [
+        `Fix: publish it (remove \`draft: true\` from content/${slug}/post.md) or remove the link.`,
+      ]);
+    }
+  });
+}
+
+function isDraft(postFile: string): boolean {
+  return fs.existsSync(postFile) && isDraftProse(fs.readFileSync(postFile, 'utf8'));
 }
 
 function fail(origin: Origin, node: Directive, problem: string, details: string[]): never {

@@ -1,50 +1,24 @@
-// (b) The page as a whole: KaTeX math rendered without errors, the 13 sections of
-// ARTICLE.md in order, nothing fetched from outside the host; (c) every injected
-// number has a value.
-import { expect, test } from '@playwright/test';
-
-const SECTION_HEADINGS = [
-  '1. Introduction',
-  '2. The questions',
-  '3. Set-up',
-  '4. An intuitive reading of each part',
-  '5. ReLU gives free dimensions',
-  '6. The role of W',
-  '7. How many free dimensions: the 2m bound',
-  '8. Imperfect reconstruction, n > 2m',
-  '9. The role of b',
-  '10. Optimization failure, measured',
-  '11. Double descent at full scale',
-  '12. Claims ledger',
-  '13. Reproduce it',
-];
+// Every published post as a whole: KaTeX math rendered without errors, nothing fetched
+// from outside the host, every injected number has a value; and the index page lists
+// every published post and links the feed. Post-specific expectations (a post's
+// headings) live with the post, in content/<slug>/tests/*.spec.ts.
+import { expect, test, type Page } from '@playwright/test';
+import { builtPosts } from './posts.ts';
 
 const LOCAL_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]']);
 
-test('math is rendered by KaTeX without errors', async ({ page }) => {
-  await page.goto('/');
-  expect(await page.locator('.katex').count()).toBeGreaterThan(0);
-  await expect(page.locator('.katex-display').first()).toBeVisible();
-  await expect(page.locator('.katex-error')).toHaveCount(0);
-});
-
-test('all 13 section headings appear, in order', async ({ page }) => {
-  await page.goto('/');
-  const headings = (await page.locator('.prose h2').allTextContents()).map((text) => text.trim());
-  expect(headings).toEqual(SECTION_HEADINGS);
-  // Anchors are explicit ({#id} in the Markdown), so every section has a stable id.
-  const ids = await page.locator('.prose h2').evaluateAll((nodes) => nodes.map((node) => node.id));
-  expect(ids.every((id) => id.length > 0)).toBe(true);
-  expect(new Set(ids).size).toBe(ids.length);
-});
-
-test('no request leaves the host', async ({ page }) => {
+/** Loads a page, scrolls through it, and returns every request and page error. */
+async function visit(page: Page, url: string): Promise<{ requests: string[]; failed: string[]; pageErrors: string[] }> {
   const requests: string[] = [];
-  page.on('request', (request) => requests.push(request.url()));
+  const failed: string[] = [];
   const pageErrors: string[] = [];
+  page.on('request', (request) => requests.push(request.url()));
+  page.on('requestfailed', (request) => failed.push(`${request.url()} (${request.failure()?.errorText})`));
+  page.on('response', (response) => {
+    if (response.status() >= 400) failed.push(`${response.url()} (HTTP ${response.status()})`);
+  });
   page.on('pageerror', (error) => pageErrors.push(error.message));
-
-  await page.goto('/', { waitUntil: 'networkidle' });
+  await page.goto(url, { waitUntil: 'networkidle' });
   await page.evaluate(() => document.fonts.ready);
   // Scroll through the page so anything loaded on demand is requested too.
   await page.evaluate(async () => {
@@ -54,23 +28,58 @@ test('no request leaves the host', async ({ page }) => {
     }
   });
   await page.waitForLoadState('networkidle');
+  return { requests, failed, pageErrors };
+}
 
-  const external = requests.filter((url) => {
-    const { protocol, hostname } = new URL(url);
-    if (protocol === 'data:' || protocol === 'blob:' || protocol === 'about:') return false;
-    return !LOCAL_HOSTS.has(hostname);
+const posts = builtPosts();
+
+test('the index lists every published post with its date and summary, and links the feed', async ({ page }) => {
+  await page.goto('./');
+  const links = await page.locator('.post-list .post-item h2 a').evaluateAll((nodes) => nodes.map((node) => node.getAttribute('href')));
+  expect(links.map((href) => href?.replace(/\/$/, '').split('/').pop()).sort()).toEqual(posts.map((post) => post.slug).sort());
+  for (const item of await page.locator('.post-list .post-item').all()) {
+    await expect(item.locator('time')).not.toBeEmpty();
+    await expect(item.locator('.summary')).not.toBeEmpty();
+  }
+  const feed = await page.request.get(await page.locator('a[href$="rss.xml"]').getAttribute('href') ?? 'rss.xml');
+  expect(feed.status()).toBe(200);
+  expect((await feed.text()).match(/<item>/g) ?? []).toHaveLength(posts.length);
+});
+
+for (const post of posts) {
+  test.describe(`post ${post.slug}`, () => {
+    test('math is rendered by KaTeX without errors', async ({ page }) => {
+      await page.goto(`${post.slug}/`);
+      await expect(page.locator('.katex-error')).toHaveCount(0);
+    });
+
+    test('no request leaves the host or fails', async ({ page }) => {
+      const { requests, failed, pageErrors } = await visit(page, `${post.slug}/`);
+      const external = requests.filter((url) => {
+        const { protocol, hostname } = new URL(url);
+        if (protocol === 'data:' || protocol === 'blob:' || protocol === 'about:') return false;
+        return !LOCAL_HOSTS.has(hostname);
+      });
+      expect(requests.length).toBeGreaterThan(0);
+      expect(external, 'requests to hosts other than localhost').toEqual([]);
+      expect(failed, 'failed requests').toEqual([]);
+      expect(pageErrors).toEqual([]);
+    });
+
+    test('every injected number has a value', async ({ page }) => {
+      await page.goto(`${post.slug}/`);
+      const numbers = await page
+        .locator('span.num')
+        .evaluateAll((nodes) => nodes.map((node) => ({ key: node.getAttribute('data-key'), text: node.textContent ?? '' })));
+      const empty = numbers.filter(({ key, text }) => !key || text.trim() === '');
+      expect(empty, 'span.num elements without a key or a value').toEqual([]);
+    });
+
+    test('section headings have unique anchors', async ({ page }) => {
+      await page.goto(`${post.slug}/`);
+      const ids = await page.locator('.prose h2').evaluateAll((nodes) => nodes.map((node) => node.id));
+      expect(ids.every((id) => id.length > 0)).toBe(true);
+      expect(new Set(ids).size).toBe(ids.length);
+    });
   });
-  expect(requests.length).toBeGreaterThan(0);
-  expect(external, 'requests to hosts other than localhost').toEqual([]);
-  expect(pageErrors).toEqual([]);
-});
-
-test('every injected number has a value', async ({ page }) => {
-  await page.goto('/');
-  const numbers = await page
-    .locator('span.num')
-    .evaluateAll((nodes) => nodes.map((node) => ({ key: node.getAttribute('data-key'), text: node.textContent ?? '' })));
-  expect(numbers.length).toBeGreaterThan(0);
-  const empty = numbers.filter(({ key, text }) => !key || text.trim() === '');
-  expect(empty, 'span.num elements without a key or a value').toEqual([]);
-});
+}

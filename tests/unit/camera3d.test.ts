@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { bounds, camera, HIDDEN_DASH, project, projectScene, sceneMarks, scenePanel, type Item, type Primitive } from '../../pipeline/figures/camera3d.ts';
-import { renderPlot } from '../../pipeline/figures/render.ts';
+import { bounds, camera, HIDDEN_DASH, project, projectScene, sceneMarks, scenePanel, type Item, type Primitive } from '../../pipeline/render/camera3d.ts';
+import { renderPlot } from '../../pipeline/render/render.ts';
 
 const close = (a: number, b: number): void => expect(a).toBeCloseTo(b, 12);
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { trainingExamples, type SparseExamples } from '../../pipeline/data/datasets.ts';
-import type { RunConfig } from '../../pipeline/experiments/types.ts';
+import type { Experiment, RunConfig } from '../../pipeline/experiments/types.ts';
 import { createFusedModel, BLOCK_EXAMPLES, type FusedOptions } from '../../pipeline/train/fused.ts';
 import { createTfjsModel, selectBackend } from '../../pipeline/train/tfjs.ts';
 import { fusedEngine } from '../../pipeline/train/fused.ts';
@@ -14,7 +14,6 @@ import path from 'node:path';
 import { KERNEL_SOURCE_SHA256 } from '../../pipeline/train/wasm/kernel.wasm.ts';
 import { REPO_ROOT, sha256 } from '../../pipeline/store/provenance.ts';
 import { readFileSync } from 'node:fs';
-import { experiments } from '../../pipeline/experiments/index.ts';
 import { runHash } from '../../pipeline/stages/runs.ts';
 
 function config(overrides: Partial<RunConfig>): RunConfig {
@@ -215,7 +214,7 @@ describe('training', () => {
   });
 
   it('the thread count is recorded in metadata but is not part of a run\'s provenance hash', () => {
-    const experiment = experiments.find((e) => e.engine === 'fused')!;
+    const experiment: Experiment = { id: 'threads-hash', ...threadedConfig() };
     const hashes = [1, 2, 16].map((threads) => {
       fusedEngine.threads = threads;
       return runHash(experiment);

@@ -1,8 +1,8 @@
 /**
- * Figures rendered from the committed run store, pinned two ways:
- * - a normalised SVG text snapshot per figure (tests/snapshots/<id>.svg), so a code or
- *   run change that alters a picture fails here with a readable diff;
- * - the committed figures/ must be exactly what the pipeline renders now, so the
+ * Every post's figures rendered from the committed run store, pinned two ways:
+ * - a normalised SVG text snapshot per figure (content/<slug>/tests/snapshots/<id>.svg),
+ *   so a code or run change that alters a picture fails here with a readable diff;
+ * - the committed figures/<slug>/ must be exactly what the pipeline renders now, so the
  *   repository never carries a stale figure.
  * `npm run test:update` accepts intended changes.
  */
@@ -10,35 +10,32 @@ import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { figures } from '../../pipeline/figures/index.ts';
-import { normalizeSvg } from '../../pipeline/figures/normalize.ts';
-import { experimentById } from '../../pipeline/experiments/index.ts';
+import { normalizeSvg } from '../../pipeline/render/normalize.ts';
+import { loadPosts } from '../../pipeline/post/post.ts';
 import { runHash } from '../../pipeline/stages/runs.ts';
 import { loadRun } from '../../pipeline/store/runStore.ts';
 import { REPO_ROOT } from '../../pipeline/store/provenance.ts';
 import { readManifest } from '../../pipeline/stages/figures.ts';
 
 const storeRoot = path.join(REPO_ROOT, 'runs');
-const figuresDir = path.join(REPO_ROOT, 'figures');
+const posts = await loadPosts();
 
-function combinedHashOfIds(ids: readonly string[]): string {
-  const h = createHash('sha256');
-  for (const id of ids) h.update(runHash(experimentById(id)));
-  return h.digest('hex').slice(0, 8);
-}
+const cases = posts.flatMap((post) => post.figures.map((figure) => [`${post.slug}/${figure.id}`, post, figure] as const));
 
-describe.each(figures.map((f) => [f.id, f] as const))('figure %s', (id, figure) => {
-  const output = figure.render(new Map(figure.needs.map((runId) => [runId, loadRun(storeRoot, experimentById(runId), runHash(experimentById(runId)))])));
+describe.each(cases)('figure %s', (_name, post, figure) => {
+  const experiment = (id: string) => post.experimentById(id);
+  const output = figure.render(new Map(figure.needs.map((runId) => [runId, loadRun(storeRoot, experiment(runId), runHash(experiment(runId)))])));
+  const figuresDir = path.join(REPO_ROOT, 'figures', post.slug);
 
   it('matches its SVG snapshot', async () => {
-    await expect(normalizeSvg(output.svg)).toMatchFileSnapshot(`../snapshots/${id}.svg`);
+    await expect(normalizeSvg(output.svg)).toMatchFileSnapshot(path.join(REPO_ROOT, post.dir, 'tests', 'snapshots', `${figure.id}.svg`));
   });
 
-  it('is committed in figures/ exactly as rendered now, with its manifest entry', () => {
-    const file = path.join(figuresDir, `${id}.svg`);
+  it('is committed in figures/<slug>/ exactly as rendered now, with its manifest entry', () => {
+    const file = path.join(figuresDir, `${figure.id}.svg`);
     expect(existsSync(file), `${file} is missing: run npm run pipeline`).toBe(true);
     expect(readFileSync(file, 'utf8') === output.svg, `${file} is stale: run npm run pipeline`).toBe(true);
-    const entry = readManifest(figuresDir)?.figures[id];
+    const entry = readManifest(figuresDir)?.figures[figure.id];
     expect(entry?.provenance).toBe(output.provenance);
     expect(entry?.numbers).toEqual(output.numbers);
     expect(entry?.caption).toBe(figure.caption);
@@ -47,12 +44,13 @@ describe.each(figures.map((f) => [f.id, f] as const))('figure %s', (id, figure) 
   it('has a title, a description and a provenance line naming its runs', () => {
     expect(output.svg).toMatch(/<title>[^<]+<\/title>/);
     expect(output.svg).toMatch(/<desc>[^<]+<\/desc>/);
-    // Either every run's hash, or, for sweeps of hundreds of runs, one combined hash over `needs` in order
-    // (failure-common.ts's combinedHash).
-    const named = figure.needs.every((runId) => output.provenance.includes(runHash(experimentById(runId)).slice(0, 8)));
+    // Either every run's hash, or, for sweeps of hundreds of runs, one combined hash over `needs` in order.
+    const named = figure.needs.every((runId) => output.provenance.includes(runHash(experiment(runId)).slice(0, 8)));
     if (!named) {
       expect(figure.needs.length, 'provenance must name every run (or combine ≥ 100 of them)').toBeGreaterThanOrEqual(100);
-      expect(output.provenance).toContain(`#${combinedHashOfIds(figure.needs)}`);
+      const combined = createHash('sha256');
+      for (const id of figure.needs) combined.update(runHash(experiment(id)));
+      expect(output.provenance).toContain(`#${combined.digest('hex').slice(0, 8)}`);
     }
   });
 });

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import * as Plot from '@observablehq/plot';
-import { renderGrid, renderPlot, type PlotOptions } from '../../pipeline/figures/render.ts';
-import { normalizeSvg } from '../../pipeline/figures/normalize.ts';
-import { fontFamily } from '../../pipeline/figures/theme.ts';
+import { renderGrid, renderPlot, type PlotOptions } from '../../pipeline/render/render.ts';
+import { normalizeSvg } from '../../pipeline/render/normalize.ts';
+import { fontFamily } from '../../pipeline/render/theme.ts';
 import { parseSvg } from '../fixtures/svg.ts';
 
 /** Parse as XML (throws on malformed markup) and return the root element. */

@@ -28,7 +28,7 @@ describe('a bad experiment stops the build before anything trains', () => {
     // The literal command from the README, run in the edited copy.
     const result = spawnSync('npm', ['run', '--silent', 'pipeline', '--', '--store', store, '--figures', path.join(root, 'fresh-figures')], { cwd: root, encoding: 'utf8' });
     expect(result.status).toBe(1);
-    expect(result.stderr).toContain('experiment "bad-lr" (pipeline/experiments/spine.ts): field "schedule.lr" is NaN; must be a finite number > 0.');
+    expect(result.stderr).toContain('experiment "bad-lr" (content/fixture/experiments/spine.ts): field "schedule.lr" is NaN; must be a finite number > 0.');
     expect(hasStackTrace(result.stderr + result.stdout), result.stderr).toBe(false);
     expect(result.stdout).not.toMatch(/training/);
     expect(existsSync(store)).toBe(false);
@@ -40,14 +40,14 @@ describe('a bad experiment stops the build before anything trains', () => {
     const store = path.join(mTooBig, 'store');
     const first = await runCli(mTooBig, 'pipeline/cli/train.ts', ['too-wide', '--store', store]);
     expect(first.code).toBe(1);
-    expect(first.stderr).toContain('experiment "too-wide" (pipeline/experiments/spine.ts): field "m" is 21; must be an integer with 1 ≤ m ≤ n (n = 20).');
+    expect(first.stderr).toContain('experiment "too-wide" (content/fixture/experiments/spine.ts): field "m" is 21; must be an integer with 1 ≤ m ≤ n (n = 20).');
     expect(hasStackTrace(first.stderr)).toBe(false);
     expect(existsSync(store)).toBe(false);
 
-    const duplicate = copyWith(`[{ ...${valid}, id: 'n4-seed0' }]`);
-    const second = await runCli(duplicate, 'pipeline/cli/train.ts', ['n4-seed0', '--store', path.join(duplicate, 'store')]);
+    const duplicate = copyWith(`[{ ...${valid}, id: 'twice' }, { ...${valid}, id: 'twice', seed: 1 }]`);
+    const second = await runCli(duplicate, 'pipeline/cli/train.ts', ['twice', '--store', path.join(duplicate, 'store')]);
     expect(second.code).toBe(1);
-    expect(second.stderr).toMatch(/experiment "n4-seed0" \(pipeline\/experiments\/spine\.ts\): field "id" is "n4-seed0"; is used by another experiment; ids must be unique\./);
+    expect(second.stderr).toMatch(/experiment "twice" \(content\/fixture\/experiments\/spine\.ts\): field "id" is "twice"; is used by another experiment; ids must be unique\./);
     expect(hasStackTrace(second.stderr)).toBe(false);
     expect(existsSync(path.join(duplicate, 'store'))).toBe(false);
   });
@@ -57,7 +57,7 @@ describe('a bad experiment stops the build before anything trains', () => {
     const store = path.join(root, 'store');
     const result = await runCli(root, 'pipeline/cli/train.ts', ['tiny-run', 'tiny-rnu', '--store', store]);
     expect(result.code).toBe(1);
-    expect(result.stderr).toMatch(/unknown experiment id "tiny-rnu"; similar ids: tiny-run; \d+ ids are defined in pipeline\/experiments\//);
+    expect(result.stderr).toContain('unknown post, group or experiment id "tiny-rnu"; did you mean tiny-run? (npm run train -- --list shows them all)');
     expect(hasStackTrace(result.stderr)).toBe(false);
     expect(existsSync(store)).toBe(false);
   });

@@ -8,10 +8,10 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { addExperiments, copyRepo, removeCopy, TEST_EXPERIMENTS } from '../fixtures/repoCopy.ts';
+import { addExperiments, addFixturePost, copyRepo, removeCopy, TEST_EXPERIMENTS } from '../fixtures/repoCopy.ts';
 import { REPO_ROOT } from '../../pipeline/store/provenance.ts';
 
-const root = copyRepo(['src', 'pipeline', 'tests/fixtures/figures', 'astro.config.mjs', 'package.json', 'tsconfig.json']);
+const root = copyRepo(['src', 'pipeline', 'tests/fixtures', 'astro.config.mjs', 'package.json', 'tsconfig.json']);
 const home = mkdtempSync(path.join(tmpdir(), 'empty-home-'));
 afterAll(() => [root, home].forEach(removeCopy));
 
@@ -27,8 +27,7 @@ const allowed = [
 describe('the build in a sandbox', () => {
   it('trains and builds with no network, opening no file outside the project, and touches no HOME', () => {
     addExperiments(root, TEST_EXPERIMENTS);
-    mkdirSync(path.join(root, 'content'));
-    writeFileSync(path.join(root, 'content/article.md'), '---\ntitle: Sandbox\n---\n\n## One {#one}\n\nLoss :num[tiny.loss], $x^2$.\n\n::figure[tiny]\n');
+    addFixturePost(root, '---\ntitle: Sandbox\nsummary: A sandboxed build.\ndate: 2026-01-01\n---\n\n## One {#one}\n\nLoss :num[tiny.loss], $x^2$.\n\n::figure[tiny]\n');
     const trace = path.join(root, 'trace.txt');
     const script = `${process.execPath} --import tsx pipeline/cli/train.ts tiny-run --store runs && ${process.execPath} node_modules/astro/astro.js build --outDir dist`;
     const isolate = process.getuid?.() === 0 ? ['-n'] : ['-r', '-n'];

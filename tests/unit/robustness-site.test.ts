@@ -2,18 +2,20 @@
  * Mistakes in the article fail the real `astro build` (not only the plugins in isolation)
  * with the file and line: built from a scratch copy of the project into a temp folder.
  */
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { copyRepo, removeCopy, runCli } from '../fixtures/repoCopy.ts';
+import { addFixturePost, copyRepo, removeCopy, runCli } from '../fixtures/repoCopy.ts';
 
-const SITE_PARTS = ['src', 'pipeline', 'tests/fixtures/figures', 'astro.config.mjs', 'package.json', 'tsconfig.json'];
+const SITE_PARTS = ['src', 'pipeline', 'tests/fixtures', 'astro.config.mjs', 'package.json', 'tsconfig.json'];
 const copies: string[] = [];
 afterAll(() => copies.forEach(removeCopy));
 
-/** A small sound article over the fixture figures (independent of the real article's state). */
+/** A small sound post over the fixture figures (independent of the real posts' state). */
 const ARTICLE = `---
 title: Fixture article
+summary: A fixture.
+date: 2026-01-01
 ---
 
 ## 1. Start {#start}
@@ -27,8 +29,7 @@ A loss of :num[tiny.loss] and some math, $W^\\top W x + b$.
 function articleWith(addition: string): { root: string; line: number } {
   const root = copyRepo(SITE_PARTS);
   copies.push(root);
-  mkdirSync(path.join(root, 'content'));
-  writeFileSync(path.join(root, 'content/article.md'), `${ARTICLE}\n${addition}\n`);
+  addFixturePost(root, `${ARTICLE}\n${addition}\n`);
   return { root, line: ARTICLE.split('\n').length + 1 };
 }
 
@@ -36,17 +37,17 @@ const astroBuild = (root: string) =>
   runCli(root, 'node_modules/astro/astro.js', ['build', '--outDir', path.join(root, 'dist')], { FIGURES_DIR: 'tests/fixtures/figures' });
 
 describe('astro build of an article with a mistake', () => {
-  it('fails on an unknown figure id and on malformed math, naming content/article.md and the line', async () => {
+  it('fails on an unknown figure id and on malformed math, naming the post\'s file and the line', async () => {
     const figure = articleWith('::figure[no-such-figure]');
     const math = articleWith('Broken math: $\\frac{1}{$ here.');
     const [figureBuild, mathBuild] = await Promise.all([astroBuild(figure.root), astroBuild(math.root)]);
 
     expect(figureBuild.code).not.toBe(0);
-    expect(figureBuild.stdout + figureBuild.stderr).toMatch(new RegExp(`content/article\\.md:${figure.line}:1: unknown figure id "no-such-figure"`));
+    expect(figureBuild.stdout + figureBuild.stderr).toMatch(new RegExp(`content/fixture/post\\.md:${figure.line}:1: unknown figure id "no-such-figure"`));
     expect(existsSync(path.join(figure.root, 'dist/index.html'))).toBe(false);
 
     expect(mathBuild.code).not.toBe(0);
-    expect(mathBuild.stdout + mathBuild.stderr).toMatch(new RegExp(`content/article\\.md:${math.line}:\\d+: .*KaTeX`, 'i'));
+    expect(mathBuild.stdout + mathBuild.stderr).toMatch(new RegExp(`content/fixture/post\\.md:${math.line}:\\d+: .*KaTeX`, 'i'));
     expect(existsSync(path.join(math.root, 'dist/index.html'))).toBe(false);
   });
 });

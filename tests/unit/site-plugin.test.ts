@@ -14,9 +14,10 @@ import { unified } from 'unified';
 import { VFile } from 'vfile';
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import { ArticleBuildError, articleMarkdown } from '../../src/plugins/index.ts';
+import { sealFigureManifest } from '../fixtures/manifests.ts';
 
-const fixtureDir = path.resolve('tests/fixtures/figures');
-const articlePath = path.resolve('content/article.md');
+const fixtureDir = path.resolve('tests/fixtures/figures/fixture');
+const articlePath = path.resolve('content/fixture/post.md');
 const scratchDirs: string[] = [];
 
 afterAll(() => {
@@ -53,14 +54,16 @@ async function renderError(markdown: string, figuresDir = fixtureDir): Promise<A
 }
 
 /** A copy of the fixture folder with the manifest edited, for the error cases. */
-function fixtureVariant(edit: (manifest: any) => void, extraFiles: Record<string, string> = {}): string {
+function fixtureVariant(edit: (manifest: any) => void, extraFiles: Record<string, string> = {}, seal = true): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'site-plugin-'));
   scratchDirs.push(dir);
   fs.copyFileSync(path.join(fixtureDir, 'tiny.svg'), path.join(dir, 'tiny.svg'));
   const manifest = JSON.parse(fs.readFileSync(path.join(fixtureDir, 'manifest.json'), 'utf8'));
-  edit(manifest);
-  fs.writeFileSync(path.join(dir, 'manifest.json'), JSON.stringify(manifest));
   for (const [name, text] of Object.entries(extraFiles)) fs.writeFileSync(path.join(dir, name), text);
+  edit(manifest);
+  // Resealed, so a test reaches the check it is about rather than the checksum check.
+  if (seal) sealFigureManifest(manifest, dir);
+  fs.writeFileSync(path.join(dir, 'manifest.json'), JSON.stringify(manifest));
   return dir;
 }
 
@@ -82,17 +85,17 @@ describe('figures', () => {
 
   it('fails on an unknown figure id, naming the file, the line, the known ids and the fix', async () => {
     const error = await renderError('# Title\n\nSome text.\n\n::figure[tiny-typo]\n');
-    expect(error.message).toMatch(/^content\/article\.md:5:1: unknown figure id "tiny-typo"/);
+    expect(error.message).toMatch(/^content\/fixture\/post\.md:5:1: unknown figure id "tiny-typo"/);
     expect(error.message).toContain('Known figure ids');
     expect(error.message).toContain('tiny');
-    expect(error.message).toContain('pipeline/figures/');
-    expect(error.file).toBe('content/article.md');
+    expect(error.message).toContain('content/fixture/figures/');
+    expect(error.file).toBe('content/fixture/post.md');
     expect(error.line).toBe(5);
   });
 
   it('fails when a figure is placed twice', async () => {
     const error = await renderError('::figure[tiny]\n\n::figure[tiny]\n');
-    expect(error.message).toMatch(/^content\/article\.md:3:1: figure "tiny" is placed twice \(first at line 1\)/);
+    expect(error.message).toMatch(/^content\/fixture\/post\.md:3:1: figure "tiny" is placed twice \(first at line 1\)/);
   });
 
   it('fails when two inlined figures share an SVG element id', async () => {
@@ -103,7 +106,7 @@ describe('figures', () => {
       { 'other.svg': fs.readFileSync(path.join(fixtureDir, 'tiny.svg'), 'utf8') },
     );
     const error = await renderError('::figure[tiny]\n\n::figure[other]\n', dir);
-    expect(error.message).toContain('content/article.md:3:1: figures "tiny" and "other" both contain an SVG element with id="tiny-clip"');
+    expect(error.message).toContain('content/fixture/post.md:3:1: figures "tiny" and "other" both contain an SVG element with id="tiny-clip"');
   });
 });
 
@@ -117,7 +120,7 @@ describe('numbers', () => {
 
   it('fails on an unknown key, naming file, line, column and the keys of the same figure', async () => {
     const error = await renderError('Intro.\n\nThe best loss was :num[tiny.bestLoss] here.\n');
-    expect(error.message).toMatch(/^content\/article\.md:3:19: unknown number key "tiny\.bestLoss"/);
+    expect(error.message).toMatch(/^content\/fixture\/post\.md:3:19: unknown number key "tiny\.bestLoss"/);
     expect(error.message).toContain('tiny.loss, tiny.radius');
     expect(error.message).toContain('npm run pipeline');
     expect(error.column).toBe(19);
@@ -125,13 +128,13 @@ describe('numbers', () => {
 
   it('fails on a directive the article does not define', async () => {
     const error = await renderError('A ratio:lol of things.\n');
-    expect(error.message).toMatch(/^content\/article\.md:1:8: unsupported directive ":lol"/);
+    expect(error.message).toMatch(/^content\/fixture\/post\.md:1:8: unsupported directive ":lol"/);
     expect(error.message).toContain('\\:lol');
   });
 
   it('fails on a directive of the wrong kind', async () => {
     const error = await renderError('::num[tiny.loss]\n');
-    expect(error.message).toMatch(/^content\/article\.md:1:1: unsupported directive "::num"/);
+    expect(error.message).toMatch(/^content\/fixture\/post\.md:1:1: unsupported directive "::num"/);
     expect(error.message).toContain(':num[key]');
   });
 });
@@ -146,13 +149,27 @@ describe('the manifest', () => {
 
   it('fails when the manifest has the wrong shape', async () => {
     const dir = fixtureVariant((manifest) => {
-      manifest.numbers['tiny.empty'] = '';
       delete manifest.figures.tiny.provenance;
     });
     const error = await renderError('Text.\n', dir);
     expect(error.message).toContain('figure manifest does not have the expected shape');
     expect(error.message).toContain('figures["tiny"]: "provenance" must be a string');
-    expect(error.message).toContain('numbers["tiny.empty"] must be a non-empty string');
+    const empty = await renderError('Text.\n', fixtureVariant((manifest) => (manifest.figures.tiny.numbers['tiny.empty'] = '')));
+    expect(empty.message).toContain('figures["tiny"].numbers["tiny.empty"] must be a non-empty string');
+  });
+
+  it('refuses a number edited by hand in the manifest (the entry checksum no longer matches)', async () => {
+    const dir = fixtureVariant((manifest) => (manifest.figures.tiny.numbers['tiny.loss'] = '1.0'), {}, false);
+    const error = await renderError('Loss :num[tiny.loss].\n', dir);
+    expect(error.message).toContain('figures["tiny"]: its checksum does not match its fields (the manifest was edited by hand or written by other code)');
+    expect(error.message).toContain('npm run pipeline');
+  });
+
+  it('refuses a truncated or replaced SVG (its sha256 differs from the manifest)', async () => {
+    const dir = fixtureVariant(() => {}, {}, true);
+    fs.writeFileSync(path.join(dir, 'tiny.svg'), fs.readFileSync(path.join(fixtureDir, 'tiny.svg'), 'utf8').slice(0, 40));
+    const error = await renderError('::figure[tiny]\n', dir);
+    expect(error.message).toContain('figure "tiny" is not the SVG the pipeline wrote');
   });
 });
 
@@ -166,18 +183,18 @@ describe('math', () => {
 
   it('fails on malformed math, naming file, line and KaTeX reason', async () => {
     const error = await renderError('Fine $x$ here.\n\nBroken $\\frac{1}{$ there.\n');
-    expect(error.message).toMatch(/^content\/article\.md:3:8: malformed math: KaTeX parse error/);
+    expect(error.message).toMatch(/^content\/fixture\/post\.md:3:8: malformed math: KaTeX parse error/);
     expect(error.line).toBe(3);
   });
 
   it('fails on malformed display math, naming the line of the $$ block', async () => {
     const error = await renderError('Text.\n\n$$\nx = \\rigt)\n$$\n');
-    expect(error.message).toMatch(/^content\/article\.md:3:1: malformed math: KaTeX parse error: Undefined control sequence: \\rigt/);
+    expect(error.message).toMatch(/^content\/fixture\/post\.md:3:1: malformed math: KaTeX parse error: Undefined control sequence: \\rigt/);
   });
 
   it('fails on input KaTeX accepts only in non-strict mode (strict: "error")', async () => {
     const error = await renderError('Unicode text in math: $é = 1$.\n');
-    expect(error.message).toMatch(/^content\/article\.md:1:23: malformed math: .*LaTeX-incompatible input/);
+    expect(error.message).toMatch(/^content\/fixture\/post\.md:1:23: malformed math: .*LaTeX-incompatible input/);
   });
 
   it('fails on malformed math in a caption, pointing at the ::figure line', async () => {
@@ -185,7 +202,7 @@ describe('math', () => {
       manifest.figures.tiny.caption = 'Bad $\\notacommand{x}$ math.';
     });
     const error = await renderError('Text.\n\n::figure[tiny]\n', dir);
-    expect(error.message).toMatch(/^content\/article\.md:3:1: malformed math: in the caption of figure "tiny"/);
+    expect(error.message).toMatch(/^content\/fixture\/post\.md:3:1: malformed math: in the caption of figure "tiny"/);
   });
 });
 
@@ -198,7 +215,7 @@ describe('headings', () => {
 
   it('fails on a repeated explicit id', async () => {
     const error = await renderError('## One {#same}\n\n## Two {#same}\n');
-    expect(error.message).toMatch(/^content\/article\.md:3:1: heading id "same" is already used by the heading on line 1/);
+    expect(error.message).toMatch(/^content\/fixture\/post\.md:3:1: heading id "same" is already used by the heading on line 1/);
   });
 });
 
@@ -224,6 +241,6 @@ describe("inside Astro's own Markdown processor", () => {
     // Astro logs the error before rethrowing it; keep the test output clean.
     vi.spyOn(console, 'error').mockImplementation(() => {});
     const failure = processor.render('Text.\n\n::figure[missing]\n', { fileURL: pathToFileURL(articlePath) } as never);
-    await expect(failure).rejects.toThrow(/content\/article\.md:3:1: unknown figure id "missing"/);
+    await expect(failure).rejects.toThrow(/content\/fixture\/post\.md:3:1: unknown figure id "missing"/);
   });
 });

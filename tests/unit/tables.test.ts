@@ -11,22 +11,23 @@ import rehypeStringify from 'rehype-stringify';
 import { unified } from 'unified';
 import { VFile } from 'vfile';
 import { afterAll, describe, expect, it } from 'vitest';
-import type { Claim } from '../../pipeline/claims/types.ts';
+import type { Claim } from '../../pipeline/post/claim.ts';
 import type { Experiment } from '../../pipeline/experiments/types.ts';
 import type { LoadedRun } from '../../pipeline/store/types.ts';
-import type { Table } from '../../pipeline/tables/types.ts';
-import { LISTED_RUNS, evaluateClaims, ledgerTable, runsCell } from '../../pipeline/tables/claims-ledger.ts';
-import { csvField, csvLine, escapeHtml, htmlTable } from '../../pipeline/tables/html.ts';
-import { formatDuration, readmeCommands, runSummary, RUNS_CSV } from '../../pipeline/tables/run-summary.ts';
-import { tables } from '../../pipeline/tables/index.ts';
-import { claims } from '../../pipeline/claims/index.ts';
+import type { Table } from '../../pipeline/post/table.ts';
+import { LISTED_RUNS, evaluateClaims, ledgerTable, runsCell } from '../../pipeline/post/claims-ledger.ts';
+import { csvField, csvLine, escapeHtml, htmlTable } from '../../pipeline/post/html.ts';
+import { formatDuration, readmeCommands, runSummary, RUNS_CSV } from '../../pipeline/post/run-summary.ts';
 import { readTablesManifest, renderTables, tableInputsHash, TABLES_MANIFEST } from '../../pipeline/stages/tables.ts';
 import { runHash } from '../../pipeline/stages/runs.ts';
-import { experimentById } from '../../pipeline/experiments/index.ts';
+import { loadPosts } from '../../pipeline/post/post.ts';
 import { REPO_ROOT } from '../../pipeline/store/provenance.ts';
-import { combinedRunHash, hash8 } from '../../pipeline/figures/provenance.ts';
+import { combinedRunHash, hash8 } from '../../pipeline/post/format.ts';
 import { ArticleBuildError, articleMarkdown } from '../../src/plugins/index.ts';
-import { fakeRun } from '../fixtures/runs.ts';
+import { fakeRun } from '../fixtures/fake-run.ts';
+import { sealedTableEntry } from '../fixtures/manifests.ts';
+
+const posts = await loadPosts();
 
 const scratch: string[] = [];
 afterAll(() => {
@@ -136,11 +137,9 @@ describe('claims ledger', () => {
     expect(runsCell(sweep)).toBe(`${LISTED_RUNS + 1} runs, combined #${hash8(combinedRunHash(sweep.map((r) => r.hash)))}; each listed in <a href="runs.csv">runs.csv</a>`);
   });
 
-  it('collects the article claims with unique ids, and the ledger reads exactly their runs', () => {
-    const ids = claims.map((c) => c.id);
-    expect(new Set(ids).size).toBe(ids.length);
-    const ledger = tables.find((t) => t.id === 'claims-ledger')!;
-    expect(new Set(ledger.needs)).toEqual(new Set(claims.flatMap((c) => c.needs)));
+  it.each(posts.map((post) => [post.slug, post] as const))('%s: a claims ledger reads exactly the runs of its claims', (_slug, post) => {
+    const ledger = post.tables.find((t) => t.id === 'claims-ledger');
+    if (ledger) expect(new Set(ledger.needs)).toEqual(new Set(post.claims.flatMap((c) => c.needs)));
   });
 });
 
@@ -199,11 +198,11 @@ describe('run summary (section 13)', () => {
 });
 
 describe('renderTables', () => {
-  // A table module must live at pipeline/tables/<id>.ts for its code hash; use a real one.
-  const ledger = tables.find((t) => t.id === 'claims-ledger')!;
+  // The tables' code hash is the import closure of `source`; any real module will do.
+  const source = 'pipeline/post/claims-ledger.ts';
   let renders = 0;
   const table: Table = {
-    id: ledger.id,
+    id: 'claims-ledger',
     needs: ['a-seed0'],
     render: (runs) => {
       renders++;
@@ -215,18 +214,18 @@ describe('renderTables', () => {
     const dir = tempDir();
     fs.writeFileSync(path.join(dir, 'stale.html'), 'old');
     const lines: string[] = [];
-    const options = { tablesDir: dir, runHashes: new Map([['a-seed0', runA.hash]]), loadRun: () => runA, line: (l: string) => lines.push(l) };
+    const options = { tablesDir: dir, source, runHashes: new Map([['a-seed0', runA.hash]]), loadRun: () => runA, line: (l: string) => lines.push(l) };
     const first = renderTables([table], options);
     expect(renders).toBe(1);
     expect(fs.readFileSync(path.join(dir, 'claims-ledger.html'), 'utf8')).toBe(`<p>${runA.hash}</p>\n`);
     expect(fs.readFileSync(path.join(dir, 'extra.csv'), 'utf8')).toBe('a\n');
     expect(fs.existsSync(path.join(dir, 'stale.html'))).toBe(false);
-    expect(first.numbers).toEqual({ 'claims-ledger.x': '1' });
+    expect(first.tables['claims-ledger'].numbers).toEqual({ 'claims-ledger.x': '1' });
     expect(JSON.parse(fs.readFileSync(path.join(dir, TABLES_MANIFEST), 'utf8')).tables['claims-ledger'].files).toEqual(['extra.csv']);
 
     renderTables([table], options);
     expect(renders).toBe(1);
-    expect(lines.at(-1)).toBe('table claims-ledger  up to date');
+    expect(lines.at(-1)).toBe('tables: 1 of 1 up to date');
 
     renderTables([table], { ...options, runHashes: new Map([['a-seed0', runB.hash]]) });
     expect(renders).toBe(2);
@@ -234,31 +233,43 @@ describe('renderTables', () => {
     fs.rmSync(path.join(dir, 'extra.csv'));
     renderTables([table], { ...options, runHashes: new Map([['a-seed0', runB.hash]]) });
     expect(renders).toBe(3);
+
+    // Present is not enough: a truncated file or a hand-edited entry is re-rendered.
+    fs.writeFileSync(path.join(dir, 'claims-ledger.html'), '<p>');
+    renderTables([table], { ...options, runHashes: new Map([['a-seed0', runB.hash]]) });
+    expect(renders).toBe(4);
+    const manifestFile = path.join(dir, TABLES_MANIFEST);
+    const edited = JSON.parse(fs.readFileSync(manifestFile, 'utf8'));
+    edited.tables['claims-ledger'].numbers['claims-ledger.x'] = '2';
+    fs.writeFileSync(manifestFile, JSON.stringify(edited));
+    const redone = renderTables([table], { ...options, runHashes: new Map([['a-seed0', runB.hash]]) });
+    expect(renders).toBe(5);
+    expect(redone.tables['claims-ledger'].numbers).toEqual({ 'claims-ledger.x': '1' });
   });
 
   it('refuses number keys outside the table id and runs it does not have', () => {
     const dir = tempDir();
     const bad: Table = { ...table, render: () => ({ html: '', numbers: { 'other.x': '1' } }) };
-    expect(() => renderTables([bad], { tablesDir: dir, runHashes: new Map([['a-seed0', runA.hash]]), loadRun: () => runA, line: () => {} })).toThrow(/number keys must start with "claims-ledger\."/);
-    expect(() => renderTables([table], { tablesDir: dir, runHashes: new Map(), loadRun: () => runA, line: () => {} })).toThrow(/needs experiment "a-seed0", which has no run/);
+    expect(() => renderTables([bad], { tablesDir: dir, source, runHashes: new Map([['a-seed0', runA.hash]]), loadRun: () => runA, line: () => {} })).toThrow(/number keys must start with "claims-ledger\."/);
+    expect(() => renderTables([table], { tablesDir: dir, source, runHashes: new Map(), loadRun: () => runA, line: () => {} })).toThrow(/needs experiment "a-seed0", which has no run/);
   });
 });
 
 describe('::table[id] in the article', () => {
-  const fixtureDir = path.resolve('tests/fixtures/figures');
-  const articlePath = path.resolve('content/article.md');
+  const fixtureDir = path.resolve('tests/fixtures/figures/fixture');
+  const articlePath = path.resolve('content/fixture/post.md');
 
-  function figuresWithTables(tablesJson?: object): string {
+  function figuresWithTables(tablesJson?: object | ((tablesDir: string) => object)): string {
     const dir = tempDir();
     for (const name of fs.readdirSync(fixtureDir)) fs.copyFileSync(path.join(fixtureDir, name), path.join(dir, name));
     if (tablesJson) {
       fs.mkdirSync(path.join(dir, 'tables'));
-      fs.writeFileSync(path.join(dir, 'tables', 'manifest.json'), JSON.stringify(tablesJson));
       fs.writeFileSync(path.join(dir, 'tables', 'ledger.html'), '<table class="ledger"><tr><td>a &amp; b</td></tr></table>\n');
+      fs.writeFileSync(path.join(dir, 'tables', 'manifest.json'), JSON.stringify(typeof tablesJson === 'function' ? tablesJson(path.join(dir, 'tables')) : tablesJson));
     }
     return dir;
   }
-  const withLedger = () => figuresWithTables({ tables: { ledger: { file: 'ledger.html' } }, numbers: { 'ledger.count': '7' } });
+  const withLedger = () => figuresWithTables((tablesDir: string) => ({ tables: { ledger: sealedTableEntry(tablesDir, 'ledger.html', { 'ledger.count': '7' }) } }));
 
   async function render(markdown: string, figuresDir: string): Promise<string> {
     const { remarkPlugins, rehypePlugins } = articleMarkdown({ figuresDir });
@@ -294,7 +305,7 @@ describe('::table[id] in the article', () => {
 
   it('fails on an unknown id with file:line:column and the known ids', async () => {
     const error = await renderError('One.\n\nTwo.\n\n::table[ledgr]\n', withLedger());
-    expect(error.message).toMatch(/content\/article\.md:5:1: unknown table id "ledgr" in ::table\[ledgr\]\./);
+    expect(error.message).toMatch(/content\/fixture\/post\.md:5:1: unknown table id "ledgr" in ::table\[ledgr\]\./);
     expect(error.message).toContain('Known table ids');
     expect(error.message).toContain('ledger');
     expect(error.line).toBe(5);
@@ -302,7 +313,7 @@ describe('::table[id] in the article', () => {
 
   it('fails when no table manifest exists yet, naming the command that writes it', async () => {
     const error = await renderError('::table[ledger]\n', figuresWithTables());
-    expect(error.message).toMatch(/article\.md:1:1: unknown table id "ledger"/);
+    expect(error.message).toMatch(/post\.md:1:1: unknown table id "ledger"/);
     expect(error.message).toContain('(none)');
     expect(error.message).toContain('npm run pipeline');
   });
@@ -322,15 +333,15 @@ describe('::table[id] in the article', () => {
 });
 
 describe('committed tables', () => {
-  it('figures/tables/ is what the pipeline renders from the current code and runs', () => {
-    const dir = path.join(REPO_ROOT, 'figures', 'tables');
+  it.each(posts.map((post) => [post.slug, post] as const))('figures/%s/tables/ is what the pipeline renders from the current code and runs', (slug, post) => {
+    const dir = path.join(REPO_ROOT, 'figures', slug, 'tables');
     const manifest = readTablesManifest(dir);
-    expect(manifest, 'figures/tables/manifest.json is missing: run npm run pipeline').not.toBeNull();
-    for (const table of tables) {
+    expect(manifest, `figures/${slug}/tables/manifest.json is missing: run npm run pipeline`).not.toBeNull();
+    for (const table of post.tables) {
       const entry = manifest!.tables[table.id];
       expect(entry, `table ${table.id} is missing: run npm run pipeline`).toBeDefined();
-      const runs = table.needs.map((id) => ({ id, hash: runHash(experimentById(id)) }));
-      expect(entry.inputsHash, `table ${table.id} is stale: run npm run pipeline`).toBe(tableInputsHash(table, runs));
+      const runs = table.needs.map((id) => ({ id, hash: runHash(post.experimentById(id)) }));
+      expect(entry.inputsHash, `table ${table.id} is stale: run npm run pipeline`).toBe(tableInputsHash(table, post.moduleFile, runs));
       for (const file of [entry.file, ...entry.files]) expect(fs.existsSync(path.join(dir, file)), `${file} missing`).toBe(true);
     }
   });

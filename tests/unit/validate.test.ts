@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ExperimentError, validateExperiment, validateExperiments } from '../../pipeline/experiments/validate.ts';
-import { experiments } from '../../pipeline/experiments/index.ts';
+import { loadPosts } from '../../pipeline/post/post.ts';
 import type { Experiment } from '../../pipeline/experiments/types.ts';
 
 const good: Experiment = {
@@ -20,9 +20,9 @@ const good: Experiment = {
 const bad = (patch: Record<string, unknown>): Experiment => ({ ...good, ...patch }) as unknown as Experiment;
 
 describe('experiment validation', () => {
-  it('accepts a well-formed experiment and the project experiments', () => {
+  it('accepts a well-formed experiment and every post\'s experiments', async () => {
     expect(() => validateExperiment(good)).not.toThrow();
-    expect(() => validateExperiments(experiments)).not.toThrow();
+    for (const post of await loadPosts()) expect(() => validateExperiments(post.experiments)).not.toThrow();
   });
 
   const rejected: [string, Record<string, unknown>, RegExp][] = [
@@ -72,6 +72,6 @@ describe('experiment validation', () => {
   });
 
   it('names the file the experiment lives in when told', () => {
-    expect(() => validateExperiment(bad({ m: 0 }), 'pipeline/experiments/spine.ts')).toThrow(/\(pipeline\/experiments\/spine\.ts\)/);
+    expect(() => validateExperiment(bad({ m: 0 }), 'content/a-post/experiments/spine.ts')).toThrow(/\(content\/a-post\/experiments\/spine\.ts\)/);
   });
 });

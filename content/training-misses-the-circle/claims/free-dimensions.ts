@@ -1,0 +1,124 @@
+/**
+ * Claims of sections 5, 7 and 8 (ReLU's free dimensions, the 2m bound, the lossy
+ * pentagon), each tested against the runs with an explicit criterion. Thresholds and run
+ * selection are shared with the figures that show the same runs, so a figure and its
+ * ledger row cannot disagree about which run is "the best".
+ */
+import type { LoadedRun } from '../../../pipeline/store/types.ts';
+import type { RunSet } from '../../../pipeline/post/figure.ts';
+import type { Claim, ClaimResult } from '../../../pipeline/post/claim.ts';
+import { angularGaps, featureVectors, isEvenlySpaced, radiansToDegrees, regularity } from '../../../pipeline/analysis/geometry.ts';
+import { angleBetween, smallestPairwiseAngle } from '../../../pipeline/analysis/free-dimensions.ts';
+import { formatDegrees, formatLoss, formatRatio, selectRuns } from '../../../pipeline/post/format.ts';
+import { EXACT_LOSS, N4_SEEDS, bestRun } from '../figures/trained-n4.ts';
+import { N5_SEEDS } from '../figures/trained-n5.ts';
+import { N3_SEEDS, N3_SPARSE_BIAS_SEEDS } from '../figures/trained-n3.ts';
+import { POSITIVE_LOSS, TWO_M_BOUND_IDS, boundCells, boundVerdict } from '../figures/two-m-bound.ts';
+import { TWO_M_BOUND_M } from '../experiments/free-dimensions.ts';
+
+/** Angles are compared with the ideal to this many degrees (n = 4 square, n = 5 pentagon). */
+export const ANGLE_TOLERANCE_DEG = 1;
+/** "At least 90°" allows this much float round-off below 90°. */
+export const RIGHT_ANGLE_SLACK_DEG = 0.1;
+/** The n = 5 loss must exceed this to count as clearly lossy (the zero-output model scores 1). */
+export const LOSSY = 0.1;
+
+function vectorsOf(run: LoadedRun) {
+  return featureVectors(run.W, run.meta.config.m, run.meta.config.data.n);
+}
+
+function gapsDegrees(run: LoadedRun): number[] {
+  return angularGaps(vectorsOf(run), 0).gaps.map(radiansToDegrees);
+}
+
+const twoMBound: Claim = {
+  id: 'two-m-bound',
+  statement:
+    'Without bias, m latent dimensions reconstruct at most 2m one-hot features exactly: trained models reach zero loss up to n = 2m and a clearly positive loss at n = 2m + 1.',
+  needs: TWO_M_BOUND_IDS,
+  criterion: `For each m in {${TWO_M_BOUND_M.join(', ')}}: the best final loss of five seeds is below ${EXACT_LOSS} for every n ≤ 2m, and above ${POSITIVE_LOSS} at n = 2m + 1.`,
+  section: 'two-m-bound',
+  evaluate(runs: RunSet): ClaimResult {
+    const cells = boundCells(runs);
+    const verdicts = TWO_M_BOUND_M.map((m) => ({ m, ...boundVerdict(cells, m) }));
+    return {
+      measured: verdicts.map((v) => `m = ${v.m}: max over n ≤ ${2 * v.m} ${formatLoss(v.maxExact)}, n = ${2 * v.m + 1} ${formatLoss(v.beyond)}`).join('; '),
+      holds: verdicts.every((v) => v.holds),
+    };
+  },
+};
+
+const n4Exact: Claim = {
+  id: 'n4-exact',
+  statement: 'Four features in two dimensions without bias are reconstructed exactly, as two antipodal pairs at right angles.',
+  needs: N4_SEEDS,
+  criterion:
+    `The lowest-loss run of five seeds has final loss below ${EXACT_LOSS}, all four angular gaps within ${ANGLE_TOLERANCE_DEG}° of 90°, ` +
+    `and opposite features (one gap apart on either side) within ${ANGLE_TOLERANCE_DEG}° of 180°.`,
+  section: 'free-dimensions',
+  evaluate(runs: RunSet): ClaimResult {
+    const best = bestRun(selectRuns(runs, N4_SEEDS));
+    const vectors = vectorsOf(best);
+    const { order, gaps } = angularGaps(vectors, 0);
+    const gapDegrees = gaps.map(radiansToDegrees);
+    const opposite = [0, 1].map((k) => radiansToDegrees(angleBetween(vectors[order[k]], vectors[order[k + 2]])));
+    const holds =
+      best.meta.finalLoss < EXACT_LOSS &&
+      gapDegrees.every((g) => Math.abs(g - 90) <= ANGLE_TOLERANCE_DEG) &&
+      opposite.every((a) => Math.abs(a - 180) <= ANGLE_TOLERANCE_DEG);
+    return {
+      measured: `${best.experiment.id}: loss ${formatLoss(best.meta.finalLoss)}; gaps ${gapDegrees.map((g) => formatDegrees(g)).join(', ')}; opposite pairs ${opposite.map((a) => formatDegrees(a)).join(', ')}`,
+      holds,
+    };
+  },
+};
+
+const n5LossyPentagon: Claim = {
+  id: 'n5-lossy-pentagon',
+  statement: 'Five features in two dimensions without bias cannot be reconstructed exactly; training spreads them into a regular pentagon with a clearly positive loss.',
+  needs: N5_SEEDS,
+  criterion: `The lowest-loss run of five seeds has final loss above ${LOSSY} and all five angular gaps within ${ANGLE_TOLERANCE_DEG}° of 72°.`,
+  section: 'imperfect-reconstruction',
+  evaluate(runs: RunSet): ClaimResult {
+    const best = bestRun(selectRuns(runs, N5_SEEDS));
+    const gaps = gapsDegrees(best);
+    return {
+      measured: `${best.experiment.id}: loss ${formatLoss(best.meta.finalLoss)}; gaps ${gaps.map((g) => formatDegrees(g)).join(', ')}`,
+      holds: best.meta.finalLoss > LOSSY && gaps.every((g) => Math.abs(g - 72) <= ANGLE_TOLERANCE_DEG),
+    };
+  },
+};
+
+const n3RightAngles: Claim = {
+  id: 'n3-right-angles',
+  statement: 'Three features in two dimensions without bias are reconstructed exactly with every pair of features at least 90° apart.',
+  needs: N3_SEEDS,
+  criterion: `Every one of the five seeds has final loss below ${EXACT_LOSS} and smallest pairwise angle at least 90° (to ${RIGHT_ANGLE_SLACK_DEG}° of float round-off).`,
+  section: 'free-dimensions',
+  evaluate(runs: RunSet): ClaimResult {
+    const used = selectRuns(runs, N3_SEEDS);
+    const smallest = used.map((run) => radiansToDegrees(smallestPairwiseAngle(vectorsOf(run))));
+    const worstLoss = Math.max(...used.map((run) => run.meta.finalLoss));
+    return {
+      measured: `largest loss ${formatLoss(worstLoss)}; smallest angle per seed ${smallest.map((a) => formatDegrees(a)).join(', ')}`,
+      holds: worstLoss < EXACT_LOSS && smallest.every((a) => a >= 90 - RIGHT_ANGLE_SLACK_DEG),
+    };
+  },
+};
+
+const n3SparseBiasRegular: Claim = {
+  id: 'n3-sparse-bias-regular',
+  statement: 'With a bias and sparse data, three features in two dimensions come out as an evenly spaced triangle.',
+  needs: N3_SPARSE_BIAS_SEEDS,
+  criterion: 'Every one of the five seeds is evenly spaced by the section-3 regularity score (length ratio ≥ 0.9, largest gap ≤ 1.15 × 120°, no dead feature).',
+  section: 'free-dimensions',
+  evaluate(runs: RunSet): ClaimResult {
+    const scores = selectRuns(runs, N3_SPARSE_BIAS_SEEDS).map((run) => regularity(vectorsOf(run)));
+    return {
+      measured: `gap ratios ${scores.map((s) => formatRatio(s.gapRatio, 3)).join(', ')}; length ratios ${scores.map((s) => formatRatio(s.normRatio, 3)).join(', ')}`,
+      holds: scores.every(isEvenlySpaced),
+    };
+  },
+};
+
+export const freeDimensionClaims: Claim[] = [n3RightAngles, n3SparseBiasRegular, n4Exact, twoMBound, n5LossyPentagon];

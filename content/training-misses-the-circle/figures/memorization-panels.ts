@@ -1,0 +1,209 @@
+/**
+ * `memorization-panels`: the "datapoints vs features" grid of Anthropic's double-descent
+ * paper, from our own runs. One column per training-set size T; top row the columns W_i
+ * of W (all n = 10,000 features), bottom row the T training hidden vectors h_t = W x_t,
+ * recomputed from the regenerated training data. Under each column, the regularity
+ * score of the hidden vectors and whether it counts as an evenly spaced T-gon.
+ */
+import * as Plot from '@observablehq/plot';
+import type { LoadedRun } from '../../../pipeline/store/types.ts';
+import type { Figure, FigureOutput, RunSet } from '../../../pipeline/post/figure.ts';
+import { hiddenVectors, trainingExamples } from '../../../pipeline/data/datasets.ts';
+import {
+  EVEN_THRESHOLDS,
+  angularGaps,
+  compareRegularity,
+  featureVectors,
+  isEvenlySpaced,
+  norm,
+  regularity,
+  rowVectors,
+  type RegularityScore,
+  type Vec2,
+} from '../../../pipeline/analysis/geometry.ts';
+import { originPanel, renderGrid, type Panel, type PlotOptions } from '../../../pipeline/render/render.ts';
+import { formatInteger, formatRatio, provenanceLine, selectRuns } from '../../../pipeline/post/format.ts';
+import { colors, fontSize, maxWidth } from '../../../pipeline/render/theme.ts';
+
+export const MEMO_T = [3, 5, 6, 8, 10, 15, 30];
+export const MEMO_IDS = MEMO_T.map((T) => `memo-T${T}`);
+
+/**
+ * Feature vectors shorter than this fraction of the panel's longest are not drawn one by
+ * one: at the panel size they would be under a pixel or two long. A grey disc whose radius
+ * is the longest of them marks where they all lie, so the picture stays faithful while
+ * the file stays small (most of the 10,000 features are such short vectors).
+ */
+export const DRAW_FRACTION = 0.04;
+
+/** Panels are scaled to their own longest vector, plus this much room. */
+const PANEL_PADDING = 1.2;
+
+const GRID_GAP = 6;
+const ROW_LABEL_WIDTH = 22;
+const SIDE_MARGIN = 4;
+/** Seven square panels filling the widest figure width. */
+const PANEL_SIZE = Math.floor((maxWidth - ROW_LABEL_WIDTH - 2 * SIDE_MARGIN - (MEMO_T.length - 1) * GRID_GAP) / MEMO_T.length);
+
+function circlePoints(r: number, points = 48): { x: number; y: number }[] {
+  return Array.from({ length: points + 1 }, (_, k) => {
+    const a = (2 * Math.PI * k) / points;
+    return { x: r * Math.cos(a), y: r * Math.sin(a) };
+  });
+}
+
+
+/**
+ * Segments from the origin to each tip as ONE path (points separated by NaN breaks):
+ * one <path> per panel instead of one per feature.
+ */
+function spokes(tips: readonly Vec2[]): { x: number; y: number }[] {
+  return tips.flatMap((v) => [
+    { x: 0, y: 0 },
+    { x: v[0], y: v[1] },
+    { x: NaN, y: NaN },
+  ]);
+}
+
+interface Column {
+  run: LoadedRun;
+  T: number;
+  features: Vec2[];
+  hidden: Vec2[];
+  score: RegularityScore;
+  even: boolean;
+}
+
+function column(run: LoadedRun): Column {
+  const config = run.meta.config;
+  const n = config.data.n;
+  const T = config.data.family === 'sparse' ? config.data.T : config.data.n;
+  const features = featureVectors(run.W, config.m, n);
+  const hidden = rowVectors(hiddenVectors(run.W, config.m, trainingExamples(config)));
+  const score = regularity(hidden);
+  return { run, T, features, hidden, score, even: isEvenlySpaced(score) };
+}
+
+function featurePanel(c: Column): { plot: PlotOptions; drawn: number } {
+  const norms = c.features.map(norm);
+  const longest = Math.max(...norms, 1e-12);
+  const cut = DRAW_FRACTION * longest;
+  const drawn = c.features.filter((_, i) => norms[i] >= cut);
+  const hiddenRadius = Math.max(0, ...norms.filter((r) => r < cut));
+  return {
+    drawn: drawn.length,
+    plot: originPanel(PANEL_SIZE, PANEL_PADDING * longest, [
+      Plot.line(circlePoints(hiddenRadius), { x: 'x', y: 'y', fill: colors.muted, fillOpacity: 0.5, stroke: 'none' }),
+      Plot.line(spokes(drawn), { x: 'x', y: 'y', stroke: colors.feature, strokeWidth: 1, strokeOpacity: 0.75 }),
+    ]),
+  };
+}
+
+function hiddenPanel(c: Column): PlotOptions {
+  const longest = Math.max(...c.hidden.map(norm), 1e-12);
+  const { order } = angularGaps(c.hidden);
+  const outline = [...order, order[0]].filter((i) => i !== undefined).map((i) => ({ x: c.hidden[i][0], y: c.hidden[i][1] }));
+  const tips = c.hidden.map((v) => ({ x: v[0], y: v[1] }));
+  return originPanel(PANEL_SIZE, PANEL_PADDING * longest, [
+    Plot.line(outline, { x: 'x', y: 'y', stroke: colors.muted, strokeWidth: 0.75 }),
+    Plot.line(spokes(c.hidden), { x: 'x', y: 'y', stroke: colors.hidden, strokeWidth: 1.25 }),
+    Plot.dot(tips, { x: 'x', y: 'y', r: 2.5, fill: colors.hidden }),
+  ]);
+}
+
+/** "(0.98, 1.03)". */
+function scoreText(score: RegularityScore): string {
+  return `${formatRatio(score.normRatio)} · ${formatRatio(score.gapRatio)}`;
+}
+
+function verdict(c: Column): string {
+  if (c.even) return 'even';
+  return c.score.dead.length > 0 ? `uneven, ${c.score.dead.length} dead` : 'uneven';
+}
+
+const figure: Figure = {
+  id: 'memorization-panels',
+  needs: MEMO_IDS,
+  caption:
+    'Our reproduction of the "datapoints vs features" grid: $n = 10{,}000$ sparse features ($S = 0.999$) ' +
+    'squeezed into $m = 2$ dimensions, one training run per dataset size $T$, trained with the paper\u2019s ' +
+    'schedule (linear warmup, cosine decay, weight decay). Top: the feature vectors $W_i$; bottom: the $T$ training ' +
+    'examples\u2019 hidden vectors $h_t = W x_t$. Each panel has its own scale. In the top row, features too short to ' +
+    'see individually lie inside the grey disc at the origin. Under each column: the regularity of the hidden ' +
+    'vectors, (smallest / largest norm) · (largest angular gap / $2\\pi/T$), which is $1 \\cdot 1$ for an ' +
+    `evenly spaced $T$-gon, and our verdict ("even" needs a norm ratio of at least ${EVEN_THRESHOLDS.minNormRatio}, ` +
+    `a gap ratio of at most ${EVEN_THRESHOLDS.maxGapRatio} and no vanishing hidden vector). ` +
+    'Each column is a single run, not a pick among seeds.',
+  render(runs: RunSet): FigureOutput {
+    const used = selectRuns(runs, MEMO_IDS);
+    const columns = used.map(column);
+    const featurePanels = columns.map(featurePanel);
+    const top: Panel[] = columns.map((c, k) => ({
+      heading: [{ text: `T = ${c.T}`, weight: 'bold' }],
+      plot: featurePanels[k].plot,
+    }));
+    const bottom: Panel[] = columns.map((c) => ({
+      plot: hiddenPanel(c),
+      footer: [
+        { text: scoreText(c.score), size: fontSize.tick },
+        { text: verdict(c), size: fontSize.tick, weight: 'bold', fill: c.even ? colors.ink : colors.accent },
+      ],
+    }));
+    const scores = columns
+      .map((c) => `T = ${c.T}: norm ratio ${formatRatio(c.score.normRatio)}, gap ratio ${formatRatio(c.score.gapRatio)}, ${verdict(c)}`)
+      .join('; ');
+    const drawnCounts = columns.map((c, k) => `${featurePanels[k].drawn} at T = ${c.T}`).join(', ');
+    const svg = renderGrid(
+      {
+        rows: [top, bottom],
+        rowLabels: [
+          { text: 'features Wᵢ', size: fontSize.label, fill: colors.feature },
+          { text: 'hidden vectors hₜ', size: fontSize.label, fill: colors.hidden },
+        ],
+        gap: { x: GRID_GAP, y: GRID_GAP },
+        margin: { top: 2, right: SIDE_MARGIN, bottom: 4, left: SIDE_MARGIN },
+      },
+      {
+        id: 'memorization-panels',
+        title: 'Feature vectors and hidden vectors for seven training-set sizes T',
+        desc:
+          `Seven columns, T = ${columns.map((c) => c.T).join(', ')}. Top row: the ${formatInteger(columns[0]?.features.length ?? 0)} ` +
+          `feature vectors of each run as lines from the origin; those longer than ${DRAW_FRACTION * 100}% of the longest ` +
+          `are drawn individually (${drawnCounts}), the rest lie inside a grey disc at the origin. Bottom row: the T hidden ` +
+          `vectors of the training examples as lines from the origin, joined in angular order. Regularity of the hidden ` +
+          `vectors: ${scores}.`,
+      },
+    );
+    const ordered = [...columns].sort((a, b) => compareRegularity(a.score, b.score));
+    const worst = ordered[ordered.length - 1];
+    // The settings quoted in the prose come from the runs' configs, so the text cannot drift from them.
+    const settings = (read: (config: LoadedRun['meta']['config']) => number | undefined, format: (x: number) => string) =>
+      [...new Set(used.map((run) => read(run.meta.config)).filter((x): x is number => x !== undefined))].map(format).join(', ');
+    const plain = (x: number) => String(x);
+    const steps = [...new Set(used.map((run) => run.meta.steps))];
+    const byRun = new Map(columns.map((c) => [c.run, c]));
+    return {
+      svg,
+      provenance: provenanceLine(used, {
+        extra: (run) => {
+          const c = byRun.get(run);
+          if (!c) return undefined;
+          return `hidden-vector regularity (${formatRatio(c.score.normRatio)}, ${formatRatio(c.score.gapRatio)}) ${verdict(c)}`;
+        },
+      }),
+      numbers: {
+        'memorization-panels.steps': steps.map(formatInteger).join(', '),
+        'memorization-panels.evenCount': String(columns.filter((c) => c.even).length),
+        'memorization-panels.panelCount': String(columns.length),
+        'memorization-panels.worstT': worst ? String(worst.T) : '',
+        'memorization-panels.n': settings((c) => c.data.n, formatInteger),
+        'memorization-panels.density': settings((c) => (c.data.family === 'sparse' ? Number((1 - c.data.S).toPrecision(6)) : undefined), plain),
+        'memorization-panels.peakLr': settings((c) => (c.schedule.kind === 'warmup-cosine' ? c.schedule.peakLr : c.schedule.lr), plain),
+        'memorization-panels.warmupSteps': settings((c) => (c.schedule.kind === 'warmup-cosine' ? c.schedule.warmupSteps : 0), formatInteger),
+        'memorization-panels.weightDecay': settings((c) => c.weightDecay, plain),
+      },
+    };
+  },
+};
+
+export default figure;

@@ -1,0 +1,48 @@
+// The site built for a sub-path (SITE_BASE, as on a GitHub Pages project site) and
+// served under it: every page, stylesheet, KaTeX font, figure, anchor, feed and CSV link
+// must load with no failed request. Runs in the "subpath" project only (see
+// playwright.config.ts), against a second build made by scripts/test.ts.
+import { expect, test } from '@playwright/test';
+import { builtPosts } from './posts.ts';
+
+const posts = builtPosts();
+
+test('index, posts, feed and CSV files all load under the sub-path', async ({ page, baseURL }) => {
+  const prefix = new URL(baseURL!).pathname;
+  expect(prefix, 'the subpath project must be served under a prefix').not.toBe('/');
+  const failed: string[] = [];
+  page.on('requestfailed', (request) => failed.push(`${request.url()} (${request.failure()?.errorText})`));
+  page.on('response', (response) => {
+    if (response.status() >= 400) failed.push(`${response.url()} (HTTP ${response.status()})`);
+  });
+
+  await page.goto('./', { waitUntil: 'networkidle' });
+  // The stylesheet applied: the page body uses the article's serif stack, not the browser default.
+  expect(await page.evaluate(() => document.styleSheets.length)).toBeGreaterThan(0);
+  const feedHref = await page.locator('a[href$="rss.xml"]').getAttribute('href');
+  expect(feedHref?.startsWith(prefix)).toBe(true);
+  const feed = await page.request.get(feedHref!);
+  expect(feed.status()).toBe(200);
+  for (const link of (await feed.text()).match(/<link>[^<]*<\/link>/g) ?? []) expect(link).toContain(prefix);
+
+  for (const post of posts) {
+    const href = await page.locator(`.post-list a[href$="${post.slug}/"]`).getAttribute('href');
+    expect(href?.startsWith(prefix)).toBe(true);
+    await page.goto(href!, { waitUntil: 'networkidle' });
+    await page.evaluate(() => document.fonts.ready);
+    if (await page.locator('.katex').count()) {
+      const katexFonts = await page.evaluate(() => [...document.fonts].filter((font) => font.family.includes('KaTeX') && font.status === 'loaded').length);
+      expect(katexFonts, 'KaTeX fonts loaded').toBeGreaterThan(0);
+    }
+    for (const id of Object.keys(post.figures)) await expect(page.locator(`#fig-${id} svg`).first()).toBeVisible();
+    // In-page anchors: the contents list jumps to its sections.
+    const anchors = await page.locator('nav.contents a').evaluateAll((nodes) => nodes.map((node) => node.getAttribute('href')));
+    for (const anchor of anchors) await expect(page.locator(anchor!)).toHaveCount(1);
+    for (const link of await page.locator('a[href$=".csv"]').evaluateAll((nodes) => nodes.map((node) => (node as HTMLAnchorElement).href))) {
+      expect((await page.request.get(link)).status(), link).toBe(200);
+    }
+    await page.locator('a', { hasText: 'All posts' }).click();
+    await expect(page).toHaveURL(new RegExp(`${prefix.replace(/\//g, '\\/')}$`));
+  }
+  expect(failed, 'failed requests under the sub-path').toEqual([]);
+});
