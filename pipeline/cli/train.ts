@@ -1,12 +1,16 @@
 /**
- * npm run train -- [ids…] [--force] [--budget 150m] [--threads N]
- * Trains the named experiments (default: all) into the run store.
+ * npm run train -- [ids…] [--force] [--budget 150m] [--threads N] [--engine fused|tfjs|webgpu]
+ * Trains the named experiments (default: all) into the run store. --engine trains them
+ * all on one engine (the same as TRAIN_ENGINE=…; the engine is part of each run's hash,
+ * so these are separate store entries).
  */
 // First: it must be listening before the experiments are imported (and validated).
 import { UsageError } from './errors.ts';
 import { parseArgs } from 'node:util';
 import path from 'node:path';
 import { experiments, experimentById } from '../experiments/index.ts';
+import { ENGINE_IDS } from '../experiments/types.ts';
+import { ENGINE_OVERRIDE_VARIABLE } from '../train/engines.ts';
 import { ensureRuns } from '../stages/runs.ts';
 import { REPO_ROOT } from '../store/provenance.ts';
 import { consoleReporter, interruptFlag } from './reporter.ts';
@@ -20,6 +24,7 @@ const { values, positionals } = parseArgs({
     budget: { type: 'string' },
     store: { type: 'string', default: path.join(REPO_ROOT, 'runs') },
     threads: { type: 'string' },
+    engine: { type: 'string' },
   },
 });
 
@@ -30,6 +35,10 @@ for (const id of positionals) {
   throw new UsageError(`unknown experiment id "${id}"; ${similar.length > 0 ? `similar ids: ${similar.join(', ')}; ` : ''}${known.length} ids are defined in pipeline/experiments/`);
 }
 applyThreadsOption(values.threads);
+if (values.engine !== undefined) {
+  if (!(ENGINE_IDS as readonly string[]).includes(values.engine)) throw new UsageError(`--engine ${values.engine}: use one of ${ENGINE_IDS.join(', ')}`);
+  process.env[ENGINE_OVERRIDE_VARIABLE] = values.engine;
+}
 const selected = positionals.length > 0 ? positionals.map(experimentById) : experiments;
 const interrupted = interruptFlag();
 const deadline = values.budget ? Date.now() + parseDuration(values.budget, '--budget') : Infinity;
