@@ -28,7 +28,7 @@ async function loadWebgpuBackend(automatic: boolean): Promise<void> {
   if (!chosen) throw new Error('no hardware WebGPU adapter');
   const scope = globalThis as unknown as Record<string, unknown> & { navigator?: Record<string, unknown> };
   for (const [name, value] of Object.entries(await webgpuGlobals())) if (!(name in scope)) scope[name] = value;
-  const gpu = { requestAdapter: async () => chosen.adapter, getPreferredCanvasFormat: () => 'rgba8unorm', wgslLanguageFeatures: new Set<string>() };
+  const gpu = { requestAdapter: () => chosen.another(), getPreferredCanvasFormat: () => 'rgba8unorm', wgslLanguageFeatures: new Set<string>() };
   if (!scope.navigator) scope.navigator = {};
   Object.defineProperty(scope.navigator, 'gpu', { value: gpu, configurable: true });
   await optionalImport('@tensorflow/tfjs-backend-webgpu');

@@ -32,6 +32,11 @@ export interface GpuAdapter {
   software: boolean;
   /** Dawn backend it came from. */
   backend: 'default' | 'opengles';
+  /**
+   * Another adapter for the same GPU. An adapter gives out one device; a second user in
+   * the process (tfjs's WebGPU backend next to this engine) needs its own.
+   */
+  another(): Promise<GPUAdapter | null>;
 }
 
 export class NoAdapterError extends Error {}
@@ -84,9 +89,10 @@ function probe(backend: GpuAdapter['backend']): Promise<GpuAdapter | null> {
       }
       const gpu = create(backend === 'opengles' ? ['backend=opengles'] : []);
       instances.push(gpu);
-      const adapter = await gpu.requestAdapter(backend === 'opengles' ? { featureLevel: 'compatibility' } : { powerPreference: 'high-performance' });
+      const request = () => gpu.requestAdapter(backend === 'opengles' ? { featureLevel: 'compatibility' } : { powerPreference: 'high-performance' });
+      const adapter = await request();
       if (!adapter) return null;
-      return { adapter, name: describeAdapter(infoOf(adapter)), software: isSoftwareAdapter(infoOf(adapter)), backend };
+      return { adapter, name: describeAdapter(infoOf(adapter)), software: isSoftwareAdapter(infoOf(adapter)), backend, another: request };
     })();
     probes.set(backend, found);
   }
