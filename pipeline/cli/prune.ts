@@ -3,6 +3,8 @@
  * Lists run-store entries (and checkpoints) that no experiment uses under the current
  * code; --delete removes them. Nothing in use is ever touched.
  */
+// First: it must be listening before the experiments are imported (and validated).
+import './errors.ts';
 import { existsSync, readdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
