@@ -1,7 +1,7 @@
 /**
  * How the CLIs end on an error. Mistakes a user can fix (a bad experiment, a syntax
  * error in a source file, a diverged run, an unknown id or bad option, a store from
- * newer code) and interruptions print their message alone, no stack trace, and exit
+ * newer code, a read-only, full or damaged store) and interruptions print their message alone, no stack trace, and exit
  * non-zero; anything else is a bug and keeps its stack.
  *
  * The npm scripts preload this module (`node --import tsx --import ./pipeline/cli/errors.ts`):
@@ -11,7 +11,7 @@
  */
 import path from 'node:path';
 import { ExperimentError } from '../experiments/validate.ts';
-import { InterruptedError, RunDivergedError, StoreFormatError } from '../stages/runs.ts';
+import { InterruptedError, RunDivergedError, StoreError, StoreFormatError } from '../stages/runs.ts';
 import { UsageError } from './usage.ts';
 
 export { UsageError };
@@ -33,7 +33,7 @@ export function syntaxErrorMessage(error: unknown): string | null {
 export function exitStatusOf(error: unknown): { status: number; expected: boolean } {
   if (error instanceof InterruptedError) return { status: 130, expected: true };
   if (syntaxErrorMessage(error) !== null) return { status: 1, expected: true };
-  if (error instanceof ExperimentError || error instanceof RunDivergedError || error instanceof StoreFormatError || error instanceof UsageError) {
+  if (error instanceof ExperimentError || error instanceof RunDivergedError || error instanceof StoreFormatError || error instanceof StoreError || error instanceof UsageError) {
     return { status: 1, expected: true };
   }
   // node:util parseArgs: unknown option, missing value.
