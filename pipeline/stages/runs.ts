@@ -13,7 +13,7 @@ import { runConfigOf } from '../experiments/validate.ts';
 import { engines } from '../train/engines.ts';
 import { DivergenceError, train, type TrainState } from '../train/loop.ts';
 import { DATA_GENERATOR_ENTRY, provenanceHash, sourceHash, STORE_FORMAT, TRAINING_LOOP_ENTRY } from '../store/provenance.ts';
-import { checkpointFile, checkpointStatus, clearCheckpoint, readEntry, removeStaleTemporaries, runTensors, writeCheckpoint, writeEntry, type FinishedRun } from '../store/runStore.ts';
+import { checkpointFile, checkpointStatus, clearCheckpoint, entryDir, readEntry, removeStaleTemporaries, runTensors, writeCheckpoint, writeEntry, type FinishedRun } from '../store/runStore.ts';
 import { checkStoreWritable, describeStoreFault, StoreError, storeWrite } from '../store/faults.ts';
 import type { RunMeta } from '../store/types.ts';
 import type { RunConfig } from '../experiments/types.ts';
@@ -114,7 +114,7 @@ export async function trainAndStore(experiment: Experiment, hash: string, option
     reporter.line(`${experiment.id}  training (${engine.id}/${backend}, ${engine.threads} thread${engine.threads === 1 ? '' : 's'}${resume ? `, resuming at step ${resume.state.step}` : ''})`);
     const bar = reporter.progress(experiment.id, config.steps, resume?.state.step ?? 0);
     const saveCheckpoint = (at: TrainState, why: string) =>
-      storeWrite(`could not save a checkpoint of "${experiment.id}" at step ${at.step} (${why})`, () => writeCheckpoint(storeRoot, hash, at));
+      storeWrite(`could not save a checkpoint of "${experiment.id}" at step ${at.step} (${why})`, () => writeCheckpoint(storeRoot, hash, at), checkpointFile(storeRoot, hash));
     let outcome;
     try {
       outcome = await train(config, engine, resume?.state ?? null, {
@@ -160,7 +160,7 @@ export async function trainAndStore(experiment: Experiment, hash: string, option
       runTensors(state),
     );
   } catch (error) {
-    const fault = describeStoreFault(error);
+    const fault = describeStoreFault(error, entryDir(storeRoot, config.data.family, hash));
     if (fault === null) throw error;
     // Never lose the training to a failed publication: keep the finished run as a checkpoint.
     let kept: string;
@@ -168,7 +168,9 @@ export async function trainAndStore(experiment: Experiment, hash: string, option
       writeCheckpoint(storeRoot, hash, state, finished);
       kept = `the finished run is kept in ${checkpointFile(storeRoot, hash)}: fix that and run the same command again to publish it without training`;
     } catch (second) {
-      kept = `keeping the finished run as a checkpoint failed too (${describeStoreFault(second) ?? (second as Error).message}): fix that and run the same command again (it resumes from the last checkpoint, if any)`;
+      if (describeStoreFault(second) === null) throw second;
+      const code = (second as NodeJS.ErrnoException).code;
+      kept = `keeping the finished run as a checkpoint failed too (${code}), so it ${existsSync(checkpointFile(storeRoot, hash)) ? 'resumes from its last checkpoint' : 'trains again'} next time`;
     }
     throw new StoreError(`run store: could not publish "${experiment.id}": ${fault}; ${kept}.`, { cause: error });
   }

@@ -20,9 +20,11 @@ function nearestExisting(file: string): string {
 /**
  * What a file-system error on the store means and how to fix it, as "<path> …; <fix>",
  * or null when it is not an environment fault (then it is a bug and keeps its stack).
+ * `target` names what was being written when the error carries no path (a failed write
+ * on an open file says only ENOSPC).
  */
-export function describeStoreFault(error: unknown): string | null {
-  const { code, path: where = '(unknown path)' } = (error ?? {}) as NodeJS.ErrnoException;
+export function describeStoreFault(error: unknown, target = '(unknown path)'): string | null {
+  const { code, path: where = target } = (error ?? {}) as NodeJS.ErrnoException;
   switch (code) {
     case 'EROFS':
       return `${where} is on a read-only file system; remount it read-write, or pass --store with a writable folder`;
@@ -48,12 +50,12 @@ export function describeStoreFault(error: unknown): string | null {
   }
 }
 
-/** Runs a store write; an environment fault becomes a StoreError "<what>: <fault>". */
-export function storeWrite<T>(what: string, write: () => T): T {
+/** Runs a store write (to `target`); an environment fault becomes a StoreError "<what>: <fault>". */
+export function storeWrite<T>(what: string, write: () => T, target?: string): T {
   try {
     return write();
   } catch (error) {
-    const fault = describeStoreFault(error);
+    const fault = describeStoreFault(error, target);
     if (fault === null) throw error;
     throw new StoreError(`run store: ${what}: ${fault}.`, { cause: error });
   }
@@ -74,6 +76,8 @@ export function checkStoreWritable(root: string, family: string, bytesNeeded: nu
       const probe = path.join(dir, `${TEMP_MARK}probe-${process.pid}`);
       try {
         writeFileSync(probe, '');
+      } catch (error) {
+        throw Object.assign(error as Error, { path: dir }); // the folder is what to fix, not the probe
       } finally {
         rmSync(probe, { force: true });
       }
