@@ -34,6 +34,18 @@ export const MAX_FEATURES = 2 ** 31 - 1;
  */
 export const MAX_REDRAWS = 1000;
 
+/**
+ * Random draws the data generator may make for one run (training and held-out sets), in
+ * expectation: at a few hundred nanoseconds each, 10⁹ is minutes of drawing, in one
+ * synchronous loop, before the first step.
+ */
+export const MAX_DRAWS = 1e9;
+
+/** Expected random draws to generate a sparse run's examples: per attempt a geometric gap and a value per non-zero, plus the last gap. */
+export function expectedDraws(n: number, S: number, T: number): number {
+  return (T + HELD_OUT_EXAMPLES) * expectedRedraws(n, S) * (1 + 2 * n * (1 - S));
+}
+
 /** Expected attempts per example: an all-zero draw (probability S^n) is redrawn. */
 export function expectedRedraws(n: number, S: number): number {
   // 1 − S^n without cancellation when S is close to 1.

@@ -7,10 +7,12 @@ import type { Experiment } from './types.ts';
 import {
   availableMemory,
   estimateMemory,
+  expectedDraws,
   expectedNonZerosPerExample,
   expectedRedraws,
   formatBytes,
   MAX_ARRAY_BYTES,
+  MAX_DRAWS,
   MAX_FEATURES,
   MAX_NON_ZEROS,
   MAX_REDRAWS,
@@ -160,6 +162,10 @@ function checkSize(e: Experiment, fail: (field: string, value: unknown, allowed:
     if (largest > MAX_NON_ZEROS) {
       const field = T >= 10_000 ? 'data.T' : 'data.n';
       fail(field, fieldValue(e, field), `gives an example set of about ${largest.toPrecision(2)} non-zeros (${Math.max(T, 10_000)} examples × about ${perExample.toPrecision(3)} each), more than the ${MAX_NON_ZEROS.toExponential(0)} the data generator can hold; lower data.T or data.n, or raise data.S`);
+    }
+    const draws = expectedDraws(n, data.S, T);
+    if (draws > MAX_DRAWS) {
+      fail('data.T', T, `makes generating the data take about ${draws.toPrecision(2)} random draws (${redraws < 10 ? redraws.toPrecision(2) : Math.round(redraws)} attempts per example), more than the ${MAX_DRAWS.toExponential(0)} allowed (minutes of drawing before the first step); lower data.T, or lower S so that fewer examples are redrawn`);
     }
   }
   const memory = estimateMemory(e);

@@ -103,6 +103,8 @@ describe('experiment validation', () => {
     expect(() => validateExperiment(wasm, 'x.ts', Infinity)).toThrow(/field "data\.n" is 50000000; makes the fused engine's m = 2 kernel need about [\d.]+ GB of WebAssembly memory, which holds at most 4\.3 GB; lower data\.n/);
     const dense = bad({ data: { family: 'sparse', n: 100_000, S: 0.999, T: 20_000 }, engine: 'tfjs' });
     expect(() => validateExperiment(dense, 'x.ts', Infinity)).toThrow(/field "data\.T" is 20000; makes the tfjs engine's dense T × n example matrix 8\.0 GB, .*use engine: "fused"/);
+    const draws = bad({ data: { family: 'sparse', n: 10, S: 0.999, T: 10_000_000 } });
+    expect(() => validateExperiment(draws, 'x.ts', Infinity)).toThrow(/field "data\.T" is 10000000; makes generating the data take about 1\.0e\+9 random draws \(100 attempts per example\), more than the 1e\+9 allowed/);
     const nonZeros = bad({ data: { family: 'sparse', n: 1_000_000, S: 0, T: 100 } });
     expect(() => validateExperiment(nonZeros, 'x.ts', Infinity)).toThrow(/field "data\.n" is 1000000; gives an example set of about 1\.0e\+10 non-zeros/);
   });
