@@ -32,6 +32,11 @@ export interface EnsureOptions {
   reporter: Reporter;
   /** Polled between steps; when it returns true training checkpoints and stops. */
   shouldStop?: () => boolean;
+  /**
+   * Called with true before a run's data are generated and its model built (synchronous
+   * work that no signal handler can interrupt), and with false once it steps.
+   */
+  preparing?: (on: boolean) => void;
   /** Retrain even when a sound entry exists (used to verify reproducibility). */
   force?: boolean;
   checkpointSeconds?: number;
@@ -111,6 +116,9 @@ export async function trainAndStore(experiment: Experiment, hash: string, option
     ({ state, finished } = resume as { state: TrainState; finished: FinishedRun });
   } else {
     const backend = await engine.backend();
+    // Before the line that announces it, so that a signal sent on seeing the line finds the
+    // default disposition (a signal that arrives while handlers are being removed is lost).
+    options.preparing?.(true);
     reporter.line(`${experiment.id}  training (${engine.id}/${backend}, ${engine.threads} thread${engine.threads === 1 ? '' : 's'}${resume ? `, resuming at step ${resume.state.step}` : ''})`);
     const bar = reporter.progress(experiment.id, config.steps, resume?.state.step ?? 0);
     const saveCheckpoint = (at: TrainState, why: string) =>
@@ -118,7 +126,10 @@ export async function trainAndStore(experiment: Experiment, hash: string, option
     let outcome;
     try {
       outcome = await train(config, engine, resume?.state ?? null, {
-        onProgress: (step, loss) => bar.update(step, loss),
+        onProgress: (step, loss) => {
+          options.preparing?.(false);
+          bar.update(step, loss);
+        },
         shouldStop: options.shouldStop,
         checkpoint: (at) => saveCheckpoint(at, 'the last one is kept; run the same command again to resume from it'),
         checkpointSeconds: options.checkpointSeconds,
@@ -129,6 +140,7 @@ export async function trainAndStore(experiment: Experiment, hash: string, option
       storeWrite(`cannot remove the checkpoint of diverged "${experiment.id}"`, () => clearCheckpoint(storeRoot, hash));
       throw new RunDivergedError(experiment.id, error.step, error);
     } finally {
+      options.preparing?.(false);
       bar.done();
     }
     if (!outcome.finished) {
