@@ -51,4 +51,5 @@ await ensureRuns(selected, {
   reporter: consoleReporter(),
   force: values.force,
   shouldStop: () => interrupted() || Date.now() > deadline,
+  preparing: interrupted.preparing,
 });

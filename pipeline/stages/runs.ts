@@ -1,9 +1,11 @@
 /**
  * Makes sure every run an experiment list needs is in the store: cached entries are
  * verified and read, missing or corrupt ones are trained (resuming from a checkpoint
- * when one exists), and each run gets one status line.
+ * when one exists), and each run gets one status line. The store is checked for room
+ * and write access before a run trains, and a finished run whose publication fails is
+ * kept as a checkpoint, so a full or damaged store never costs the training.
  */
-import { existsSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import type { Experiment } from '../experiments/types.ts';
@@ -11,8 +13,12 @@ import { runConfigOf } from '../experiments/validate.ts';
 import { engines, withEffectiveEngine } from '../train/engines.ts';
 import { DivergenceError, train, type TrainState } from '../train/loop.ts';
 import { DATA_GENERATOR_ENTRY, provenanceHash, sourceHash, STORE_FORMAT, TRAINING_LOOP_ENTRY } from '../store/provenance.ts';
-import { checkpointFile, clearCheckpoint, readCheckpoint, readEntry, removeStaleTemporaries, runTensors, writeCheckpoint, writeEntry } from '../store/runStore.ts';
+import { checkpointFile, checkpointStatus, clearCheckpoint, entryDir, readEntry, removeStaleTemporaries, runTensors, writeCheckpoint, writeEntry, type FinishedRun } from '../store/runStore.ts';
+import { checkStoreWritable, describeStoreFault, StoreError, storeWrite } from '../store/faults.ts';
 import type { RunMeta } from '../store/types.ts';
+import type { RunConfig } from '../experiments/types.ts';
+
+export { StoreError };
 
 export interface Reporter {
   /** One line of status, e.g. "memo-T8  cached". */
@@ -26,6 +32,11 @@ export interface EnsureOptions {
   reporter: Reporter;
   /** Polled between steps; when it returns true training checkpoints and stops. */
   shouldStop?: () => boolean;
+  /**
+   * Called with true before a run's data are generated and its model built (synchronous
+   * work that no signal handler can interrupt), and with false once it steps.
+   */
+  preparing?: (on: boolean) => void;
   /** Retrain even when a sound entry exists (used to verify reproducibility). */
   force?: boolean;
   checkpointSeconds?: number;
@@ -77,67 +88,127 @@ function formatSeconds(seconds: number): string {
   return seconds < 1 ? `${Math.round(seconds * 1000)} ms` : seconds < 10 ? `${seconds.toFixed(1)} s` : seconds < 120 ? `${Math.round(seconds)} s` : `${Math.floor(seconds / 60)} min ${Math.round(seconds % 60)} s`;
 }
 
+/** Bytes a run's entry and checkpoints take on disk (generously: both, plus the temporaries of atomic writes). */
+export function storeBytesNeeded(config: RunConfig): number {
+  const P = (config.m + 1) * config.data.n;
+  const lossPoints = config.lossPoints ?? 1000;
+  const recorded = Math.min(config.steps, 100) + (lossPoints === 0 ? 0 : Math.min(config.steps, lossPoints)) + 1;
+  const entry = 4 * P * (1 + config.snapshots) + 16 * recorded + 4096;
+  const checkpoint = entry + 8 * P;
+  return entry + 2 * checkpoint + 65536;
+}
+
 /** Trains one experiment to completion (or until stopped) and publishes it. */
 export async function trainAndStore(named: Experiment, hash: string, options: EnsureOptions): Promise<RunMeta> {
   const { storeRoot, reporter } = options;
   const experiment = withEffectiveEngine(named);
   const engine = engines[experiment.engine];
   const config = runConfigOf(experiment);
-  const resume: TrainState | null = readCheckpoint(storeRoot, hash);
-  const backend = await engine.backend();
-  reporter.line(`${experiment.id}  training (${engine.id}/${backend}, ${engine.threads} thread${engine.threads === 1 ? '' : 's'}${resume ? `, resuming at step ${resume.step}` : ''})`);
-  const bar = reporter.progress(experiment.id, config.steps, resume?.step ?? 0);
-  let outcome;
+  const saved = checkpointStatus(storeRoot, hash, config);
+  if (saved.kind === 'corrupt') {
+    reporter.line(`${experiment.id}  checkpoint is corrupt: ${saved.reason}; training from the start`);
+    storeWrite(`cannot remove the corrupt checkpoint of "${experiment.id}"`, () => clearCheckpoint(storeRoot, hash));
+  }
+  const resume = saved.kind === 'ok' ? saved : null;
+  let state: TrainState;
+  let finished: FinishedRun;
+  if (resume?.finished) {
+    // Trained before, but its publication failed: publish it now, without training again.
+    reporter.line(`${experiment.id}  finished earlier; publishing it from its checkpoint`);
+    ({ state, finished } = resume as { state: TrainState; finished: FinishedRun });
+  } else {
+    const backend = await engine.backend();
+    // Before the line that announces it, so that a signal sent on seeing the line finds the
+    // default disposition (a signal that arrives while handlers are being removed is lost).
+    options.preparing?.(true);
+    reporter.line(`${experiment.id}  training (${engine.id}/${backend}, ${engine.threads} thread${engine.threads === 1 ? '' : 's'}${resume ? `, resuming at step ${resume.state.step}` : ''})`);
+    const bar = reporter.progress(experiment.id, config.steps, resume?.state.step ?? 0);
+    const saveCheckpoint = (at: TrainState, why: string) =>
+      storeWrite(`could not save a checkpoint of "${experiment.id}" at step ${at.step} (${why})`, () => writeCheckpoint(storeRoot, hash, at), checkpointFile(storeRoot, hash));
+    let outcome;
+    try {
+      outcome = await train(config, engine, resume?.state ?? null, {
+        onProgress: (step, loss) => {
+          options.preparing?.(false);
+          bar.update(step, loss);
+        },
+        shouldStop: options.shouldStop,
+        checkpoint: (at) => saveCheckpoint(at, 'the last one is kept; run the same command again to resume from it'),
+        checkpointSeconds: options.checkpointSeconds,
+      });
+    } catch (error) {
+      if (!(error instanceof DivergenceError)) throw error;
+      // A checkpoint from before the divergence would only lead the next build back into it.
+      storeWrite(`cannot remove the checkpoint of diverged "${experiment.id}"`, () => clearCheckpoint(storeRoot, hash));
+      throw new RunDivergedError(experiment.id, error.step, error);
+    } finally {
+      options.preparing?.(false);
+      bar.done();
+    }
+    if (!outcome.finished) {
+      saveCheckpoint(outcome.state, 'the training since the last checkpoint is lost');
+      throw new InterruptedError(experiment.id, outcome.state.step, config.steps);
+    }
+    state = outcome.state;
+    finished = { finalLoss: outcome.finalLoss, testLoss: outcome.testLoss, backend, threads: engine.threads };
+  }
+  const { finalLoss, testLoss } = finished;
+  let meta: RunMeta;
   try {
-    outcome = await train(config, engine, resume, {
-      onProgress: (step, loss) => bar.update(step, loss),
-      shouldStop: options.shouldStop,
-      checkpoint: (state) => writeCheckpoint(storeRoot, hash, state),
-      checkpointSeconds: options.checkpointSeconds,
-    });
-  } catch (error) {
-    if (!(error instanceof DivergenceError)) throw error;
-    // A checkpoint from before the divergence would only lead the next build back into it.
-    clearCheckpoint(storeRoot, hash);
-    throw new RunDivergedError(experiment.id, error.step, error);
-  } finally {
-    bar.done();
-  }
-  if (!outcome.finished) {
-    writeCheckpoint(storeRoot, hash, outcome.state);
-    throw new InterruptedError(experiment.id, outcome.state.step, config.steps);
-  }
-  const { state, finalLoss, testLoss } = outcome;
-  const meta = writeEntry(
-    storeRoot,
-    {
-      storeFormat: STORE_FORMAT,
-      hash,
-      config,
-      labels: [experiment.id],
-      engine: { id: engine.id, sourceHash: sourceHash([engine.sourceEntry, TRAINING_LOOP_ENTRY]), backend, threads: engine.threads },
-      dataGeneratorHash: sourceHash([DATA_GENERATOR_ENTRY]),
-      versions: {
-        node: process.version,
-        ...(engine.id === 'tfjs' ? { '@tensorflow/tfjs': packageVersion('@tensorflow/tfjs') } : {}),
-        ...(engine.id === 'webgpu' ? { webgpu: packageVersion('webgpu') } : {}),
+    meta = writeEntry(
+      storeRoot,
+      {
+        storeFormat: STORE_FORMAT,
+        hash,
+        config,
+        labels: [experiment.id],
+        engine: { id: engine.id, sourceHash: sourceHash([engine.sourceEntry, TRAINING_LOOP_ENTRY]), backend: finished.backend, threads: finished.threads },
+        dataGeneratorHash: sourceHash([DATA_GENERATOR_ENTRY]),
+        versions: {
+          node: process.version,
+          ...(engine.id === 'tfjs' ? { '@tensorflow/tfjs': packageVersion('@tensorflow/tfjs') } : {}),
+          ...(engine.id === 'webgpu' ? { webgpu: packageVersion('webgpu') } : {}),
+        },
+        steps: state.step,
+        wallSeconds: state.wallSeconds,
+        finalLoss,
+        testLoss,
+        createdAt: new Date().toISOString(),
       },
-      steps: state.step,
-      wallSeconds: state.wallSeconds,
-      finalLoss,
-      testLoss,
-      createdAt: new Date().toISOString(),
-    },
-    runTensors(state),
-  );
-  clearCheckpoint(storeRoot, hash);
-  reporter.line(`${experiment.id}  trained in ${formatSeconds(state.wallSeconds)} (final loss ${finalLoss.toPrecision(4)})`);
+      runTensors(state),
+    );
+  } catch (error) {
+    const fault = describeStoreFault(error, entryDir(storeRoot, config.data.family, hash));
+    if (fault === null) throw error;
+    // Never lose the training to a failed publication: keep the finished run as a checkpoint.
+    let kept: string;
+    try {
+      writeCheckpoint(storeRoot, hash, state, finished);
+      kept = `the finished run is kept in ${checkpointFile(storeRoot, hash)}: fix that and run the same command again to publish it without training`;
+    } catch (second) {
+      if (describeStoreFault(second) === null) throw second;
+      const code = (second as NodeJS.ErrnoException).code;
+      kept = `keeping the finished run as a checkpoint failed too (${code}), so it ${existsSync(checkpointFile(storeRoot, hash)) ? 'resumes from its last checkpoint' : 'trains again'} next time`;
+    }
+    throw new StoreError(`run store: could not publish "${experiment.id}": ${fault}; ${kept}.`, { cause: error });
+  }
+  try {
+    clearCheckpoint(storeRoot, hash);
+  } catch (error) {
+    if (describeStoreFault(error) === null) throw error;
+    // Harmless: the next build sees the sound entry and removes it then.
+  }
+  reporter.line(`${experiment.id}  ${resume?.finished ? 'published' : 'trained'} in ${formatSeconds(state.wallSeconds)} (final loss ${finalLoss.toPrecision(4)})`);
   return meta;
 }
 
 /** Ensures each experiment's run exists; returns experiment id → hash. */
 export async function ensureRuns(experiments: readonly Experiment[], options: EnsureOptions): Promise<Map<string, string>> {
   const hashes = new Map<string, string>();
+  const root = options.storeRoot;
+  if (existsSync(root) && !statSync(root).isDirectory()) {
+    throw new StoreError(`run store: ${root} is a file where the run store needs a folder; move or delete that file, or pass --store with another folder.`);
+  }
   for (const leftover of removeStaleTemporaries(options.storeRoot)) {
     options.reporter.line(`run store: removed ${leftover}, left by a build that was killed while writing`);
   }
@@ -151,12 +222,21 @@ export async function ensureRuns(experiments: readonly Experiment[], options: En
       );
     }
     if (status.kind === 'ok' && !options.force) {
-      // A checkpoint next to a finished entry is left from a concurrent build; it is no longer needed.
-      if (existsSync(checkpointFile(options.storeRoot, hash))) clearCheckpoint(options.storeRoot, hash);
+      // A checkpoint next to a finished entry is left from a concurrent build; it is no
+      // longer needed (on a read-only store it simply stays).
+      if (existsSync(checkpointFile(options.storeRoot, hash))) {
+        try {
+          clearCheckpoint(options.storeRoot, hash);
+        } catch (error) {
+          if (describeStoreFault(error) === null) throw error;
+        }
+      }
       options.reporter.line(`${experiment.id}  cached (${hash.slice(0, 8)}, final loss ${status.meta.finalLoss.toPrecision(4)})`);
       continue;
     }
     if (status.kind === 'corrupt') options.reporter.line(`${experiment.id}  store entry is corrupt: ${status.reason}; retraining`);
+    // Before any training is spent: can its result be saved?
+    checkStoreWritable(options.storeRoot, experiment.data.family, storeBytesNeeded(experiment), experiment.id);
     await trainAndStore(experiment, hash, options);
   }
   return hashes;
