@@ -161,10 +161,14 @@ function accumulateBlockM2(
 }
 
 /** Which implementation computes the m = 2 case; all give bitwise-equal results. */
-export type FusedKernel = 'wasm' | 'js' | 'generic';
+export type FusedKernel = 'wasm' | 'dense' | 'js' | 'generic';
 
 export interface FusedOptions {
-  /** 'wasm' (default for m = 2): SIMD WebAssembly, multi-threaded; 'js': the m = 2 JS kernel; 'generic': any m. */
+  /**
+   * 'wasm' (default for m = 2): SIMD WebAssembly over threads, visiting only active outputs
+   * and non-zero targets; 'dense': the same WebAssembly kernel visiting every output (the
+   * reference it is held to); 'js': the m = 2 JS kernel; 'generic': any m.
+   */
   kernel?: FusedKernel;
   /** Threads for the wasm kernel (default 1); results do not depend on it. */
   threads?: number;
@@ -176,8 +180,8 @@ const MIN_WORK_PER_THREAD = 100_000;
 export function createFusedModel(examples: SparseExamples, m: number, options: FusedOptions = {}): Model {
   const { n, T } = examples;
   const kernel = m !== 2 ? 'generic' : (options.kernel ?? 'wasm');
-  if (kernel === 'wasm') {
-    return createWasmModel(examples, { threads: Math.max(1, options.threads ?? 1), blockExamples: BLOCK_EXAMPLES });
+  if (kernel === 'wasm' || kernel === 'dense') {
+    return createWasmModel(examples, { threads: Math.max(1, options.threads ?? 1), blockExamples: BLOCK_EXAMPLES, activeOnly: kernel === 'wasm' });
   }
   const useM2 = kernel === 'js';
   const blocks = Math.ceil(T / BLOCK_EXAMPLES);

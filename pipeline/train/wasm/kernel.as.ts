@@ -206,3 +206,386 @@ export function featurePass(
     v128.store(gW1 + r, t1P); v128.store(gW1 + r + 16, t1Q);
   }
 }
+
+// ---------------------------------------------------------------------------------------
+// The active-output kernel. Same sums, same order, but it visits only the outputs whose
+// terms are not exact zeros: the active ones (z > 0) and the non-zero targets.
+//
+// Skipping is exact because an inactive output with target 0 adds only zeros (+0 to the
+// squared error, ±0 to every gradient sum), and an accumulator that starts at +0 can
+// never become -0 (x + y is -0 only when both are -0), so adding ±0 leaves it unchanged.
+//
+// Finding the active outputs: with h = |h|(cos φ, sin φ) and w_j = ρ_j(cos θ_j, sin θ_j),
+// z_j = b_j + ρ_j |h| cos(θ_j - φ) > 0 exactly when cos(θ_j - φ) > s_j / |h|, with the
+// threshold s_j = -b_j / ρ_j. `prepare` sorts features (counting sort, O(n) per step) by
+// (thread's feature range, tier of s_j, angle bin of θ_j). For one example and one tier,
+// every feature that can fire lies within Δ = acos(min s / |h|) of φ, a range of angle
+// bins; only the features in those bins are tested, exactly, by computing z. The window is
+// widened (threshold lowered by 1e-9 relative, Δ rounded up through a table and widened
+// by 1e-6 rad) far beyond any floating-point error of the computed z, s, θ, φ, so a
+// feature whose computed z is > 0 is never outside it. Everything conservative: a
+// too-wide window only costs time.
+// ---------------------------------------------------------------------------------------
+
+const TWO_PI: f64 = 6.283185307179586;
+const MARGIN_REL: f64 = 1e-9;
+const MARGIN_ANGLE: f64 = 1e-6;
+
+@inline function relu1(z: f64): f64 {
+  return 0.5 * (z + abs<f64>(z));
+}
+
+/**
+ * Sorts the features for this step. Returns 0 (and builds nothing) when a parameter is
+ * not finite; the caller then runs the dense kernel. Layout of the results:
+ *  - BIN[((q * tiers + k) * bins + a)] = first sorted position of range q, tier k, bin a
+ *    (consecutive keys are consecutive in position; BIN[parts * tiers * bins] = nPad);
+ *  - IDX[p] = feature at position p, POS[j] = position of feature j;
+ *  - SW0, SW1, SBB: the feature's parameters (float64) at its position; KEEP[p] = all ones;
+ *  - SMIN[k] = smallest threshold in tier k (+inf when empty).
+ * Tiers: 0 holds s <= -rref (and ρ = 0 with b > 0); 1..K split (-rref, rref) evenly in
+ * acos(s / rref); K + 1 holds s >= rref; K + 2 holds features that can never fire (ρ = 0
+ * and b <= 0) and is never scanned. rref (typical |h|) only affects speed.
+ */
+export function prepare(
+  n: i32, nPad: i32, parts: i32, K: i32, bins: i32, rref: f64,
+  W0f: usize, W1f: usize, bf: usize, ACOS: usize, acosSteps: i32,
+  KEY: usize, BIN: usize, SMIN: usize, POS: usize, IDX: usize,
+  SW0: usize, SW1: usize, SBB: usize, KEEP: usize,
+): i32 {
+  const tiers = K + 3;
+  const keys = parts * tiers * bins;
+  memory.fill(BIN, 0, <usize>(keys + 1) << 2);
+  for (let k = 0; k < tiers; k++) store<f64>(SMIN + (<usize>k << 3), Infinity);
+  const binScale: f64 = <f64>bins / TWO_PI;
+  const half: f64 = <f64>acosSteps * 0.5;
+  let q = 0;
+  let nextBoundary = 4 * <i32>((<i64>(q + 1) * <i64>(nPad / 4)) / <i64>parts);
+  for (let j = 0; j < nPad; j++) {
+    while (j >= nextBoundary) {
+      q++;
+      nextBoundary = 4 * <i32>((<i64>(q + 1) * <i64>(nPad / 4)) / <i64>parts);
+    }
+    const p = <usize>j << 3;
+    const w0 = load<f64>(W0f + p), w1 = load<f64>(W1f + p), bj = load<f64>(bf + p);
+    // Non-finite parameters (a diverging run): let the dense kernel handle this step.
+    if (!isFinite<f64>(w0) || !isFinite<f64>(w1) || !isFinite<f64>(bj)) return 0;
+    const rho = Math.sqrt(w0 * w0 + w1 * w1);
+    let tier: i32;
+    let s: f64;
+    if (rho == 0) {
+      // z = b exactly: fires for every example when b > 0, never otherwise.
+      tier = bj > 0 ? 0 : K + 2;
+      s = bj > 0 ? -Infinity : Infinity;
+    } else {
+      s = -bj / rho;
+      const x = s / rref;
+      if (x <= -1) tier = 0;
+      else if (x >= 1) tier = K + 1;
+      else {
+        // acos(x) from the table (speed only): 1 + floor(K (1 - acos(x) / π)).
+        const i = <i32>((x + 1) * half);
+        const a = load<f64>(ACOS + (<usize>min(i, acosSteps) << 3));
+        tier = 1 + min(K - 1, max(0, <i32>Math.floor(<f64>K * (1 - a / Math.PI))));
+      }
+    }
+    const sminAt = SMIN + (<usize>tier << 3);
+    if (s < load<f64>(sminAt)) store<f64>(sminAt, s);
+    const theta = Math.atan2(w1, w0);
+    const bin = min(bins - 1, max(0, <i32>Math.floor((theta + Math.PI) * binScale)));
+    const key = (q * tiers + tier) * bins + bin;
+    store<i32>(KEY + (<usize>j << 2), key);
+    const at = BIN + (<usize>key << 2);
+    store<i32>(at, load<i32>(at) + 1);
+  }
+  // Inclusive prefix sums, then place features from the back: BIN ends as each key's start.
+  let total = 0;
+  for (let key = 0; key < keys; key++) {
+    const at = BIN + (<usize>key << 2);
+    total += load<i32>(at);
+    store<i32>(at, total);
+  }
+  store<i32>(BIN + (<usize>keys << 2), nPad);
+  for (let j = nPad - 1; j >= 0; j--) {
+    const at = BIN + (<usize>load<i32>(KEY + (<usize>j << 2)) << 2);
+    const pos = load<i32>(at) - 1;
+    store<i32>(at, pos);
+    store<i32>(POS + (<usize>j << 2), pos);
+    store<i32>(IDX + (<usize>pos << 2), j);
+    const p = <usize>j << 3, r = <usize>pos << 3;
+    store<f64>(SW0 + r, load<f64>(W0f + p));
+    store<f64>(SW1 + r, load<f64>(W1f + p));
+    store<f64>(SBB + r, load<f64>(bf + p));
+    store<i64>(KEEP + r, -1);
+  }
+  return 1;
+}
+
+/**
+ * The angle-bin window of one tier for an example at radius r and angle phi: returns 0
+ * (no feature of the tier can fire), 1 (scan the whole tier) or 2 (scan bins lo..hi,
+ * cyclically; lo and hi in WIN[0], WIN[1], already reduced to [0, bins)).
+ */
+@inline function windowOf(smin: f64, r: f64, phi: f64, bins: i32, ACOS: usize, acosSteps: i32, WIN: usize): i32 {
+  if (smin == Infinity) return 0; // empty tier
+  // Tiny |h| (including h = 0, and r² underflowing): no window, scan everything.
+  if (!(r >= 1e-150)) return 1;
+  const c = (smin - (MARGIN_REL * (abs<f64>(smin) + r) + 1e-300)) / r;
+  if (c >= 1) return 0;
+  if (!(c > -1)) return 1;
+  // acos is decreasing: the table entry at or below c (one more step down for rounding)
+  // bounds acos(c) from above.
+  const i = <i32>((c + 1) * (<f64>acosSteps * 0.5)) - 1;
+  if (i < 0) return 1;
+  const delta = load<f64>(ACOS + (<usize>i << 3)) + MARGIN_ANGLE;
+  if (delta >= 3.1) return 1;
+  const scale: f64 = <f64>bins / TWO_PI;
+  let lo = <i32>Math.floor((phi - delta + Math.PI) * scale);
+  let hi = <i32>Math.floor((phi + delta + Math.PI) * scale);
+  if (hi - lo + 1 >= bins) return 1;
+  if (lo < 0) lo += bins;
+  if (hi >= bins) hi -= bins;
+  store<i32>(WIN, lo);
+  store<i32>(WIN + 4, hi);
+  return 2;
+}
+
+/**
+ * Pass 1, active outputs only, over examples [tStart, tEnd): the same h, dL/dh and
+ * squared error as examplePass, bit for bit. Candidates from every tier window are tested
+ * exactly and marked in a bit set (BITS, n bits, left all zero), together with the
+ * non-zero targets; the set is then walked in increasing j, so every term enters its
+ * sum in the dense kernel's order. Also stores |h| and its angle (R, PHI) for pass 2, and
+ * into STATS [max |h|, active outputs, candidates tested] for this call.
+ */
+export function sparseExamplePass(
+  n: i32, tStart: i32, tEnd: i32, gradScale: f64,
+  parts: i32, K: i32, bins: i32,
+  W0f: usize, W1f: usize, bf: usize,
+  rowStart: usize, index: usize, value: usize,
+  H0: usize, H1: usize, G0: usize, G1: usize, SE: usize, R: usize, PHI: usize,
+  ACOS: usize, acosSteps: i32, BIN: usize, SMIN: usize, IDX: usize, SW0: usize, SW1: usize, SBB: usize,
+  BITS: usize, WIN: usize, STATS: usize,
+): void {
+  const tiers = K + 3;
+  const words = (load<i32>(BIN + (<usize>(parts * tiers * bins) << 2)) + 63) >> 6;
+  let maxR: f64 = 0;
+  let activeCount: f64 = 0;
+  let candidates: f64 = 0;
+  const zero = f64x2.splat(0);
+  for (let t = tStart; t < tEnd; t++) {
+    const kStart = load<i32>(rowStart + (<usize>t << 2));
+    const kEnd = load<i32>(rowStart + (<usize>(t + 1) << 2));
+    let h0: f64 = 0, h1: f64 = 0;
+    for (let k = kStart; k < kEnd; k++) {
+      const j = <usize>load<i32>(index + (<usize>k << 2)) << 3;
+      const x = valueAt(value, k);
+      h0 += load<f64>(W0f + j) * x;
+      h1 += load<f64>(W1f + j) * x;
+    }
+    const r = Math.sqrt(h0 * h0 + h1 * h1);
+    const phi = Math.atan2(h1, h0);
+    if (r > maxR) maxR = r;
+    const hv0 = f64x2.splat(h0), hv1 = f64x2.splat(h1);
+    // Mark candidates that fire.
+    for (let k = 0; k < tiers - 1; k++) {
+      const mode = windowOf(load<f64>(SMIN + (<usize>k << 3)), r, phi, bins, ACOS, acosSteps, WIN);
+      if (mode == 0) continue;
+      const lo = mode == 1 ? 0 : load<i32>(WIN), hi = mode == 1 ? bins - 1 : load<i32>(WIN + 4);
+      for (let q = 0; q < parts; q++) {
+        const base = BIN + (<usize>((q * tiers + k) * bins) << 2);
+        // One or two runs of positions (the window may wrap past angle π).
+        let a0 = load<i32>(base + (<usize>lo << 2)), a1: i32, b0: i32 = 0, b1: i32 = 0;
+        if (lo <= hi) a1 = load<i32>(base + (<usize>(hi + 1) << 2));
+        else {
+          a1 = load<i32>(base + (<usize>bins << 2));
+          b0 = load<i32>(base);
+          b1 = load<i32>(base + (<usize>(hi + 1) << 2));
+        }
+        for (let run = 0; run < 2; run++) {
+          const from = run == 0 ? a0 : b0, to = run == 0 ? a1 : b1;
+          candidates += <f64>(to - from);
+          let p = from;
+          for (; p + 1 < to; p += 2) {
+            const o = <usize>p << 3;
+            const z = f64x2.add(f64x2.add(v128.load(SBB + o), f64x2.mul(v128.load(SW0 + o), hv0)), f64x2.mul(v128.load(SW1 + o), hv1));
+            const fire = f64x2.gt(z, zero);
+            const ja = load<i32>(IDX + (<usize>p << 2)), jb = load<i32>(IDX + (<usize>p << 2) + 4);
+            const wa = BITS + (<usize>(ja >> 6) << 3);
+            store<u64>(wa, load<u64>(wa) | ((i64x2.extract_lane(fire, 0) as u64 & 1) << (<u64>ja & 63)));
+            const wb = BITS + (<usize>(jb >> 6) << 3);
+            store<u64>(wb, load<u64>(wb) | ((i64x2.extract_lane(fire, 1) as u64 & 1) << (<u64>jb & 63)));
+          }
+          if (p < to) {
+            const o = <usize>p << 3;
+            const z = (load<f64>(SBB + o) + load<f64>(SW0 + o) * h0) + load<f64>(SW1 + o) * h1;
+            const ja = load<i32>(IDX + (<usize>p << 2));
+            const wa = BITS + (<usize>(ja >> 6) << 3);
+            store<u64>(wa, load<u64>(wa) | ((z > 0 ? <u64>1 : <u64>0) << (<u64>ja & 63)));
+          }
+        }
+      }
+    }
+    // The non-zero targets are always visited.
+    for (let k = kStart; k < kEnd; k++) {
+      const j = load<i32>(index + (<usize>k << 2));
+      const wa = BITS + (<usize>(j >> 6) << 3);
+      store<u64>(wa, load<u64>(wa) | (<u64>1 << (<u64>j & 63)));
+    }
+    // Walk the set in increasing j: the dense kernel's order, minus exact zeros.
+    let gh0: f64 = 0, gh1: f64 = 0, se: f64 = 0;
+    let k = kStart;
+    let next = rowNext(index, k, kEnd, n);
+    for (let w = 0; w < words; w++) {
+      const wa = BITS + (<usize>w << 3);
+      let word = load<u64>(wa);
+      if (word == 0) continue;
+      store<u64>(wa, 0);
+      while (word != 0) {
+        const j = (w << 6) + <i32>ctz<u64>(word);
+        word &= word - 1;
+        const o = <usize>j << 3;
+        const w0 = load<f64>(W0f + o), w1 = load<f64>(W1f + o);
+        const z = (load<f64>(bf + o) + w0 * h0) + w1 * h1;
+        if (j == next) {
+          const diff = relu1(z) - valueAt(value, k);
+          k++;
+          next = rowNext(index, k, kEnd, n);
+          se += diff * diff;
+          const d = gradScale * (z > 0 ? diff : 0);
+          gh0 += w0 * d;
+          gh1 += w1 * d;
+        } else {
+          // A marked output without a target fired: z > 0, ReLU(z) = z.
+          activeCount += 1;
+          se += z * z;
+          const d = gradScale * z;
+          gh0 += w0 * d;
+          gh1 += w1 * d;
+        }
+      }
+    }
+    const o = <usize>t << 3;
+    store<f64>(H0 + o, h0); store<f64>(H1 + o, h1);
+    store<f64>(G0 + o, gh0); store<f64>(G1 + o, gh1);
+    store<f64>(SE + o, se);
+    store<f64>(R + o, r); store<f64>(PHI + o, phi);
+  }
+  store<f64>(STATS, maxR);
+  store<f64>(STATS + 8, activeCount);
+  store<f64>(STATS + 16, candidates);
+}
+
+/**
+ * Pass 2, active outputs only, for feature range `part` (the features prepare placed at
+ * positions BIN[part's first key] .. BIN[next part's first key]): the same dL/db_j and
+ * dL/dW_·j as featurePass, bit for bit. Examples are walked in order; per example the
+ * tier windows give the candidates, processed two at a time with the zero-target formula
+ * (an inactive one adds exact zeros), with the example's targets masked out (KEEP) and
+ * added with the target formula. Sums run per block of `blockSize` examples (block
+ * accumulators ACC*), block sums added in block order (TOT*), then written back by j.
+ */
+export function sparseFeaturePass(
+  n: i32, T: i32, blockSize: i32, gradScale: f64,
+  part: i32, parts: i32, K: i32, bins: i32,
+  rowStart: usize, index: usize, value: usize,
+  H0: usize, H1: usize, G0: usize, G1: usize, R: usize, PHI: usize,
+  ACOS: usize, acosSteps: i32, BIN: usize, SMIN: usize, POS: usize, IDX: usize, SW0: usize, SW1: usize, SBB: usize, KEEP: usize,
+  ACCB: usize, ACC0: usize, ACC1: usize, TOTB: usize, TOT0: usize, TOT1: usize,
+  gW0: usize, gW1: usize, gb: usize, WIN: usize,
+): void {
+  const tiers = K + 3;
+  const pStart = load<i32>(BIN + (<usize>(part * tiers * bins) << 2));
+  const pEnd = load<i32>(BIN + (<usize>((part + 1) * tiers * bins) << 2));
+  if (pEnd <= pStart) return;
+  const span = <usize>(pEnd - pStart) << 3;
+  const first = <usize>pStart << 3;
+  // The features this part owns (the same ranges prepare used).
+  const nPadGroups = (load<i32>(BIN + (<usize>(parts * tiers * bins) << 2))) / 4;
+  const jStart = 4 * <i32>((<i64>part * <i64>nPadGroups) / <i64>parts);
+  const jEnd = 4 * <i32>((<i64>(part + 1) * <i64>nPadGroups) / <i64>parts);
+  memory.fill(TOTB + first, 0, span);
+  memory.fill(TOT0 + first, 0, span);
+  memory.fill(TOT1 + first, 0, span);
+  const gs = f64x2.splat(gradScale);
+  const zero = f64x2.splat(0);
+  for (let blockStart = 0; blockStart < T; blockStart += blockSize) {
+    const blockEnd = min(T, blockStart + blockSize);
+    memory.fill(ACCB + first, 0, span);
+    memory.fill(ACC0 + first, 0, span);
+    memory.fill(ACC1 + first, 0, span);
+    for (let t = blockStart; t < blockEnd; t++) {
+      const o = <usize>t << 3;
+      const h0 = load<f64>(H0 + o), h1 = load<f64>(H1 + o);
+      const r = load<f64>(R + o), phi = load<f64>(PHI + o);
+      const hv0 = f64x2.splat(h0), hv1 = f64x2.splat(h1);
+      const kStart = load<i32>(rowStart + (<usize>t << 2));
+      const kEnd = load<i32>(rowStart + (<usize>(t + 1) << 2));
+      for (let k = kStart; k < kEnd; k++) {
+        const j = load<i32>(index + (<usize>k << 2));
+        if (j >= jStart && j < jEnd) store<i64>(KEEP + (<usize>load<i32>(POS + (<usize>j << 2)) << 3), 0);
+      }
+      for (let k = 0; k < tiers - 1; k++) {
+        const mode = windowOf(load<f64>(SMIN + (<usize>k << 3)), r, phi, bins, ACOS, acosSteps, WIN);
+        if (mode == 0) continue;
+        const lo = mode == 1 ? 0 : load<i32>(WIN), hi = mode == 1 ? bins - 1 : load<i32>(WIN + 4);
+        const base = BIN + (<usize>((part * tiers + k) * bins) << 2);
+        let a0 = load<i32>(base + (<usize>lo << 2)), a1: i32, b0: i32 = 0, b1: i32 = 0;
+        if (lo <= hi) a1 = load<i32>(base + (<usize>(hi + 1) << 2));
+        else {
+          a1 = load<i32>(base + (<usize>bins << 2));
+          b0 = load<i32>(base);
+          b1 = load<i32>(base + (<usize>(hi + 1) << 2));
+        }
+        for (let run = 0; run < 2; run++) {
+          const from = run == 0 ? a0 : b0, to = run == 0 ? a1 : b1;
+          let p = from;
+          for (; p + 1 < to; p += 2) {
+            const q = <usize>p << 3;
+            const z = f64x2.add(f64x2.add(v128.load(SBB + q), f64x2.mul(v128.load(SW0 + q), hv0)), f64x2.mul(v128.load(SW1 + q), hv1));
+            const d = v128.and(f64x2.mul(gs, reluFast(z)), v128.load(KEEP + q));
+            v128.store(ACCB + q, f64x2.add(v128.load(ACCB + q), d));
+            v128.store(ACC0 + q, f64x2.add(v128.load(ACC0 + q), f64x2.mul(d, hv0)));
+            v128.store(ACC1 + q, f64x2.add(v128.load(ACC1 + q), f64x2.mul(d, hv1)));
+          }
+          if (p < to) {
+            const q = <usize>p << 3;
+            const z = (load<f64>(SBB + q) + load<f64>(SW0 + q) * h0) + load<f64>(SW1 + q) * h1;
+            const d = reinterpret<f64>(reinterpret<i64>(gradScale * (z > 0 ? z : 0)) & load<i64>(KEEP + q));
+            store<f64>(ACCB + q, load<f64>(ACCB + q) + d);
+            store<f64>(ACC0 + q, load<f64>(ACC0 + q) + d * h0);
+            store<f64>(ACC1 + q, load<f64>(ACC1 + q) + d * h1);
+          }
+        }
+      }
+      // This example's targets in range: the target formula, encoder term last.
+      const g0 = load<f64>(G0 + o), g1 = load<f64>(G1 + o);
+      for (let k = kStart; k < kEnd; k++) {
+        const j = load<i32>(index + (<usize>k << 2));
+        if (j < jStart || j >= jEnd) continue;
+        const q = <usize>load<i32>(POS + (<usize>j << 2)) << 3;
+        store<i64>(KEEP + q, -1);
+        const v = valueAt(value, k);
+        const z = (load<f64>(SBB + q) + load<f64>(SW0 + q) * h0) + load<f64>(SW1 + q) * h1;
+        const diff = relu1(z) - v;
+        const d = gradScale * (z > 0 ? diff : 0);
+        store<f64>(ACCB + q, load<f64>(ACCB + q) + d);
+        store<f64>(ACC0 + q, (load<f64>(ACC0 + q) + d * h0) + g0 * v);
+        store<f64>(ACC1 + q, (load<f64>(ACC1 + q) + d * h1) + g1 * v);
+      }
+    }
+    for (let p = pStart; p < pEnd; p++) {
+      const q = <usize>p << 3;
+      store<f64>(TOTB + q, load<f64>(TOTB + q) + load<f64>(ACCB + q));
+      store<f64>(TOT0 + q, load<f64>(TOT0 + q) + load<f64>(ACC0 + q));
+      store<f64>(TOT1 + q, load<f64>(TOT1 + q) + load<f64>(ACC1 + q));
+    }
+  }
+  for (let p = pStart; p < pEnd; p++) {
+    const q = <usize>p << 3;
+    const j = <usize>load<i32>(IDX + (<usize>p << 2)) << 3;
+    store<f64>(gb + j, load<f64>(TOTB + q));
+    store<f64>(gW0 + j, load<f64>(TOT0 + q));
+    store<f64>(gW1 + j, load<f64>(TOT1 + q));
+  }
+}
