@@ -59,7 +59,7 @@ interface Layout {
   R: number; PHI: number; ACOS: number;
   KEY: number; BIN: number; SMIN: number; POS: number; IDX: number;
   SW0: number; SW1: number; SBB: number; KEEP: number;
-  BITS: number; WIN: number; STATS: number; bitWords: number;
+  BITS: number; WIN: number; STATS: number; bitWords: number; ORDER: number; HIST: number; PJ: number;
   ACCB: number; ACC0: number; ACC1: number; TOTB: number; TOT0: number; TOT1: number;
   bytes: number;
 }
@@ -87,6 +87,7 @@ function planLayout(n: number, T: number, nonZeros: number, parts: number): Layo
     POS: take(4 * nPad), IDX: take(4 * nPad),
     SW0: take(8 * nPad), SW1: take(8 * nPad), SBB: take(8 * nPad), KEEP: take(8 * nPad),
     BITS: take(parts * 8 * Math.ceil(nPad / 64)), WIN: take(parts * 16), STATS: take(parts * 32), bitWords: Math.ceil(nPad / 64),
+    ORDER: take(4 * TPad), HIST: take(parts * 4 * (BINS + 1)), PJ: take(32 * nPad),
     ACCB: take(8 * nPad), ACC0: take(8 * nPad), ACC1: take(8 * nPad),
     TOTB: take(8 * nPad), TOT0: take(8 * nPad), TOT1: take(8 * nPad),
     bytes: at, // evaluated last: the total
@@ -118,7 +119,7 @@ function callsOf(L: Layout, blockExamples: number, part: number, parts: number):
     t1 > t0 ? ['examplePass', [L.n, t0, t1, gradScale, L.W0, L.W1, L.b, L.W0f, L.W1f, L.bf, L.rowStart, L.index, L.value, L.H0, L.H1, L.G0, L.G1, L.SE]] : null,
     j1 > j0 ? ['featurePass', [L.T, blockExamples, j0, j1, gradScale, L.W0, L.W1, L.b, L.colStart, L.colRow, L.colValue, L.H0, L.H1, L.G0, L.G1, L.gW0, L.gW1, L.gb]] : null,
     tEnd > t0
-      ? ['sparseExamplePass', [L.n, t0, tEnd, gradScale, parts, TIERS, BINS, L.W0f, L.W1f, L.bf, L.rowStart, L.index, L.value, L.H0, L.H1, L.G0, L.G1, L.SE, L.R, L.PHI, L.ACOS, ACOS_STEPS, L.BIN, L.SMIN, L.IDX, L.SW0, L.SW1, L.SBB, BITS, WIN, STATS]]
+      ? ['sparseExamplePass', [L.n, t0, tEnd, gradScale, parts, TIERS, BINS, L.W0f, L.W1f, L.bf, L.rowStart, L.index, L.value, L.H0, L.H1, L.G0, L.G1, L.SE, L.R, L.PHI, L.ACOS, ACOS_STEPS, L.BIN, L.SMIN, L.IDX, L.SW0, L.SW1, L.SBB, BITS, WIN, STATS, L.ORDER, L.HIST + part * 4 * (BINS + 1), L.PJ]]
       : null,
     j1 > j0
       ? ['sparseFeaturePass', [L.n, L.T, blockExamples, gradScale, part, parts, TIERS, BINS, L.rowStart, L.index, L.value, L.H0, L.H1, L.G0, L.G1, L.R, L.PHI, L.ACOS, ACOS_STEPS, L.BIN, L.SMIN, L.POS, L.IDX, L.SW0, L.SW1, L.SBB, L.KEEP, L.ACCB, L.ACC0, L.ACC1, L.TOTB, L.TOT0, L.TOT1, L.gW0, L.gW1, L.gb, WIN]]
@@ -159,6 +160,8 @@ export interface ActivityStats {
   activeFraction: number;
   /** Outputs whose z was computed to find them (candidates in the tier windows), over n·T. */
   candidateFraction: number;
+  /** Outputs pass 1 computed (per example: the union over its group of four), over n·T. */
+  visitedFraction: number;
 }
 
 export interface WasmModel extends Model {
@@ -255,19 +258,21 @@ export function createWasmModel(examples: SparseExamples, { threads, blockExampl
     lastActivity = null;
     if (activeOnly) {
       // Returns 0 when some parameter is not finite: that step runs densely (same result).
-      const ok = kernel.prepare(n, L.nPad, threads, TIERS, BINS, radius > 0 ? radius : 1, L.W0f, L.W1f, L.bf, L.ACOS, ACOS_STEPS, L.KEY, L.BIN, L.SMIN, L.POS, L.IDX, L.SW0, L.SW1, L.SBB, L.KEEP);
+      const ok = kernel.prepare(n, L.nPad, threads, TIERS, BINS, radius > 0 ? radius : 1, L.W0f, L.W1f, L.bf, L.ACOS, ACOS_STEPS, L.KEY, L.BIN, L.SMIN, L.POS, L.IDX, L.SW0, L.SW1, L.SBB, L.KEEP, L.PJ);
       if (ok) {
         phase(3);
         let active = 0;
         let candidates = 0;
+        let visited = 0;
         radius = 0;
         // Parts without examples never write their slots, which stay zero.
         for (let part = 0; part < threads; part++) {
           radius = Math.max(radius, stats[4 * part]);
           active += stats[4 * part + 1];
           candidates += stats[4 * part + 2];
+          visited += stats[4 * part + 3];
         }
-        lastActivity = { activeFraction: active / (n * T), candidateFraction: candidates / (n * T) };
+        lastActivity = { activeFraction: active / (n * T), candidateFraction: candidates / (n * T), visitedFraction: visited / (n * T) };
         return 4;
       }
     }

@@ -251,7 +251,7 @@ export function prepare(
   n: i32, nPad: i32, parts: i32, K: i32, bins: i32, rref: f64,
   W0f: usize, W1f: usize, bf: usize, ACOS: usize, acosSteps: i32,
   KEY: usize, BIN: usize, SMIN: usize, POS: usize, IDX: usize,
-  SW0: usize, SW1: usize, SBB: usize, KEEP: usize,
+  SW0: usize, SW1: usize, SBB: usize, KEEP: usize, PJ: usize,
 ): i32 {
   const tiers = K + 3;
   const keys = parts * tiers * bins;
@@ -270,6 +270,8 @@ export function prepare(
     const w0 = load<f64>(W0f + p), w1 = load<f64>(W1f + p), bj = load<f64>(bf + p);
     // Non-finite parameters (a diverging run): let the dense kernel handle this step.
     if (!isFinite<f64>(w0) || !isFinite<f64>(w1) || !isFinite<f64>(bj)) return 0;
+    const pj = PJ + (<usize>j << 5);
+    store<f64>(pj, w0); store<f64>(pj + 8, w1); store<f64>(pj + 16, bj);
     const rho = Math.sqrt(w0 * w0 + w1 * w1);
     let tier: i32;
     let s: f64;
@@ -351,12 +353,118 @@ export function prepare(
 }
 
 /**
- * Pass 1, active outputs only, over examples [tStart, tEnd): the same h, dL/dh and
- * squared error as examplePass, bit for bit. Candidates from every tier window are tested
- * exactly and marked in a bit set (BITS, n bits, left all zero), together with the
- * non-zero targets; the set is then walked in increasing j, so every term enters its
- * sum in the dense kernel's order. Also stores |h| and its angle (R, PHI) for pass 2, and
- * into STATS [max |h|, active outputs, candidates tested] for this call.
+ * Half-width (radians) of the angle window around an example's angle outside which no
+ * feature of a tier with smallest threshold `smin` can fire: < 0 when none can, >= 3.1
+ * when the whole tier must be scanned.
+ */
+@inline function windowHalfWidth(smin: f64, r: f64, ACOS: usize, acosSteps: i32): f64 {
+  if (smin == Infinity) return -1; // empty tier
+  // Tiny |h| (including h = 0, and r² underflowing): no window, scan everything.
+  if (!(r >= 1e-150)) return 4;
+  const c = (smin - (MARGIN_REL * (abs<f64>(smin) + r) + 1e-300)) / r;
+  if (c >= 1) return -1;
+  if (!(c > -1)) return 4;
+  // acos is decreasing: the table entry at or below c (one more step down for rounding)
+  // bounds acos(c) from above.
+  const i = <i32>((c + 1) * (<f64>acosSteps * 0.5)) - 1;
+  if (i < 0) return 4;
+  return load<f64>(ACOS + (<usize>i << 3)) + MARGIN_ANGLE;
+}
+
+@inline function angleBetween(a: f64, b: f64): f64 {
+  const d = abs<f64>(a - b);
+  return d > Math.PI ? TWO_PI - d : d;
+}
+
+/**
+ * Marks in BITS every output that fires (z > 0) for at least one of four examples (lanes
+ * hP = (a, b), hQ = (c, d); `lanes` of them real, the others h = 0). One window per tier
+ * covers the four: around lane a's angle, as wide as the widest lane's window plus that
+ * lane's angular distance from lane a (the triangle inequality on the circle).
+ */
+function markGroup(
+  hP0: v128, hP1: v128, hQ0: v128, hQ1: v128, lanes: i32,
+  rA: f64, rB: f64, rC: f64, rD: f64, phiA: f64, phiB: f64, phiC: f64, phiD: f64,
+  parts: i32, K: i32, bins: i32,
+  ACOS: usize, acosSteps: i32, BIN: usize, SMIN: usize, IDX: usize, SW0: usize, SW1: usize, SBB: usize,
+  BITS: usize, STATS: usize,
+): void {
+  const tiers = K + 3;
+  const zero = f64x2.splat(0);
+  const dB = angleBetween(phiB, phiA) + 1e-9, dC = angleBetween(phiC, phiA) + 1e-9, dD = angleBetween(phiD, phiA) + 1e-9;
+  const scale: f64 = <f64>bins / TWO_PI;
+  const real = (1 << lanes) - 1;
+  let candidates = 0;
+  let firing = 0;
+  for (let k = 0; k < tiers - 1; k++) {
+    const smin = load<f64>(SMIN + (<usize>k << 3));
+    let delta = windowHalfWidth(smin, rA, ACOS, acosSteps);
+    if (lanes > 1) { const d = windowHalfWidth(smin, rB, ACOS, acosSteps); if (d >= 0) delta = max(delta, d + dB); }
+    if (lanes > 2) { const d = windowHalfWidth(smin, rC, ACOS, acosSteps); if (d >= 0) delta = max(delta, d + dC); }
+    if (lanes > 3) { const d = windowHalfWidth(smin, rD, ACOS, acosSteps); if (d >= 0) delta = max(delta, d + dD); }
+    if (delta < 0) continue;
+    let lo = 0, hi = bins - 1;
+    if (delta < 3.1) {
+      lo = <i32>Math.floor((phiA - delta + Math.PI) * scale);
+      hi = <i32>Math.floor((phiA + delta + Math.PI) * scale);
+      if (hi - lo + 1 >= bins) { lo = 0; hi = bins - 1; }
+      else {
+        if (lo < 0) lo += bins;
+        if (hi >= bins) hi -= bins;
+      }
+    }
+    for (let q = 0; q < parts; q++) {
+      const base = BIN + (<usize>((q * tiers + k) * bins) << 2);
+      // One or two runs of positions (the window may wrap past angle π).
+      let a0 = load<i32>(base + (<usize>lo << 2)), a1: i32, b0: i32 = 0, b1: i32 = 0;
+      if (lo <= hi) a1 = load<i32>(base + (<usize>(hi + 1) << 2));
+      else {
+        a1 = load<i32>(base + (<usize>bins << 2));
+        b0 = load<i32>(base);
+        b1 = load<i32>(base + (<usize>(hi + 1) << 2));
+      }
+      for (let run = 0; run < 2; run++) {
+        const from = run == 0 ? a0 : b0, to = run == 0 ? a1 : b1;
+        candidates += to - from;
+        for (let p = from; p < to; p++) {
+          const o = <usize>p << 3;
+          const w0 = v128.load64_splat(SW0 + o), w1 = v128.load64_splat(SW1 + o), bj = v128.load64_splat(SBB + o);
+          const zP = f64x2.add(f64x2.add(bj, f64x2.mul(w0, hP0)), f64x2.mul(w1, hP1));
+          const zQ = f64x2.add(f64x2.add(bj, f64x2.mul(w0, hQ0)), f64x2.mul(w1, hQ1));
+          const fire = (i64x2.bitmask(f64x2.gt(zP, zero)) | (i64x2.bitmask(f64x2.gt(zQ, zero)) << 2)) & real;
+          firing += <i32>popcnt<i32>(fire);
+          const j = load<i32>(IDX + (<usize>p << 2));
+          const wa = BITS + (<usize>(j >> 6) << 3);
+          store<u64>(wa, load<u64>(wa) | (<u64>(fire != 0) << (<u64>j & 63)));
+        }
+      }
+    }
+  }
+  store<f64>(STATS + 8, load<f64>(STATS + 8) + <f64>firing);
+  store<f64>(STATS + 16, load<f64>(STATS + 16) + <f64>candidates * 0.25 * <f64>lanes);
+}
+
+@inline function markTargets(BITS: usize, rowStart: usize, index: usize, t: i32): void {
+  for (let k = load<i32>(rowStart + (<usize>t << 2)), end = load<i32>(rowStart + (<usize>(t + 1) << 2)); k < end; k++) {
+    const j = load<i32>(index + (<usize>k << 2));
+    const wa = BITS + (<usize>(j >> 6) << 3);
+    store<u64>(wa, load<u64>(wa) | (<u64>1 << (<u64>j & 63)));
+  }
+}
+
+/**
+ * Pass 1, active outputs only, over examples [tStart, tEnd): the same h, dL/dh and squared
+ * error per example as examplePass, bit for bit. First h, |h| and its angle for every
+ * example (stored in H0, H1, R, PHI for pass 2); then the examples, ordered by angle (a
+ * counting sort into ORDER, so neighbours fire mostly the same outputs), are taken four at
+ * a time, like examplePass takes them: the outputs that fire for any of the four
+ * (candidates of each one's tier windows, tested exactly) and their non-zero targets are
+ * marked in a bit set (BITS, left all zero), and examplePass's loop body runs over the
+ * marked outputs only, in increasing j. An unmarked output is inactive with target 0 in
+ * all four lanes, where examplePass adds only exact zeros; a lane where a marked output
+ * does not fire gets the same exact zeros from the same code. Processing order across
+ * examples does not matter: each example's sums are its own. STATS gets [max |h|,
+ * outputs with z > 0, candidates tested].
  */
 export function sparseExamplePass(
   n: i32, tStart: i32, tEnd: i32, gradScale: f64,
@@ -365,19 +473,18 @@ export function sparseExamplePass(
   rowStart: usize, index: usize, value: usize,
   H0: usize, H1: usize, G0: usize, G1: usize, SE: usize, R: usize, PHI: usize,
   ACOS: usize, acosSteps: i32, BIN: usize, SMIN: usize, IDX: usize, SW0: usize, SW1: usize, SBB: usize,
-  BITS: usize, WIN: usize, STATS: usize,
+  BITS: usize, WIN: usize, STATS: usize, ORDER: usize, HIST: usize, PJ: usize,
 ): void {
   const tiers = K + 3;
   const words = (load<i32>(BIN + (<usize>(parts * tiers * bins) << 2)) + 63) >> 6;
+  const angleScale: f64 = <f64>bins / TWO_PI;
+  memory.fill(HIST, 0, <usize>(bins + 1) << 2);
+  store<f64>(STATS + 8, 0);
+  store<f64>(STATS + 16, 0);
   let maxR: f64 = 0;
-  let activeCount: f64 = 0;
-  let candidates: f64 = 0;
-  const zero = f64x2.splat(0);
   for (let t = tStart; t < tEnd; t++) {
-    const kStart = load<i32>(rowStart + (<usize>t << 2));
-    const kEnd = load<i32>(rowStart + (<usize>(t + 1) << 2));
     let h0: f64 = 0, h1: f64 = 0;
-    for (let k = kStart; k < kEnd; k++) {
+    for (let k = load<i32>(rowStart + (<usize>t << 2)), end = load<i32>(rowStart + (<usize>(t + 1) << 2)); k < end; k++) {
       const j = <usize>load<i32>(index + (<usize>k << 2)) << 3;
       const x = valueAt(value, k);
       h0 += load<f64>(W0f + j) * x;
@@ -386,56 +493,72 @@ export function sparseExamplePass(
     const r = Math.sqrt(h0 * h0 + h1 * h1);
     const phi = Math.atan2(h1, h0);
     if (r > maxR) maxR = r;
-    const hv0 = f64x2.splat(h0), hv1 = f64x2.splat(h1);
-    // Mark candidates that fire.
-    for (let k = 0; k < tiers - 1; k++) {
-      const mode = windowOf(load<f64>(SMIN + (<usize>k << 3)), r, phi, bins, ACOS, acosSteps, WIN);
-      if (mode == 0) continue;
-      const lo = mode == 1 ? 0 : load<i32>(WIN), hi = mode == 1 ? bins - 1 : load<i32>(WIN + 4);
-      for (let q = 0; q < parts; q++) {
-        const base = BIN + (<usize>((q * tiers + k) * bins) << 2);
-        // One or two runs of positions (the window may wrap past angle π).
-        let a0 = load<i32>(base + (<usize>lo << 2)), a1: i32, b0: i32 = 0, b1: i32 = 0;
-        if (lo <= hi) a1 = load<i32>(base + (<usize>(hi + 1) << 2));
-        else {
-          a1 = load<i32>(base + (<usize>bins << 2));
-          b0 = load<i32>(base);
-          b1 = load<i32>(base + (<usize>(hi + 1) << 2));
-        }
-        for (let run = 0; run < 2; run++) {
-          const from = run == 0 ? a0 : b0, to = run == 0 ? a1 : b1;
-          candidates += <f64>(to - from);
-          let p = from;
-          for (; p + 1 < to; p += 2) {
-            const o = <usize>p << 3;
-            const z = f64x2.add(f64x2.add(v128.load(SBB + o), f64x2.mul(v128.load(SW0 + o), hv0)), f64x2.mul(v128.load(SW1 + o), hv1));
-            const fire = f64x2.gt(z, zero);
-            const ja = load<i32>(IDX + (<usize>p << 2)), jb = load<i32>(IDX + (<usize>p << 2) + 4);
-            const wa = BITS + (<usize>(ja >> 6) << 3);
-            store<u64>(wa, load<u64>(wa) | ((i64x2.extract_lane(fire, 0) as u64 & 1) << (<u64>ja & 63)));
-            const wb = BITS + (<usize>(jb >> 6) << 3);
-            store<u64>(wb, load<u64>(wb) | ((i64x2.extract_lane(fire, 1) as u64 & 1) << (<u64>jb & 63)));
-          }
-          if (p < to) {
-            const o = <usize>p << 3;
-            const z = (load<f64>(SBB + o) + load<f64>(SW0 + o) * h0) + load<f64>(SW1 + o) * h1;
-            const ja = load<i32>(IDX + (<usize>p << 2));
-            const wa = BITS + (<usize>(ja >> 6) << 3);
-            store<u64>(wa, load<u64>(wa) | ((z > 0 ? <u64>1 : <u64>0) << (<u64>ja & 63)));
-          }
-        }
-      }
+    const o = <usize>t << 3;
+    store<f64>(H0 + o, h0); store<f64>(H1 + o, h1);
+    store<f64>(R + o, r); store<f64>(PHI + o, phi);
+    const at = HIST + (<usize>(1 + min(bins - 1, max(0, <i32>Math.floor((phi + Math.PI) * angleScale)))) << 2);
+    store<i32>(at, load<i32>(at) + 1);
+  }
+  for (let a = 0; a < bins; a++) {
+    const at = HIST + (<usize>(a + 1) << 2);
+    store<i32>(at, load<i32>(at) + load<i32>(at - 4));
+  }
+  for (let t = tStart; t < tEnd; t++) {
+    const phi = load<f64>(PHI + (<usize>t << 3));
+    const at = HIST + (<usize>min(bins - 1, max(0, <i32>Math.floor((phi + Math.PI) * angleScale))) << 2);
+    const slot = load<i32>(at);
+    store<i32>(at, slot + 1);
+    store<i32>(ORDER + (<usize>(tStart + slot) << 2), t);
+  }
+  const gs = f64x2.splat(gradScale);
+  const zero = f64x2.splat(0);
+  let visited: f64 = 0;
+  for (let g = tStart; g < tEnd; g += 4) {
+    // Lanes a, b, c, d; a missing lane (-1) computes with h = 0 and no targets, unused.
+    const ta = load<i32>(ORDER + (<usize>g << 2));
+    const tb = g + 1 < tEnd ? load<i32>(ORDER + (<usize>(g + 1) << 2)) : -1;
+    const tc = g + 2 < tEnd ? load<i32>(ORDER + (<usize>(g + 2) << 2)) : -1;
+    const td = g + 3 < tEnd ? load<i32>(ORDER + (<usize>(g + 3) << 2)) : -1;
+    let hA0: f64 = 0, hA1: f64 = 0, hB0: f64 = 0, hB1: f64 = 0, hC0: f64 = 0, hC1: f64 = 0, hD0: f64 = 0, hD1: f64 = 0;
+    let ka = 0, aEnd = 0, kb = 0, bEnd = 0, kc = 0, cEnd = 0, kd = 0, dEnd = 0;
+    let rA: f64 = 0, rB: f64 = 0, rC: f64 = 0, rD: f64 = 0, phiA: f64 = 0, phiB: f64 = 0, phiC: f64 = 0, phiD: f64 = 0;
+    let lanes = 1;
+    {
+      const o = <usize>ta << 3;
+      hA0 = load<f64>(H0 + o); hA1 = load<f64>(H1 + o); rA = load<f64>(R + o); phiA = load<f64>(PHI + o);
+      markTargets(BITS, rowStart, index, ta);
+      ka = load<i32>(rowStart + (<usize>ta << 2)); aEnd = load<i32>(rowStart + (<usize>(ta + 1) << 2));
     }
-    // The non-zero targets are always visited.
-    for (let k = kStart; k < kEnd; k++) {
-      const j = load<i32>(index + (<usize>k << 2));
-      const wa = BITS + (<usize>(j >> 6) << 3);
-      store<u64>(wa, load<u64>(wa) | (<u64>1 << (<u64>j & 63)));
+    if (tb >= 0) {
+      const o = <usize>tb << 3;
+      hB0 = load<f64>(H0 + o); hB1 = load<f64>(H1 + o); rB = load<f64>(R + o); phiB = load<f64>(PHI + o);
+      markTargets(BITS, rowStart, index, tb);
+      kb = load<i32>(rowStart + (<usize>tb << 2)); bEnd = load<i32>(rowStart + (<usize>(tb + 1) << 2));
+      lanes = 2;
     }
-    // Walk the set in increasing j: the dense kernel's order, minus exact zeros.
-    let gh0: f64 = 0, gh1: f64 = 0, se: f64 = 0;
-    let k = kStart;
-    let next = rowNext(index, k, kEnd, n);
+    if (tc >= 0) {
+      const o = <usize>tc << 3;
+      hC0 = load<f64>(H0 + o); hC1 = load<f64>(H1 + o); rC = load<f64>(R + o); phiC = load<f64>(PHI + o);
+      markTargets(BITS, rowStart, index, tc);
+      kc = load<i32>(rowStart + (<usize>tc << 2)); cEnd = load<i32>(rowStart + (<usize>(tc + 1) << 2));
+      lanes = 3;
+    }
+    if (td >= 0) {
+      const o = <usize>td << 3;
+      hD0 = load<f64>(H0 + o); hD1 = load<f64>(H1 + o); rD = load<f64>(R + o); phiD = load<f64>(PHI + o);
+      markTargets(BITS, rowStart, index, td);
+      kd = load<i32>(rowStart + (<usize>td << 2)); dEnd = load<i32>(rowStart + (<usize>(td + 1) << 2));
+      lanes = 4;
+    }
+    const hP0 = f64x2.replace_lane(f64x2.splat(hA0), 1, hB0);
+    const hP1 = f64x2.replace_lane(f64x2.splat(hA1), 1, hB1);
+    const hQ0 = f64x2.replace_lane(f64x2.splat(hC0), 1, hD0);
+    const hQ1 = f64x2.replace_lane(f64x2.splat(hC1), 1, hD1);
+    markGroup(hP0, hP1, hQ0, hQ1, lanes, rA, rB, rC, rD, phiA, phiB, phiC, phiD, parts, K, bins, ACOS, acosSteps, BIN, SMIN, IDX, SW0, SW1, SBB, BITS, STATS);
+    let gP0 = zero, gP1 = zero, seP = zero, gQ0 = zero, gQ1 = zero, seQ = zero;
+    let nextA = rowNext(index, ka, aEnd, n), nextB = rowNext(index, kb, bEnd, n);
+    let nextC = rowNext(index, kc, cEnd, n), nextD = rowNext(index, kd, dEnd, n);
+    let stop = min(min(nextA, nextB), min(nextC, nextD));
     for (let w = 0; w < words; w++) {
       const wa = BITS + (<usize>w << 3);
       let word = load<u64>(wa);
@@ -444,36 +567,65 @@ export function sparseExamplePass(
       while (word != 0) {
         const j = (w << 6) + <i32>ctz<u64>(word);
         word &= word - 1;
-        const o = <usize>j << 3;
-        const w0 = load<f64>(W0f + o), w1 = load<f64>(W1f + o);
-        const z = (load<f64>(bf + o) + w0 * h0) + w1 * h1;
-        if (j == next) {
-          const diff = relu1(z) - valueAt(value, k);
-          k++;
-          next = rowNext(index, k, kEnd, n);
-          se += diff * diff;
-          const d = gradScale * (z > 0 ? diff : 0);
-          gh0 += w0 * d;
-          gh1 += w1 * d;
+        visited++;
+        const p = PJ + (<usize>j << 5);
+        const w0 = v128.load64_splat(p);
+        const w1 = v128.load64_splat(p + 8);
+        const bj = v128.load64_splat(p + 16);
+        const zP = f64x2.add(f64x2.add(bj, f64x2.mul(w0, hP0)), f64x2.mul(w1, hP1));
+        const zQ = f64x2.add(f64x2.add(bj, f64x2.mul(w0, hQ0)), f64x2.mul(w1, hQ1));
+        if (j < stop) {
+          // examplePass's zero-target body.
+          const aP = reluFast(zP);
+          const aQ = reluFast(zQ);
+          seP = f64x2.add(seP, f64x2.mul(aP, aP));
+          seQ = f64x2.add(seQ, f64x2.mul(aQ, aQ));
+          const dP = f64x2.mul(gs, aP);
+          const dQ = f64x2.mul(gs, aQ);
+          gP0 = f64x2.add(gP0, f64x2.mul(w0, dP));
+          gQ0 = f64x2.add(gQ0, f64x2.mul(w0, dQ));
+          gP1 = f64x2.add(gP1, f64x2.mul(w1, dP));
+          gQ1 = f64x2.add(gQ1, f64x2.mul(w1, dQ));
         } else {
-          // A marked output without a target fired: z > 0, ReLU(z) = z.
-          activeCount += 1;
-          se += z * z;
-          const d = gradScale * z;
-          gh0 += w0 * d;
-          gh1 += w1 * d;
+          // examplePass's body for an output that is a non-zero target in some lanes.
+          let vP = zero, vQ = zero;
+          if (nextA == j) { vP = f64x2.replace_lane(vP, 0, valueAt(value, ka)); ka++; nextA = rowNext(index, ka, aEnd, n); }
+          if (nextB == j) { vP = f64x2.replace_lane(vP, 1, valueAt(value, kb)); kb++; nextB = rowNext(index, kb, bEnd, n); }
+          if (nextC == j) { vQ = f64x2.replace_lane(vQ, 0, valueAt(value, kc)); kc++; nextC = rowNext(index, kc, cEnd, n); }
+          if (nextD == j) { vQ = f64x2.replace_lane(vQ, 1, valueAt(value, kd)); kd++; nextD = rowNext(index, kd, dEnd, n); }
+          stop = min(min(nextA, nextB), min(nextC, nextD));
+          const diffP = f64x2.sub(relu(zP), vP);
+          const diffQ = f64x2.sub(relu(zQ), vQ);
+          seP = f64x2.add(seP, f64x2.mul(diffP, diffP));
+          seQ = f64x2.add(seQ, f64x2.mul(diffQ, diffQ));
+          const dP = f64x2.mul(gs, v128.and(diffP, f64x2.gt(zP, zero)));
+          const dQ = f64x2.mul(gs, v128.and(diffQ, f64x2.gt(zQ, zero)));
+          gP0 = f64x2.add(gP0, f64x2.mul(w0, dP));
+          gQ0 = f64x2.add(gQ0, f64x2.mul(w0, dQ));
+          gP1 = f64x2.add(gP1, f64x2.mul(w1, dP));
+          gQ1 = f64x2.add(gQ1, f64x2.mul(w1, dQ));
         }
       }
     }
-    const o = <usize>t << 3;
-    store<f64>(H0 + o, h0); store<f64>(H1 + o, h1);
-    store<f64>(G0 + o, gh0); store<f64>(G1 + o, gh1);
-    store<f64>(SE + o, se);
-    store<f64>(R + o, r); store<f64>(PHI + o, phi);
+    {
+      const o = <usize>ta << 3;
+      store<f64>(G0 + o, f64x2.extract_lane(gP0, 0)); store<f64>(G1 + o, f64x2.extract_lane(gP1, 0)); store<f64>(SE + o, f64x2.extract_lane(seP, 0));
+    }
+    if (tb >= 0) {
+      const o = <usize>tb << 3;
+      store<f64>(G0 + o, f64x2.extract_lane(gP0, 1)); store<f64>(G1 + o, f64x2.extract_lane(gP1, 1)); store<f64>(SE + o, f64x2.extract_lane(seP, 1));
+    }
+    if (tc >= 0) {
+      const o = <usize>tc << 3;
+      store<f64>(G0 + o, f64x2.extract_lane(gQ0, 0)); store<f64>(G1 + o, f64x2.extract_lane(gQ1, 0)); store<f64>(SE + o, f64x2.extract_lane(seQ, 0));
+    }
+    if (td >= 0) {
+      const o = <usize>td << 3;
+      store<f64>(G0 + o, f64x2.extract_lane(gQ0, 1)); store<f64>(G1 + o, f64x2.extract_lane(gQ1, 1)); store<f64>(SE + o, f64x2.extract_lane(seQ, 1));
+    }
   }
   store<f64>(STATS, maxR);
-  store<f64>(STATS + 8, activeCount);
-  store<f64>(STATS + 16, candidates);
+  store<f64>(STATS + 24, visited * 4);
 }
 
 /**
