@@ -172,6 +172,11 @@ export interface FusedOptions {
   kernel?: FusedKernel;
   /** Threads for the wasm kernel (default 1); results do not depend on it. */
   threads?: number;
+  /**
+   * 'wasm' kernel: above this fraction of outputs visited, run the dense kernel for a while
+   * (faster there; same bits). Tests pass Infinity to exercise the active path every step.
+   */
+  denseAbove?: number;
 }
 
 /** Below this much work per step (outputs × examples) extra threads cost more than they save. */
@@ -181,7 +186,7 @@ export function createFusedModel(examples: SparseExamples, m: number, options: F
   const { n, T } = examples;
   const kernel = m !== 2 ? 'generic' : (options.kernel ?? 'wasm');
   if (kernel === 'wasm' || kernel === 'dense') {
-    return createWasmModel(examples, { threads: Math.max(1, options.threads ?? 1), blockExamples: BLOCK_EXAMPLES, activeOnly: kernel === 'wasm' });
+    return createWasmModel(examples, { threads: Math.max(1, options.threads ?? 1), blockExamples: BLOCK_EXAMPLES, activeOnly: kernel === 'wasm', denseAbove: options.denseAbove });
   }
   const useM2 = kernel === 'js';
   const blocks = Math.ceil(T / BLOCK_EXAMPLES);

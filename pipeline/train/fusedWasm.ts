@@ -40,6 +40,13 @@ interface KernelExports {
 const TIERS = 16;
 const BINS = 256;
 const ACOS_STEPS = 4096;
+/**
+ * Above this fraction of outputs visited, the dense kernel is faster (early training, when
+ * b ≈ 0 and half the outputs fire): the model then runs densely and tries the active-output
+ * kernel again every RETRY_EVERY evaluations. Speed only; both give the same bits.
+ */
+const DENSE_ABOVE = 0.3;
+const RETRY_EVERY = 25;
 
 /** Byte offsets of every array in the shared memory. */
 interface Layout {
@@ -152,6 +159,8 @@ export interface WasmModelOptions {
   blockExamples: number;
   /** Visit only active outputs and non-zero targets (default), or every output (the reference). */
   activeOnly?: boolean;
+  /** Visited fraction above which evaluations run densely for a while (default DENSE_ABOVE; Infinity: never). */
+  denseAbove?: number;
 }
 
 /** What the last gradient evaluation visited (active-output kernel only). */
@@ -169,7 +178,7 @@ export interface WasmModel extends Model {
   activity(): ActivityStats | null;
 }
 
-export function createWasmModel(examples: SparseExamples, { threads, blockExamples, activeOnly = true }: WasmModelOptions): WasmModel {
+export function createWasmModel(examples: SparseExamples, { threads, blockExamples, activeOnly = true, denseAbove = DENSE_ABOVE }: WasmModelOptions): WasmModel {
   const { n, T, rowStart, index, value } = examples;
   const nonZeros = rowStart[T];
   const L = planLayout(n, T, nonZeros, threads);
@@ -252,11 +261,14 @@ export function createWasmModel(examples: SparseExamples, { threads, blockExampl
   // Typical |h| (the largest of the last step), which places the threshold tiers; speed only.
   let radius = 0;
   let lastActivity: ActivityStats | null = null;
+  let denseUntil = 0;
+  let evaluations = 0;
 
   /** Pass 1 (h, dL/dh, squared errors); returns the pass-2 phase to run after it. */
   function examplePhase(): number {
     lastActivity = null;
-    if (activeOnly) {
+    evaluations++;
+    if (activeOnly && evaluations >= denseUntil) {
       // Returns 0 when some parameter is not finite: that step runs densely (same result).
       const ok = kernel.prepare(n, L.nPad, threads, TIERS, BINS, radius > 0 ? radius : 1, L.W0f, L.W1f, L.bf, L.ACOS, ACOS_STEPS, L.KEY, L.BIN, L.SMIN, L.POS, L.IDX, L.SW0, L.SW1, L.SBB, L.KEEP, L.PJ);
       if (ok) {
@@ -273,6 +285,7 @@ export function createWasmModel(examples: SparseExamples, { threads, blockExampl
           visited += stats[4 * part + 3];
         }
         lastActivity = { activeFraction: active / (n * T), candidateFraction: candidates / (n * T), visitedFraction: visited / (n * T) };
+        if (lastActivity.visitedFraction > denseAbove) denseUntil = evaluations + RETRY_EVERY;
         return 4;
       }
     }
