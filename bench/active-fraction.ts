@@ -5,8 +5,8 @@
  * warmup-cosine to 1e-3 over a 50,000-step schedule) with the fused engine's active-output
  * kernel for the first `--steps` steps and prints, every `--every` steps, the fraction of
  * outputs that are active (z > 0), the fraction pass 1 visits (per example, the union of the
- * active outputs and targets of its group of four), and the time per gradient evaluation
- * (the active path is forced even where the engine would switch to the dense kernel). With --dense, it also times today's dense
+ * active outputs and targets of its group of four) and the engine's mean time per gradient
+ * evaluation since the last line (it runs densely while most outputs fire). With --dense, it also times today's dense
  * kernel on the same parameters (three evaluations) and checks that both give bitwise-equal
  * loss and gradients there. Speed only: nothing here is written to the run store.
  */
@@ -62,14 +62,17 @@ function timeDense(config: RunConfig, params: Parameters, reference: { loss: num
 
 for (const T of values.T!.split(',').map(Number)) {
   const config = post2Config(T);
-  const model = createFusedModel(trainingExamples(config), 2, { kernel: 'wasm', threads, denseAbove: Infinity }) as WasmModel;
+  const examples = trainingExamples(config);
+  // The engine as training uses it (dense while most outputs fire), and a probe that always
+  // takes the active path, evaluated at the reported steps for the fractions.
+  const model = createFusedModel(examples, 2, { kernel: 'wasm', threads });
+  const probe = createFusedModel(examples, 2, { kernel: 'wasm', threads, denseAbove: Infinity }) as WasmModel;
   const params = initialParameters(config);
   const adamW = newAdamState(params.W.length);
   const adamB = newAdamState(params.b.length);
   const grads = { W: new Float64Array(params.W.length), b: new Float64Array(params.b.length) };
   console.log(`T = ${T} (n = 10000, ${threads} thread${threads === 1 ? '' : 's'})`);
-  console.log('  step   active  visited  ms/eval' + (values.dense ? '  dense ms/eval  ratio  bitwise' : ''));
-  let intervalStart = performance.now();
+  console.log('   step  active  visited  engine ms/step' + (values.dense ? '  active-path ms  dense ms  ratio  bitwise' : ''));
   let intervalSteps = 0;
   let evalMs = 0;
   for (let step = 0; step <= steps; step++) {
@@ -78,22 +81,26 @@ for (const T of values.T!.split(',').map(Number)) {
     evalMs += performance.now() - start;
     intervalSteps++;
     if (step % every === 0 || step === steps) {
-      const activity = model.activity();
-      const ms = evalMs / intervalSteps;
-      let line = `  ${String(step).padStart(5)}  ${activity ? activity.activeFraction.toFixed(4) : '  —   '}  ${activity ? activity.visitedFraction.toFixed(4) : '  —   '}   ${ms.toFixed(2).padStart(7)}`;
+      probe.loss(params);
+      const activity = probe.activity()!;
+      let line = `  ${String(step).padStart(5)}  ${activity.activeFraction.toFixed(4)}  ${activity.visitedFraction.toFixed(4)}  ${(evalMs / intervalSteps).toFixed(2).padStart(14)}`;
       if (values.dense) {
-        const dense = timeDense(config, params, { loss, W: grads.W.slice(), b: grads.b.slice() });
-        line += `  ${dense.ms.toFixed(2).padStart(13)}  ${(dense.ms / ms).toFixed(1).padStart(5)}  ${dense.identical ? 'yes' : 'NO'}`;
+        const reference = { loss, W: grads.W.slice(), b: grads.b.slice() };
+        const probeGrads = { W: new Float64Array(params.W.length), b: new Float64Array(params.b.length) };
+        const begin = performance.now();
+        for (let k = 0; k < 3; k++) probe.lossAndGradient(params, probeGrads);
+        const activeMs = (performance.now() - begin) / 3;
+        const dense = timeDense(config, params, reference);
+        line += `  ${activeMs.toFixed(2).padStart(14)}  ${dense.ms.toFixed(2).padStart(8)}  ${(dense.ms / activeMs).toFixed(1).padStart(5)}  ${dense.identical ? 'yes' : 'NO'}`;
       }
       console.log(line);
       intervalSteps = 0;
       evalMs = 0;
-      intervalStart = performance.now();
     }
     const lr = learningRate(config.schedule, step, config.steps);
     adamwUpdate(params.W, grads.W, adamW, step + 1, lr, config.weightDecay);
     adamwUpdate(params.b, grads.b, adamB, step + 1, lr, config.weightDecay);
   }
-  void intervalStart;
   model.dispose();
+  probe.dispose();
 }

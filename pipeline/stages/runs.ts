@@ -82,13 +82,18 @@ export async function trainAndStore(experiment: Experiment, hash: string, option
   const engine = engines[experiment.engine];
   const config = runConfigOf(experiment);
   const resume: TrainState | null = readCheckpoint(storeRoot, hash);
-  const backend = await engine.backend();
-  reporter.line(`${experiment.id}  training (${engine.id}/${backend}, ${engine.threads} thread${engine.threads === 1 ? '' : 's'}${resume ? `, resuming at step ${resume.step}` : ''})`);
-  const bar = reporter.progress(experiment.id, config.steps, resume?.step ?? 0);
+  // What actually runs (backend, threads) is known once the model exists: m ≠ 2 runs on the
+  // single-threaded JS kernel, small problems on fewer threads.
+  const session: { ran: { backend: string; threads: number } | null; bar: ReturnType<typeof reporter.progress> | null } = { ran: null, bar: null };
   let outcome;
   try {
     outcome = await train(config, engine, resume, {
-      onProgress: (step, loss) => bar.update(step, loss),
+      onModel: ({ backend, threads }) => {
+        session.ran = { backend, threads };
+        reporter.line(`${experiment.id}  training (${engine.id}/${backend}, ${threads} thread${threads === 1 ? '' : 's'}${resume ? `, resuming at step ${resume.step}` : ''})`);
+        session.bar = reporter.progress(experiment.id, config.steps, resume?.step ?? 0);
+      },
+      onProgress: (step, loss) => session.bar?.update(step, loss),
       shouldStop: options.shouldStop,
       checkpoint: (state) => writeCheckpoint(storeRoot, hash, state),
       checkpointSeconds: options.checkpointSeconds,
@@ -99,7 +104,7 @@ export async function trainAndStore(experiment: Experiment, hash: string, option
     clearCheckpoint(storeRoot, hash);
     throw new RunDivergedError(experiment.id, error.step, error);
   } finally {
-    bar.done();
+    session.bar?.done();
   }
   if (!outcome.finished) {
     writeCheckpoint(storeRoot, hash, outcome.state);
@@ -113,7 +118,7 @@ export async function trainAndStore(experiment: Experiment, hash: string, option
       hash,
       config,
       labels: [experiment.id],
-      engine: { id: engine.id, sourceHash: sourceHash([engine.sourceEntry, TRAINING_LOOP_ENTRY]), backend, threads: engine.threads },
+      engine: { id: engine.id, sourceHash: sourceHash([engine.sourceEntry, TRAINING_LOOP_ENTRY]), backend: session.ran!.backend, threads: session.ran!.threads },
       dataGeneratorHash: sourceHash([DATA_GENERATOR_ENTRY]),
       versions: { node: process.version, ...(engine.id === 'tfjs' ? { '@tensorflow/tfjs': packageVersion('@tensorflow/tfjs') } : {}) },
       steps: state.step,

@@ -222,6 +222,8 @@ export function createFusedModel(examples: SparseExamples, m: number, options: F
   }
 
   return {
+    backend: 'js-float64',
+    threads: 1,
     lossAndGradient: (params, grads) => run(params, grads),
     loss: (params) => run(params, null),
     dispose() {},

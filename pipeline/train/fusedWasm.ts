@@ -305,6 +305,8 @@ export function createWasmModel(examples: SparseExamples, { threads, blockExampl
   }
 
   return {
+    backend: activeOnly ? 'wasm-simd-float64' : 'wasm-simd-float64-dense',
+    threads,
     lossAndGradient(params: Parameters, grads: Gradients): number {
       setParameters(params);
       phase(examplePhase());

@@ -57,7 +57,7 @@ function denseExamples(examples: SparseExamples): Float32Array {
 }
 
 export async function createTfjsModel(examples: SparseExamples, m: number): Promise<Model> {
-  await selectBackend();
+  const backend = await selectBackend();
   const { n, T } = examples;
   const X = tf.tensor2d(denseExamples(examples), [T, n]);
 
@@ -73,6 +73,8 @@ export async function createTfjsModel(examples: SparseExamples, m: number): Prom
   const asTensors = (params: Parameters) => [tf.tensor2d(params.W, [m, n]), tf.tensor1d(params.b)] as const;
 
   return {
+    backend,
+    threads: 1,
     lossAndGradient(params: Parameters, grads: Gradients): number {
       const [W, b] = asTensors(params);
       const { value, grads: g } = valueAndGrads([W, b]);

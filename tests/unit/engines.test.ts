@@ -16,7 +16,7 @@ import { KERNEL_SOURCE_SHA256 } from '../../pipeline/train/wasm/kernel.wasm.ts';
 import { REPO_ROOT, sha256 } from '../../pipeline/store/provenance.ts';
 import { readFileSync } from 'node:fs';
 import { experiments } from '../../pipeline/experiments/index.ts';
-import { runHash } from '../../pipeline/stages/runs.ts';
+import { runHash, trainAndStore } from '../../pipeline/stages/runs.ts';
 
 function config(overrides: Partial<RunConfig>): RunConfig {
   return {
@@ -483,5 +483,43 @@ describe('active-output kernel (wasm) against the dense kernel it skips work fro
     expect(activity.visitedFraction).toBeGreaterThanOrEqual(activity.activeFraction);
     expect(activity.visitedFraction).toBeLessThanOrEqual(1);
     model.dispose();
+  });
+});
+
+describe('run metadata says what computed the run (issue 12)', () => {
+  it('each model reports its own backend and thread count', async () => {
+    const saved = fusedEngine.threads;
+    fusedEngine.threads = 2;
+    try {
+      const describe = async (c: RunConfig) => {
+        const model = await fusedEngine.createModel(trainingExamples(c), c.m);
+        model.dispose();
+        return `${model.backend}/${model.threads}`;
+      };
+      expect(await describe(config({ m: 3 }))).toBe('js-float64/1');
+      expect(await describe(config({ data: { family: 'sparse', n: 40, S: 0.8, T: 25 } }))).toBe('wasm-simd-float64/1');
+      expect(await describe(config({ data: { family: 'sparse', n: 1000, S: 0.99, T: 500 } }))).toBe('wasm-simd-float64/2');
+      expect(createFusedModel(trainingExamples(config({})), 2, { kernel: 'dense', threads: 2 }).backend).toBe('wasm-simd-float64-dense');
+    } finally {
+      fusedEngine.threads = saved;
+    }
+  });
+
+  it('meta.json and the status line record the model\'s backend and threads, not the engine\'s defaults', async () => {
+    const store = mkdtempSync(path.join(os.tmpdir(), 'meta-'));
+    const saved = fusedEngine.threads;
+    fusedEngine.threads = 2;
+    try {
+      const lines: string[] = [];
+      const reporter = { line: (text: string) => lines.push(text), progress: () => ({ update() {}, done() {} }) };
+      const experiment = { ...config({ m: 3, steps: 5, snapshots: 0 }), id: 'm3' };
+      const meta = await trainAndStore(experiment, runHash(experiment), { storeRoot: store, reporter });
+      expect(meta.engine.backend).toBe('js-float64');
+      expect(meta.engine.threads).toBe(1);
+      expect(lines[0]).toContain('training (fused/js-float64, 1 thread)');
+    } finally {
+      fusedEngine.threads = saved;
+      rmSync(store, { recursive: true, force: true });
+    }
   });
 });
