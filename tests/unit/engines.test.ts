@@ -60,11 +60,14 @@ const cases: [string, Partial<RunConfig>][] = [
   ['dense data (S = 0), m = 1', { data: { family: 'sparse', n: 12, S: 0, T: 7 }, m: 1 }],
 ];
 
-/** Every implementation of the fused engine; m != 2 always runs the generic kernel. */
+/**
+ * Every implementation of the fused engine; m != 2 always runs the generic kernel. The
+ * active-output kernel is forced on every evaluation (no dense fallback, any size).
+ */
 const variants: [string, FusedOptions][] = [
-  ['wasm, 1 thread', { kernel: 'wasm', threads: 1 }],
-  ['wasm, 2 threads', { kernel: 'wasm', threads: 2 }],
-  ['wasm, 16 threads', { kernel: 'wasm', threads: 16 }],
+  ['wasm, 1 thread', { kernel: 'wasm', threads: 1, denseAbove: Infinity }],
+  ['wasm, 2 threads', { kernel: 'wasm', threads: 2, denseAbove: Infinity }],
+  ['wasm, 16 threads', { kernel: 'wasm', threads: 16, denseAbove: Infinity }],
   ['dense wasm, 1 thread', { kernel: 'dense', threads: 1 }],
   ['dense wasm, 2 threads', { kernel: 'dense', threads: 2 }],
   ['js', { kernel: 'js' }],
@@ -497,7 +500,9 @@ describe('run metadata says what computed the run (issue 12)', () => {
         return `${model.backend}/${model.threads}`;
       };
       expect(await describe(config({ m: 3 }))).toBe('js-float64/1');
-      expect(await describe(config({ data: { family: 'sparse', n: 40, S: 0.8, T: 25 } }))).toBe('wasm-simd-float64/1');
+      // Tiny problems run the dense WebAssembly kernel on one thread (faster there).
+      expect(await describe(config({ data: { family: 'sparse', n: 40, S: 0.8, T: 25 } }))).toBe('wasm-simd-float64-dense/1');
+      expect(await describe(config({ data: { family: 'sparse', n: 40, S: 0.8, T: 100 } }))).toBe('wasm-simd-float64/1');
       expect(await describe(config({ data: { family: 'sparse', n: 1000, S: 0.99, T: 500 } }))).toBe('wasm-simd-float64/2');
       expect(createFusedModel(trainingExamples(config({})), 2, { kernel: 'dense', threads: 2 }).backend).toBe('wasm-simd-float64-dense');
     } finally {
