@@ -6,9 +6,10 @@
  * kernel for the first `--steps` steps and prints, every `--every` steps, the fraction of
  * outputs that are active (z > 0), the fraction pass 1 visits (per example, the union of the
  * active outputs and targets of its group of four) and the engine's mean time per gradient
- * evaluation since the last line (it runs densely while most outputs fire). With --dense, it also times today's dense
- * kernel on the same parameters (three evaluations) and checks that both give bitwise-equal
- * loss and gradients there. Speed only: nothing here is written to the run store.
+ * evaluation since the last line (it runs densely while most outputs fire). With --dense, it
+ * also times the active path and the dense kernel on the same parameters (three evaluations
+ * each) and checks that they give bitwise-equal loss and gradients there. Speed only:
+ * nothing here is written to the run store.
  */
 import { parseArgs } from 'node:util';
 import { trainingExamples } from '../pipeline/data/datasets.ts';

@@ -10,10 +10,12 @@
  * each example's squared error, summed in example order within a block, block sums in
  * block order. The partition depends only on T, never on how many threads run.
  *
- * Three kernels compute exactly this, with bitwise-equal results (the tests hold them
+ * Four kernels compute exactly this, with bitwise-equal results (the tests hold them
  * to each other and to tfjs autograd): `generic` (any m, the reference), `js` (m = 2,
- * latent coordinates in locals) and `wasm` (m = 2, the default: WebAssembly SIMD over
- * worker threads, fusedWasm.ts), which is what training uses.
+ * latent coordinates in locals), `dense` (m = 2: WebAssembly SIMD over worker threads,
+ * fusedWasm.ts, visiting every output) and `wasm` (m = 2, the default, what training
+ * uses: the same WebAssembly passes visiting only the outputs that fire and the non-zero
+ * targets, since every other output adds exact zeros; it runs `dense` where that is faster).
  */
 import type { SparseExamples } from '../data/datasets.ts';
 import type { Engine, Gradients, Model } from './engine.ts';

@@ -13,8 +13,14 @@
  * the thread count, and W/b gradients are bitwise equal to the example-major JS kernel
  * in fused.ts, loss included (tests hold them to it).
  *
- * Memory: parameters, the data in CSR and CSC form, and five float64s per example:
- * O(n + T + non-zeros), never T × n.
+ * The active-output passes (sparseExamplePass, sparseFeaturePass, after `prepare` sorts the
+ * features) compute the same numbers in the same order but visit only the outputs that
+ * fire (z > 0) and the non-zero targets; see kernel.as.ts for why that is exact and how the
+ * firing outputs are found. They are phases 3 and 4; the dense ones, 1 and 2, still run
+ * where they are faster (T < MIN_ACTIVE_EXAMPLES, or while most outputs fire).
+ *
+ * Memory: parameters, the data in CSR and CSC form, seven float64s per example and a
+ * few dozen bytes per feature: O(n + T + non-zeros), never T × n.
  */
 import { Worker } from 'node:worker_threads';
 import type { SparseExamples } from '../data/datasets.ts';
