@@ -1,10 +1,13 @@
 /**
- * npm run bench -- [--seconds 3] [--cases 10000x100,10000x1000,10000x10000,5x5] [--curve 10000x300,10000x3000] [--threads N]
+ * npm run bench -- [--seconds 3] [--cases 10000x100,10000x1000,10000x10000,5x5] [--curve 10000x300,10000x3000] [--active 1000:2000,10000:300] [--threads N]
  * Training speed of every engine and backend present, and of PyTorch (Debian's
  * python3-torch) as a peer, measured in this one invocation so the ratios compare like
  * with like. Each measurement runs in its own process (clean peak-memory numbers) on
  * sparse(n, 0.999) data (S = 0.5 for small n) with m = 2, full batch, the article's AdamW
  * loop. `--curve` adds T values measured for fused and PyTorch only (the cost curve).
+ * `--active T:steps` trains post 2's configuration (n = 10000) for that many steps, then
+ * times the fused engine's active-output kernel against its dense kernel (the one it is
+ * bitwise equal to) on those parameters, alternating evaluations.
  * Prints tables and writes bench/results.json.
  */
 import { spawnSync } from 'node:child_process';
@@ -13,7 +16,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import type { RunConfig } from '../experiments/types.ts';
-import { fusedEngine } from '../train/fused.ts';
+import { trainingExamples } from '../data/datasets.ts';
+import { createFusedModel, fusedEngine } from '../train/fused.ts';
+import type { WasmModel } from '../train/fusedWasm.ts';
 import type { Engine } from '../train/engine.ts';
 import { train } from '../train/loop.ts';
 import { applyThreadsOption } from './threads.ts';
@@ -39,6 +44,7 @@ const { values } = parseArgs({
     seconds: { type: 'string', default: '3' },
     cases: { type: 'string', default: '10000x100,10000x1000,10000x10000,5x5' },
     curve: { type: 'string', default: '10000x300,10000x3000' },
+    active: { type: 'string', default: '1000:2000,10000:300' },
     threads: { type: 'string' },
     // Internal: measure one engine on one case in this process and print JSON.
     one: { type: 'string' },
@@ -93,6 +99,53 @@ async function measureHere(engineLabel: string, n: number, T: number): Promise<M
   return { engine: label, n, T, threads: used, stepsPerSecond: (outcome.state.step - 1) / elapsed, steps: outcome.state.step, peakRssMiB: process.resourceUsage().maxRSS / 1024 };
 }
 
+/** Active-output kernel against the dense kernel, on the parameters post 2's schedule reaches after `warmSteps`. */
+interface ActiveComparison {
+  n: number;
+  T: number;
+  step: number;
+  threads: number;
+  activeFraction: number | null;
+  visitedFraction: number | null;
+  activeMs: number | null;
+  denseMs: number | null;
+  identical: boolean;
+  note?: string;
+}
+
+async function compareHere(T: number, warmSteps: number): Promise<ActiveComparison> {
+  const n = 10_000;
+  const config: RunConfig = { data: { family: 'sparse', n, S: 0.999, T }, m: M, bias: true, steps: 50_000, schedule: { kind: 'warmup-cosine', peakLr: 1e-3, warmupSteps: 2_500 }, weightDecay: 1e-2, seed: 0, engine: 'fused', snapshots: 0, lossPoints: 0 };
+  let done = 0;
+  const { state } = await train(config, fusedEngine, null, { shouldStop: () => done++ >= warmSteps });
+  const examples = trainingExamples(config);
+  const active = createFusedModel(examples, M, { kernel: 'wasm', threads, denseAbove: Infinity }) as WasmModel;
+  const dense = createFusedModel(examples, M, { kernel: 'dense', threads });
+  const grads = () => ({ W: new Float64Array(M * n), b: new Float64Array(n) });
+  const a = grads();
+  const d = grads();
+  const bytes = (x: Float64Array) => Buffer.from(x.buffer);
+  // First evaluations: warm-up, and the bitwise comparison.
+  const identical = active.lossAndGradient(state.params, a) === dense.lossAndGradient(state.params, d) && bytes(a.W).equals(bytes(d.W)) && bytes(a.b).equals(bytes(d.b));
+  const activity = active.activity();
+  let activeMs = 0;
+  let denseMs = 0;
+  let rounds = 0;
+  // Alternate, so load on a shared machine hits both alike.
+  while (rounds < 3 || activeMs + denseMs < 2 * seconds * 1000) {
+    let start = performance.now();
+    active.lossAndGradient(state.params, a);
+    activeMs += performance.now() - start;
+    start = performance.now();
+    dense.lossAndGradient(state.params, d);
+    denseMs += performance.now() - start;
+    rounds++;
+  }
+  active.dispose();
+  dense.dispose();
+  return { n, T, step: state.step, threads, activeFraction: activity?.activeFraction ?? null, visitedFraction: activity?.visitedFraction ?? null, activeMs: activeMs / rounds, denseMs: denseMs / rounds, identical };
+}
+
 const PYTHON = existsSync('/usr/bin/python3') ? '/usr/bin/python3' : 'python3';
 let torchChecked = false;
 
@@ -135,6 +188,12 @@ function measureInChild(engineLabel: string, n: number, T: number): Measurement 
   }
 }
 
+if (values.one?.startsWith('active:')) {
+  const [T, steps] = values.one.slice('active:'.length).split('x').map(Number);
+  process.stdout.write(`${JSON.stringify(await compareHere(T, steps))}\n`);
+  process.exit(0);
+}
+
 if (values.one) {
   const [engineLabel, size] = values.one.split(':');
   const [n, T] = size.split('x').map(Number);
@@ -162,6 +221,20 @@ for (const [n, T] of parseCases(values.cases!)) {
 for (const [n, T] of parseCases(values.curve!)) {
   report(measureInChild('fused', n, T));
   report(measureTorch(n, T));
+}
+
+const comparisons: ActiveComparison[] = [];
+for (const [T, steps] of values.active!.split(',').filter(Boolean).map((c) => c.split(':').map(Number))) {
+  const args = [...process.execArgv, process.argv[1], '--one', `active:${T}x${steps}`, '--seconds', String(seconds), '--threads', String(threads)];
+  const child = spawnSync(process.execPath, args, { encoding: 'utf8', maxBuffer: 1 << 26 });
+  let result: ActiveComparison;
+  try {
+    result = JSON.parse(child.stdout.trim().split('\n').pop() ?? '') as ActiveComparison;
+  } catch {
+    result = { n: 10000, T, step: steps, threads, activeFraction: null, visitedFraction: null, activeMs: null, denseMs: null, identical: false, note: `failed: ${child.stderr.trim().split('\n').pop()?.slice(0, 120)}` };
+  }
+  comparisons.push(result);
+  process.stdout.write(`active vs dense n=10000 T=${T} after ${steps} steps: ${result.activeMs === null ? result.note : `${result.activeMs.toFixed(2)} vs ${result.denseMs!.toFixed(2)} ms/eval, ${(result.denseMs! / result.activeMs).toFixed(1)}×, ${(100 * result.activeFraction!).toFixed(1)}% active, ${result.identical ? 'bitwise identical' : 'NOT IDENTICAL'}`}\n`);
 }
 
 /**
@@ -248,6 +321,15 @@ function clockMHz(): number | null {
   }
 }
 const machine = { cpu: cpu?.model ?? 'unknown CPU', mhz: clockMHz(), threads: os.availableParallelism(), node: process.version };
-process.stdout.write(`\n${table}\n\n${curve}\n\nmachine: ${machine.cpu} at ${machine.mhz} MHz, ${machine.threads} hardware threads, node ${machine.node}; fused ran ${threads} threads\n`);
+const activeTable = [
+  '| n | T | after step (post 2 schedule) | threads | active outputs | visited (pass 1) | active-output ms/eval | dense ms/eval | × dense | bitwise equal |',
+  '| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |',
+  ...comparisons.map((c) =>
+    c.activeMs === null
+      ? `| ${c.n} | ${c.T} | ${c.step} | ${c.threads} | — (${c.note}) | | | | | |`
+      : `| ${c.n} | ${c.T} | ${c.step} | ${c.threads} | ${(100 * c.activeFraction!).toFixed(1)}% | ${(100 * c.visitedFraction!).toFixed(1)}% | ${c.activeMs.toFixed(2)} | ${c.denseMs!.toFixed(2)} | ${(c.denseMs! / c.activeMs).toFixed(1)} | ${c.identical ? 'yes' : 'NO'} |`,
+  ),
+].join('\n');
+process.stdout.write(`\n${table}\n\n${curve}\n\n${activeTable}\n\nmachine: ${machine.cpu} at ${machine.mhz} MHz, ${machine.threads} hardware threads, node ${machine.node}; fused ran ${threads} threads\n`);
 mkdirSync(path.join(REPO_ROOT, 'bench'), { recursive: true });
-writeFileSync(path.join(REPO_ROOT, 'bench', 'results.json'), `${JSON.stringify({ machine, fusedThreads: threads, secondsPerMeasurement: seconds, results: rows, exactness }, null, 2)}\n`);
+writeFileSync(path.join(REPO_ROOT, 'bench', 'results.json'), `${JSON.stringify({ machine, fusedThreads: threads, secondsPerMeasurement: seconds, results: rows, activeVsDense: comparisons, exactness }, null, 2)}\n`);

@@ -117,20 +117,25 @@ export async function trainAndStore(named: Experiment, hash: string, options: En
     reporter.line(`${experiment.id}  finished earlier; publishing it from its checkpoint`);
     ({ state, finished } = resume as { state: TrainState; finished: FinishedRun });
   } else {
-    const backend = await engine.backend();
     // Before the line that announces it, so that a signal sent on seeing the line finds the
     // default disposition (a signal that arrives while handlers are being removed is lost).
     options.preparing?.(true);
-    reporter.line(`${experiment.id}  training (${engine.id}/${backend}, ${engine.threads} thread${engine.threads === 1 ? '' : 's'}${resume ? `, resuming at step ${resume.state.step}` : ''})`);
-    const bar = reporter.progress(experiment.id, config.steps, resume?.state.step ?? 0);
+    // What actually runs (backend, threads) is known once the model exists: m ≠ 2 runs on the
+    // single-threaded JS kernel, small problems on fewer threads.
+    const session: { ran: { backend: string; threads: number } | null; bar: ReturnType<typeof reporter.progress> | null } = { ran: null, bar: null };
     const saveCheckpoint = (at: TrainState, why: string) =>
       storeWrite(`could not save a checkpoint of "${experiment.id}" at step ${at.step} (${why})`, () => writeCheckpoint(storeRoot, hash, at), checkpointFile(storeRoot, hash));
     let outcome;
     try {
       outcome = await train(config, engine, resume?.state ?? null, {
+        onModel: ({ backend, threads }) => {
+          session.ran = { backend, threads };
+          reporter.line(`${experiment.id}  training (${engine.id}/${backend}, ${threads} thread${threads === 1 ? '' : 's'}${resume ? `, resuming at step ${resume.state.step}` : ''})`);
+          session.bar = reporter.progress(experiment.id, config.steps, resume?.state.step ?? 0);
+        },
         onProgress: (step, loss) => {
           options.preparing?.(false);
-          bar.update(step, loss);
+          session.bar?.update(step, loss);
         },
         shouldStop: options.shouldStop,
         checkpoint: (at) => saveCheckpoint(at, 'the last one is kept; run the same command again to resume from it'),
@@ -143,14 +148,14 @@ export async function trainAndStore(named: Experiment, hash: string, options: En
       throw new RunDivergedError(experiment.id, error.step, error);
     } finally {
       options.preparing?.(false);
-      bar.done();
+      session.bar?.done();
     }
     if (!outcome.finished) {
       saveCheckpoint(outcome.state, 'the training since the last checkpoint is lost');
       throw new InterruptedError(experiment.id, outcome.state.step, config.steps);
     }
     state = outcome.state;
-    finished = { finalLoss: outcome.finalLoss, testLoss: outcome.testLoss, backend, threads: engine.threads };
+    finished = { finalLoss: outcome.finalLoss, testLoss: outcome.testLoss, backend: session.ran!.backend, threads: session.ran!.threads };
   }
   const { finalLoss, testLoss } = finished;
   let meta: RunMeta;

@@ -22,6 +22,10 @@ export interface Model {
   lossAndGradient(params: Parameters, grads: Gradients): number;
   /** Loss only (used for the final and test losses). */
   loss(params: Parameters): number;
+  /** What computes this model (e.g. "wasm-simd-float64", "js-float64", "tfjs-wasm"); recorded in run metadata. */
+  readonly backend: string;
+  /** Threads this model computes on (recorded in metadata; results must not depend on it). */
+  readonly threads: number;
   dispose(): void;
 }
 
@@ -32,6 +36,8 @@ export interface Model {
 export interface AsyncModel {
   lossAndGradient(params: Parameters, grads: Gradients): Promise<number>;
   loss(params: Parameters): Promise<number>;
+  readonly backend: string;
+  readonly threads: number;
   dispose(): void;
 }
 
@@ -39,9 +45,9 @@ export interface Engine {
   id: EngineId;
   /** Source file whose import closure defines this engine's numerics (hashed into provenance). */
   sourceEntry: string;
-  /** Which backend will run (e.g. "js-float64", "tfjs-wasm"). */
+  /** The engine's preferred backend; a model reports what it actually runs on (Model.backend). */
   backend(): Promise<string>;
-  /** Threads the engine will use (recorded in metadata; results must not depend on it). */
+  /** Most threads the engine's models may use; each model reports its own (Model.threads). */
   threads: number;
   createModel(examples: SparseExamples, m: number): Promise<Model | AsyncModel>;
 }

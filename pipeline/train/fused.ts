@@ -10,10 +10,12 @@
  * each example's squared error, summed in example order within a block, block sums in
  * block order. The partition depends only on T, never on how many threads run.
  *
- * Three kernels compute exactly this, with bitwise-equal results (the tests hold them
+ * Four kernels compute exactly this, with bitwise-equal results (the tests hold them
  * to each other and to tfjs autograd): `generic` (any m, the reference), `js` (m = 2,
- * latent coordinates in locals) and `wasm` (m = 2, the default: WebAssembly SIMD over
- * worker threads, fusedWasm.ts), which is what training uses.
+ * latent coordinates in locals), `dense` (m = 2: WebAssembly SIMD over worker threads,
+ * fusedWasm.ts, visiting every output) and `wasm` (m = 2, the default, what training
+ * uses: the same WebAssembly passes visiting only the outputs that fire and the non-zero
+ * targets, since every other output adds exact zeros; it runs `dense` where that is faster).
  */
 import type { SparseExamples } from '../data/datasets.ts';
 import type { Engine, Gradients, Model } from './engine.ts';
@@ -161,13 +163,22 @@ function accumulateBlockM2(
 }
 
 /** Which implementation computes the m = 2 case; all give bitwise-equal results. */
-export type FusedKernel = 'wasm' | 'js' | 'generic';
+export type FusedKernel = 'wasm' | 'dense' | 'js' | 'generic';
 
 export interface FusedOptions {
-  /** 'wasm' (default for m = 2): SIMD WebAssembly, multi-threaded; 'js': the m = 2 JS kernel; 'generic': any m. */
+  /**
+   * 'wasm' (default for m = 2): SIMD WebAssembly over threads, visiting only active outputs
+   * and non-zero targets; 'dense': the same WebAssembly kernel visiting every output (the
+   * reference it is held to); 'js': the m = 2 JS kernel; 'generic': any m.
+   */
   kernel?: FusedKernel;
   /** Threads for the wasm kernel (default 1); results do not depend on it. */
   threads?: number;
+  /**
+   * 'wasm' kernel: above this fraction of outputs visited, run the dense kernel for a while
+   * (faster there; same bits). Tests pass Infinity to exercise the active path every step.
+   */
+  denseAbove?: number;
 }
 
 /** Below this much work per step (outputs × examples) extra threads cost more than they save. */
@@ -176,8 +187,8 @@ const MIN_WORK_PER_THREAD = 100_000;
 export function createFusedModel(examples: SparseExamples, m: number, options: FusedOptions = {}): Model {
   const { n, T } = examples;
   const kernel = m !== 2 ? 'generic' : (options.kernel ?? 'wasm');
-  if (kernel === 'wasm') {
-    return createWasmModel(examples, { threads: Math.max(1, options.threads ?? 1), blockExamples: BLOCK_EXAMPLES });
+  if (kernel === 'wasm' || kernel === 'dense') {
+    return createWasmModel(examples, { threads: Math.max(1, options.threads ?? 1), blockExamples: BLOCK_EXAMPLES, activeOnly: kernel === 'wasm', denseAbove: options.denseAbove });
   }
   const useM2 = kernel === 'js';
   const blocks = Math.ceil(T / BLOCK_EXAMPLES);
@@ -213,6 +224,8 @@ export function createFusedModel(examples: SparseExamples, m: number, options: F
   }
 
   return {
+    backend: 'js-float64',
+    threads: 1,
     lossAndGradient: (params, grads) => run(params, grads),
     loss: (params) => run(params, null),
     dispose() {},

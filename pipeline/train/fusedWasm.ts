@@ -13,8 +13,14 @@
  * the thread count, and W/b gradients are bitwise equal to the example-major JS kernel
  * in fused.ts, loss included (tests hold them to it).
  *
- * Memory: parameters, the data in CSR and CSC form, and five float64s per example:
- * O(n + T + non-zeros), never T × n.
+ * The active-output passes (sparseExamplePass, sparseFeaturePass, after `prepare` sorts the
+ * features) compute the same numbers in the same order but visit only the outputs that
+ * fire (z > 0) and the non-zero targets; see kernel.as.ts for why that is exact and how the
+ * firing outputs are found. They are phases 3 and 4; the dense ones, 1 and 2, still run
+ * where they are faster (T < MIN_ACTIVE_EXAMPLES, or while most outputs fire).
+ *
+ * Memory: parameters, the data in CSR and CSC form, seven float64s per example and a
+ * few dozen bytes per feature: O(n + T + non-zeros), never T × n.
  */
 import { Worker } from 'node:worker_threads';
 import type { SparseExamples } from '../data/datasets.ts';
@@ -31,7 +37,28 @@ function kernelModule(): WebAssembly.Module {
 interface KernelExports {
   examplePass(...args: number[]): void;
   featurePass(...args: number[]): void;
+  prepare(...args: number[]): number;
+  sparseExamplePass(...args: number[]): void;
+  sparseFeaturePass(...args: number[]): void;
 }
+
+/** Threshold tiers between -|h| and |h| (see kernel.as.ts), angle bins per tier, acos table steps. */
+const TIERS = 16;
+const BINS = 256;
+const ACOS_STEPS = 4096;
+/**
+ * Above this fraction of outputs visited, the dense kernel is faster (early training, when
+ * b ≈ 0 and half the outputs fire): the model then runs densely and tries the active-output
+ * kernel again every RETRY_EVERY evaluations. Speed only; both give the same bits.
+ */
+const DENSE_ABOVE = 0.3;
+const RETRY_EVERY = 25;
+/**
+ * Fewer examples than this: the dense kernel throughout. Sorting the features costs about as
+ * much as 50 examples' dense passes at n = 10000 (measured: T = 30 is faster dense, T = 100
+ * active). Speed only.
+ */
+export const MIN_ACTIVE_EXAMPLES = 48;
 
 /** Byte offsets of every array in the shared memory. */
 interface Layout {
@@ -45,10 +72,18 @@ interface Layout {
   colStart: number; colRow: number; colValue: number;
   H0: number; H1: number; G0: number; G1: number; SE: number;
   gW0: number; gW1: number; gb: number;
+  // Active-output kernel: per example |h| and angle; the acos table; the per-step sort of
+  // features (keys, bin table, tier minima, positions, sorted parameters, target mask);
+  // per-part scratch (bit sets, windows, statistics); block and total accumulators by position.
+  R: number; PHI: number; ACOS: number;
+  KEY: number; BIN: number; SMIN: number; POS: number; IDX: number;
+  SW0: number; SW1: number; SBB: number; KEEP: number;
+  BITS: number; WIN: number; STATS: number; bitWords: number; ORDER: number; HIST: number; PJ: number;
+  ACCB: number; ACC0: number; ACC1: number; TOTB: number; TOT0: number; TOT1: number;
   bytes: number;
 }
 
-function planLayout(n: number, T: number, nonZeros: number): Layout {
+function planLayout(n: number, T: number, nonZeros: number, parts: number): Layout {
   // The kernel works on four examples / four features at a time; padding entries are empty.
   const nPad = 4 * Math.ceil(n / 4);
   const TPad = 4 * Math.ceil(T / 4);
@@ -66,6 +101,14 @@ function planLayout(n: number, T: number, nonZeros: number): Layout {
     colStart: take(4 * (nPad + 1)), colRow: take(4 * nonZeros), colValue: take(4 * nonZeros),
     H0: take(8 * TPad), H1: take(8 * TPad), G0: take(8 * TPad), G1: take(8 * TPad), SE: take(8 * TPad),
     gW0: take(8 * nPad), gW1: take(8 * nPad), gb: take(8 * nPad),
+    R: take(8 * TPad), PHI: take(8 * TPad), ACOS: take(8 * (ACOS_STEPS + 1)),
+    KEY: take(4 * nPad), BIN: take(4 * (parts * (TIERS + 3) * BINS + 1)), SMIN: take(8 * (TIERS + 3)),
+    POS: take(4 * nPad), IDX: take(4 * nPad),
+    SW0: take(8 * nPad), SW1: take(8 * nPad), SBB: take(8 * nPad), KEEP: take(8 * nPad),
+    BITS: take(parts * 8 * Math.ceil(nPad / 64)), WIN: take(parts * 16), STATS: take(parts * 32), bitWords: Math.ceil(nPad / 64),
+    ORDER: take(4 * TPad), HIST: take(parts * 4 * (BINS + 1)), PJ: take(32 * nPad),
+    ACCB: take(8 * nPad), ACC0: take(8 * nPad), ACC1: take(8 * nPad),
+    TOTB: take(8 * nPad), TOT0: take(8 * nPad), TOT1: take(8 * nPad),
     bytes: at, // evaluated last: the total
   };
 }
@@ -79,19 +122,32 @@ export function shareOf(count: number, part: number, parts: number): [number, nu
 /** A kernel call: export name and arguments. */
 type Call = [keyof KernelExports, number[]];
 
-/** The calls thread `part` of `parts` makes in phase 1 (examples) and phase 2 (features); null when its share is empty. */
-function callsOf(L: Layout, blockExamples: number, part: number, parts: number): [Call | null, Call | null] {
+/**
+ * The calls thread `part` of `parts` makes in each phase: 1 and 2 are the dense example and
+ * feature passes, 3 and 4 the active-output ones; null when its share is empty.
+ */
+function callsOf(L: Layout, blockExamples: number, part: number, parts: number): (Call | null)[] {
   const gradScale = 2 / L.T;
   const [t0, t1] = shareOf(L.TPad, part, parts);
   const [j0, j1] = shareOf(L.nPad, part, parts);
+  const tEnd = Math.min(t1, L.T);
+  const BITS = L.BITS + part * 8 * L.bitWords;
+  const WIN = L.WIN + part * 16;
+  const STATS = L.STATS + part * 32;
   return [
     t1 > t0 ? ['examplePass', [L.n, t0, t1, gradScale, L.W0, L.W1, L.b, L.W0f, L.W1f, L.bf, L.rowStart, L.index, L.value, L.H0, L.H1, L.G0, L.G1, L.SE]] : null,
     j1 > j0 ? ['featurePass', [L.T, blockExamples, j0, j1, gradScale, L.W0, L.W1, L.b, L.colStart, L.colRow, L.colValue, L.H0, L.H1, L.G0, L.G1, L.gW0, L.gW1, L.gb]] : null,
+    tEnd > t0
+      ? ['sparseExamplePass', [L.n, t0, tEnd, gradScale, parts, TIERS, BINS, L.W0f, L.W1f, L.bf, L.rowStart, L.index, L.value, L.H0, L.H1, L.G0, L.G1, L.SE, L.R, L.PHI, L.ACOS, ACOS_STEPS, L.BIN, L.SMIN, L.IDX, L.SW0, L.SW1, L.SBB, BITS, WIN, STATS, L.ORDER, L.HIST + part * 4 * (BINS + 1), L.PJ]]
+      : null,
+    j1 > j0
+      ? ['sparseFeaturePass', [L.n, L.T, blockExamples, gradScale, part, parts, TIERS, BINS, L.rowStart, L.index, L.value, L.H0, L.H1, L.G0, L.G1, L.R, L.PHI, L.ACOS, ACOS_STEPS, L.BIN, L.SMIN, L.POS, L.IDX, L.SW0, L.SW1, L.SBB, L.KEEP, L.ACCB, L.ACC0, L.ACC1, L.TOTB, L.TOT0, L.TOT1, L.gW0, L.gW1, L.gb, WIN]]
+      : null,
   ];
 }
 
 // The worker is plain JavaScript (evaluated from this string), so it runs under any
-// TypeScript loader or test runner. It waits for a phase number (1 or 2; 0 = exit), makes
+// TypeScript loader or test runner. It waits for a phase number (1 to 4; 0 = exit), makes
 // its call for that phase, and counts down. control: [generation, phase, pending].
 const WORKER_SOURCE = `
 const { workerData } = require('node:worker_threads');
@@ -113,12 +169,33 @@ for (;;) {
 export interface WasmModelOptions {
   threads: number;
   blockExamples: number;
+  /** Visit only active outputs and non-zero targets (default), or every output (the reference). */
+  activeOnly?: boolean;
+  /** Visited fraction above which evaluations run densely for a while (default DENSE_ABOVE; Infinity: never). */
+  denseAbove?: number;
 }
 
-export function createWasmModel(examples: SparseExamples, { threads, blockExamples }: WasmModelOptions): Model {
+/** What the last gradient evaluation visited (active-output kernel only). */
+export interface ActivityStats {
+  /** Outputs with a zero target and z > 0, over n·T. */
+  activeFraction: number;
+  /** Outputs whose z was computed to find them (candidates in the tier windows), over n·T. */
+  candidateFraction: number;
+  /** Outputs pass 1 computed (per example: the union over its group of four), over n·T. */
+  visitedFraction: number;
+}
+
+export interface WasmModel extends Model {
+  /** Statistics of the last evaluation; null for the dense kernel or a step it ran densely. */
+  activity(): ActivityStats | null;
+}
+
+export function createWasmModel(examples: SparseExamples, { threads, blockExamples, activeOnly: wanted = true, denseAbove = DENSE_ABOVE }: WasmModelOptions): WasmModel {
   const { n, T, rowStart, index, value } = examples;
+  // A forced active path (denseAbove = Infinity, the tests) runs at any size.
+  const activeOnly = wanted && (T >= MIN_ACTIVE_EXAMPLES || denseAbove === Infinity);
   const nonZeros = rowStart[T];
-  const L = planLayout(n, T, nonZeros);
+  const L = planLayout(n, T, nonZeros, threads);
   const pages = Math.ceil(L.bytes / 65536) + 1;
   const memory = new WebAssembly.Memory({ initial: pages, maximum: pages, shared: true });
   const buffer = memory.buffer as unknown as SharedArrayBuffer;
@@ -153,6 +230,9 @@ export function createWasmModel(examples: SparseExamples, { threads, blockExampl
   const gW0 = new Float64Array(buffer, L.gW0, n);
   const gW1 = new Float64Array(buffer, L.gW1, n);
   const gb = new Float64Array(buffer, L.gb, n);
+  const acos = new Float64Array(buffer, L.ACOS, ACOS_STEPS + 1);
+  for (let i = 0; i <= ACOS_STEPS; i++) acos[i] = Math.acos(Math.max(-1, Math.min(1, -1 + (2 * i) / ACOS_STEPS)));
+  const stats = new Float64Array(buffer, L.STATS, threads * 4);
 
   const ownCalls = callsOf(L, blockExamples, 0, threads);
   const control = new Int32Array(new SharedArrayBuffer(12));
@@ -192,6 +272,41 @@ export function createWasmModel(examples: SparseExamples, { threads, blockExampl
     bf.set(b);
   }
 
+  // Typical |h| (the largest of the last step), which places the threshold tiers; speed only.
+  let radius = 0;
+  let lastActivity: ActivityStats | null = null;
+  let denseUntil = 0;
+  let evaluations = 0;
+
+  /** Pass 1 (h, dL/dh, squared errors); returns the pass-2 phase to run after it. */
+  function examplePhase(): number {
+    lastActivity = null;
+    evaluations++;
+    if (activeOnly && evaluations >= denseUntil) {
+      // Returns 0 when some parameter is not finite: that step runs densely (same result).
+      const ok = kernel.prepare(n, L.nPad, threads, TIERS, BINS, radius > 0 ? radius : 1, L.W0f, L.W1f, L.bf, L.ACOS, ACOS_STEPS, L.KEY, L.BIN, L.SMIN, L.POS, L.IDX, L.SW0, L.SW1, L.SBB, L.KEEP, L.PJ);
+      if (ok) {
+        phase(3);
+        let active = 0;
+        let candidates = 0;
+        let visited = 0;
+        radius = 0;
+        // Parts without examples never write their slots, which stay zero.
+        for (let part = 0; part < threads; part++) {
+          radius = Math.max(radius, stats[4 * part]);
+          active += stats[4 * part + 1];
+          candidates += stats[4 * part + 2];
+          visited += stats[4 * part + 3];
+        }
+        lastActivity = { activeFraction: active / (n * T), candidateFraction: candidates / (n * T), visitedFraction: visited / (n * T) };
+        if (lastActivity.visitedFraction > denseAbove) denseUntil = evaluations + RETRY_EVERY;
+        return 4;
+      }
+    }
+    phase(1);
+    return 2;
+  }
+
   /** Per-example squared errors summed in example order within each block, block sums in block order. */
   function lossOf(): number {
     let total = 0;
@@ -204,10 +319,11 @@ export function createWasmModel(examples: SparseExamples, { threads, blockExampl
   }
 
   return {
+    backend: activeOnly ? 'wasm-simd-float64' : 'wasm-simd-float64-dense',
+    threads,
     lossAndGradient(params: Parameters, grads: Gradients): number {
       setParameters(params);
-      phase(1);
-      phase(2);
+      phase(examplePhase());
       grads.W.set(gW0, 0);
       grads.W.set(gW1, n);
       grads.b.set(gb);
@@ -215,9 +331,10 @@ export function createWasmModel(examples: SparseExamples, { threads, blockExampl
     },
     loss(params: Parameters): number {
       setParameters(params);
-      phase(1);
+      examplePhase();
       return lossOf();
     },
+    activity: () => lastActivity,
     dispose(): void {
       Atomics.store(control, 1, 0);
       Atomics.add(control, 0, 1);

@@ -5,7 +5,7 @@
  */
 import type { RunConfig } from '../experiments/types.ts';
 import { testExamples, trainingExamples } from '../data/datasets.ts';
-import type { Engine, Gradients } from './engine.ts';
+import type { Engine, Gradients, Model } from './engine.ts';
 import { initialParameters, type Parameters } from './init.ts';
 import { adamwUpdate, newAdamState, type AdamState } from './adamw.ts';
 import { learningRate } from './schedule.ts';
@@ -29,6 +29,8 @@ export interface TrainState {
 const YIELD_EVERY_MS = 50;
 
 export interface TrainHooks {
+  /** Called once the model exists, before the first step: what it runs on (Model.backend, Model.threads). */
+  onModel?(model: { readonly backend: string; readonly threads: number }): void;
   onProgress?(step: number, loss: number): void;
   /** Polled between steps; returning true stops the run (state is returned, not finished). */
   shouldStop?(): boolean;
@@ -111,6 +113,7 @@ export async function train(
   let lastYield = sessionStart;
   const elapsed = () => state.wallSeconds + (Date.now() - sessionStart) / 1000;
   try {
+    hooks.onModel?.(model);
     while (state.step < config.steps) {
       if (hooks.shouldStop?.()) {
         state.wallSeconds = elapsed();

@@ -128,9 +128,11 @@ function tfjsComputation(examples: SparseExamples, m: number) {
 
 /** The model on a backend with synchronous reads (the oracle in tests: wasm or cpu unless tfjs-node is installed). */
 export async function createTfjsModel(examples: SparseExamples, m: number): Promise<Model> {
-  await selectBackend({ synchronous: true });
+  const backend: string = await selectBackend({ synchronous: true });
   const computation = tfjsComputation(examples, m);
   return {
+    backend,
+    threads: 1,
     lossAndGradient(params: Parameters, grads: Gradients): number {
       const { value, gW, gb, inputs } = computation.withGradient(params);
       grads.W.set(gW.dataSync());
@@ -151,9 +153,11 @@ export async function createTfjsModel(examples: SparseExamples, m: number): Prom
 
 /** The model on whatever backend is active, reading results by awaiting (needed on WebGPU). */
 export async function createTfjsAsyncModel(examples: SparseExamples, m: number): Promise<AsyncModel> {
-  await selectBackend();
+  const backend = await backendDescription();
   const computation = tfjsComputation(examples, m);
   return {
+    backend,
+    threads: 1,
     async lossAndGradient(params: Parameters, grads: Gradients): Promise<number> {
       const { value, gW, gb, inputs } = computation.withGradient(params);
       try {

@@ -188,6 +188,8 @@ export async function createWebgpuModel(examples: SparseExamples, m: number, cho
   }
 
   return {
+    backend: `webgpu (${gpu.name}${gpu.software ? ', software' : ''})`,
+    threads: 1,
     lossAndGradient: (p, grads) => evaluate(p, grads),
     loss: (p) => evaluate(p, null),
     dispose() {
