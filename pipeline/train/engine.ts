@@ -22,6 +22,13 @@ export interface Model {
   lossAndGradient(params: Parameters, grads: Gradients): number;
   /** Loss only (used for the final and test losses). */
   loss(params: Parameters): number;
+  /**
+   * Replaces the examples the model trains on (same n; any T), for data streams that
+   * draw a fresh batch every step. Optional: the loop builds a new model per step for a
+   * model without it, which gives the same numbers, only slower. Implementations must
+   * compute exactly what a model created on `examples` would.
+   */
+  setExamples?(examples: SparseExamples): void;
   dispose(): void;
 }
 

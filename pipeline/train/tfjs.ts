@@ -58,8 +58,9 @@ function denseExamples(examples: SparseExamples): Float32Array {
 
 export async function createTfjsModel(examples: SparseExamples, m: number): Promise<Model> {
   await selectBackend();
-  const { n, T } = examples;
-  const X = tf.tensor2d(denseExamples(examples), [T, n]);
+  const { n } = examples;
+  let T = examples.T;
+  let X = tf.tensor2d(denseExamples(examples), [T, n]);
 
   // L(W, b) = (1/T) Σ_t Σ_j (ReLU(x_t Wᵀ W + b) − x_t)², with examples as rows of X.
   const lossOf = (W: tf.Tensor2D, b: tf.Tensor1D): tf.Scalar =>
@@ -88,6 +89,12 @@ export async function createTfjsModel(examples: SparseExamples, m: number): Prom
       const loss = value.dataSync()[0];
       tf.dispose([W, b, value]);
       return loss;
+    },
+    setExamples(next: SparseExamples) {
+      if (next.n !== n) throw new Error(`tfjs model: setExamples needs examples of dimension n = ${n}, got ${next.n}`);
+      X.dispose();
+      T = next.T;
+      X = tf.tensor2d(denseExamples(next), [T, n]);
     },
     dispose() {
       X.dispose();
