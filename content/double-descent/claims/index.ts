@@ -90,7 +90,7 @@ export function sweepClaims(ids: readonly string[] = COMPUTED_IDS): Claim[] {
       });
       if (pairs.length === 0) return { measured: 'no T in common with the paper yet', holds: false };
       const off = pairs.filter((p) => Math.abs(p.diff) > PAPER_TOLERANCE);
-      const signed = (x: number) => `${x >= 0 ? '+' : '−'}${Math.abs(x).toFixed(4)}`;
+      const signed = (x: number) => `${x > 0 ? '+' : ''}${formatLoss(x)}`;
       return {
         measured: `ours − paper: ${pairs.map((p) => `T = ${formatT(p.T)}: ${signed(p.diff)}`).join(', ')}; ${off.length === 0 ? 'all within tolerance' : `outside at T = ${off.map((p) => formatT(p.T)).join(', ')}`}`,
         holds: off.length === 0,

@@ -14,7 +14,7 @@ import { COMPUTED_IDS } from '../measurements/computed.ts';
 import { computedDimensionalityCurve, MEMORIZED_LOSS, tgonDimensionality, type DimensionalityPoint } from '../measurements/dimensionality-curve.ts';
 import { SPARSE_OUTCOME_LABELS } from '../measurements/outcomes.ts';
 import { formatT } from '../measurements/runs.ts';
-import { infinityMarks, seriesColors, sweepProvenanceLine, sweepSeriesMarks, T_DOMAIN, tRangeText, tScale } from './sweep-common.ts';
+import { decades, infinityMarks, logAxis, logTickLabel, seriesColors, sweepProvenanceLine, sweepSeriesMarks, tAxis, T_DOMAIN, tRangeText, tScale } from './sweep-common.ts';
 
 const WIDTH = 720;
 
@@ -39,10 +39,12 @@ function panel(points: DimensionalityPoint[]): PlotOptions {
     marginTop: 10,
     marginRight: 14,
     marginBottom: 40,
-    marginLeft: 56,
+    marginLeft: 64,
     x: tScale(),
-    y: { type: 'log', domain: [floor, 1.5], label: 'dimensionality (log scale)', labelAnchor: 'center', labelArrow: 'none', grid: true, tickFormat: (d: number) => (Math.log10(d) % 1 === 0 ? formatDimensionality(d) : '') },
+    y: { type: 'log', domain: [floor, 1.5], axis: null },
     marks: [
+      ...logAxis('y', decades(floor, 1).filter((t) => t >= floor), logTickLabel, 'dimensionality (log scale)'),
+      ...tAxis(),
       Plot.line(reference, { x: 'T', y: 'd', stroke: colors.muted, strokeWidth: 1.2, strokeDasharray: '4,3' }),
       Plot.text([reference[4]], { x: 'T', y: 'd', text: () => '2/T (regular T-gon)', textAnchor: 'start', dx: 6, dy: -6, fill: colors.muted, fontSize: fontSize.tick }),
       ...(inf ? infinityMarks(inf.examples.mean, inf.examples.min, inf.examples.max, seriesColors.examples, 'T = ∞, examples') : []),

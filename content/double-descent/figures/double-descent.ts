@@ -13,12 +13,12 @@ import { formatInteger, formatLoss, selectRuns } from '../../../pipeline/post/fo
 import { colors, fontSize } from '../../../pipeline/render/theme.ts';
 import { COMPUTED_IDS, coverageOfIds } from '../measurements/computed.ts';
 import { computedLossCurve, testLossPeak, TRANSITION_FROM_T, type LossCurve } from '../measurements/losses.ts';
-import { PAPER_CITATION, PAPER_LARGE_T_LOSS, PAPER_PEAK, PAPER_TEST_LOSS, READ_OFF_PRECISION } from '../measurements/paper.ts';
+import { formatPaperLoss, PAPER_CITATION, PAPER_LARGE_T_LOSS, PAPER_PEAK, PAPER_TEST_LOSS, READ_OFF_PRECISION } from '../measurements/paper.ts';
 import { MEMORIZED_LOSS } from '../measurements/dimensionality-curve.ts';
 import { FAILURE_DATA_SEEDS, STREAM_BATCH, SWEEP_DATA_SEEDS, SWEEP_T } from '../experiments/sweep.ts';
 import { TEST_EXAMPLES } from '../../../pipeline/data/datasets.ts';
 import { formatT } from '../measurements/runs.ts';
-import { compactT, infinityMarks, seriesColors, sweepProvenanceLine, sweepSeriesMarks, T_DOMAIN, tRangeText, tScale } from './sweep-common.ts';
+import { compactT, infinityMarks, seriesColors, sweepProvenanceLine, sweepSeriesMarks, tAxis, T_DOMAIN, tRangeText, tScale } from './sweep-common.ts';
 
 const WIDTH = 720;
 
@@ -54,6 +54,7 @@ function lossPanel(curve: LossCurve, which: Which, height: number, withPaper: bo
           ]
         : []),
       ...sweepSeriesMarks(groups, color),
+      ...tAxis(),
     ],
   };
 }
@@ -114,7 +115,8 @@ export function doubleDescentFigure(ids: readonly string[] = COMPUTED_IDS): Figu
         const ours = curve.finite.find((p) => p.T === paper.T);
         if (!ours) return [];
         const diff = ours.test.mean - paper.loss;
-        return [`T = ${formatT(paper.T)}: ${formatLoss(ours.test.mean, 4)} against ${paper.loss} (${formatLoss(Math.abs(diff), 2)} ${diff >= 0 ? 'higher' : 'lower'})`];
+        const gap = Math.abs(diff) < READ_OFF_PRECISION ? 'within reading precision' : `${diff > 0 ? 'ours higher by' : 'ours lower by'} ${formatLoss(Math.abs(diff), 2)}`;
+        return [`T = ${formatT(paper.T)}: ours ${formatLoss(ours.test.mean, 4)}, paper ${formatPaperLoss(paper.loss)} (${gap})`];
       });
       const numbers: Record<string, string> = {
         'double-descent.runs': formatInteger(coverage.runs),
@@ -138,8 +140,8 @@ export function doubleDescentFigure(ids: readonly string[] = COMPUTED_IDS): Figu
           ? `${formatLoss(transitionPeak.test.mean, 4)} at T = ${formatT(transitionPeak.T)}${transitionPeak.T === lastT ? ' (the largest T computed, so not yet a peak)' : ''}`
           : `not computed yet (no run with T ≥ ${formatInteger(TRANSITION_FROM_T)})`,
         'double-descent.infinity': curve.infinity ? `${formatLoss(curve.infinity.test.mean, 4)} (${curve.infinity.runs.length} seeds)` : 'not computed yet',
-        'double-descent.paperPeak': `${PAPER_PEAK.loss} near T = ${formatInteger(PAPER_PEAK.T)}`,
-        'double-descent.paperLargeT': String(PAPER_LARGE_T_LOSS),
+        'double-descent.paperPeak': `${formatPaperLoss(PAPER_PEAK.loss)} near T = ${formatInteger(PAPER_PEAK.T)}`,
+        'double-descent.paperLargeT': formatPaperLoss(PAPER_LARGE_T_LOSS),
         'double-descent.versusPaper': versusPaper.join('; ') || 'no T in common yet',
         'double-descent.memorizedT': curve.finite.filter((p) => p.train.max < MEMORIZED_LOSS).map((p) => formatT(p.T)).join(', ') || 'none',
         'double-descent.memorizedLoss': String(MEMORIZED_LOSS),
@@ -148,7 +150,7 @@ export function doubleDescentFigure(ids: readonly string[] = COMPUTED_IDS): Figu
         numbers[`double-descent.testT${p.T}`] = formatLoss(p.test.mean, 4);
         numbers[`double-descent.trainT${p.T}`] = formatLoss(p.train.mean);
       }
-      for (const p of PAPER_TEST_LOSS) numbers[`double-descent.paperT${p.T}`] = String(p.loss);
+      for (const p of PAPER_TEST_LOSS) numbers[`double-descent.paperT${p.T}`] = formatPaperLoss(p.loss);
       return { svg, provenance: sweepProvenanceLine(used), numbers };
     },
 

@@ -7,9 +7,10 @@ import * as Plot from '@observablehq/plot';
 import type { Figure, FigureOutput, RunSet } from '../../../pipeline/post/figure.ts';
 import { renderGrid, type Panel, type PlotOptions } from '../../../pipeline/render/render.ts';
 import { formatLoss, selectRuns } from '../../../pipeline/post/format.ts';
+import { colors } from '../../../pipeline/render/theme.ts';
 import { COMPUTED_IDS } from '../measurements/computed.ts';
 import { byT, formatT, measureRuns, spread, type RunMeasures } from '../measurements/runs.ts';
-import { compactT, infinityMarks, seriesColors, sweepProvenanceLine, sweepSeriesMarks, tRangeText, tScale } from './sweep-common.ts';
+import { infinityMarks, logAxis, logTickLabel, seriesColors, sweepProvenanceLine, sweepSeriesMarks, tAxis, tRangeText, tScale, ySteps } from './sweep-common.ts';
 
 const PANEL_WIDTH = 236;
 
@@ -21,7 +22,7 @@ interface Quantity {
 
 const QUANTITIES: Quantity[] = [
   { key: 'normW', heading: 'Frobenius norm ‖W‖', color: seriesColors.features },
-  { key: 'normB', heading: 'bias length ‖b‖', color: seriesColors.test },
+  { key: 'normB', heading: 'bias length ‖b‖', color: colors.ink },
   { key: 'meanHiddenNorm', heading: 'mean ‖hₜ‖', color: seriesColors.examples },
 ];
 
@@ -39,9 +40,11 @@ function panel(measures: RunMeasures[], q: Quantity, first: boolean): PlotOption
     marginRight: 10,
     marginBottom: 40,
     marginLeft: first ? 46 : 40,
-    x: { ...tScale('T (log scale)'), ticks: [3, 30, 300, 3_000], tickFormat: compactT },
-    y: { type: 'log', domain: [low / 1.5, high * 1.5], grid: true, label: null, tickFormat: (d: number) => (Math.abs(Math.log10(d) % 1) < 1e-9 ? formatLoss(d) : '') },
-    marks: [...(inf ? infinityMarks(inf.value.mean, inf.value.min, inf.value.max, q.color, 'T = ∞') : []), ...sweepSeriesMarks(finite, q.color), Plot.frame({ stroke: 'none' })],
+    x: tScale(),
+    y: { type: 'log', domain: [low / 1.5, high * 1.5], axis: null },
+    marks: [
+      ...logAxis('y', ySteps(low / 1.5, high * 1.5), logTickLabel, null),
+      ...tAxis('T (log scale)', [3, 30, 300, 3_000]),...(inf ? infinityMarks(inf.value.mean, inf.value.min, inf.value.max, q.color, 'T = ∞') : []), ...sweepSeriesMarks(finite, q.color), Plot.frame({ stroke: 'none' })],
   };
 }
 

@@ -15,7 +15,7 @@ import { computedOutcomeRows, failureRateIds, type OutcomeRow } from '../measure
 import { COMPUTED_IDS } from '../measurements/computed.ts';
 import { SPARSE_OUTCOME_LABELS, SPARSE_OUTCOMES, type SparseOutcome } from '../measurements/outcomes.ts';
 import { EVEN_THRESHOLDS } from '../../../pipeline/analysis/geometry.ts';
-import { compactT, sweepProvenanceLine } from './sweep-common.ts';
+import { sweepProvenanceLine, tAxis } from './sweep-common.ts';
 
 const WIDTH = 720;
 
@@ -38,7 +38,7 @@ function panel(rows: OutcomeRow[]): PlotOptions {
   const points = rows.flatMap((row) =>
     SPARSE_OUTCOMES.map((outcome) => ({ T: row.T, outcome, f: row.fractions[outcome].fraction, low: row.fractions[outcome].low, high: row.fractions[outcome].high, color: outcomeColors[outcome] })),
   );
-  const marks: Plot.Markish[] = [Plot.ruleY([0], { stroke: colors.grid })];
+  const marks: Plot.Markish[] = [Plot.ruleY([0], { stroke: colors.grid }), ...tAxis('training examples T (log scale)', FAILURE_T)];
   for (const outcome of SPARSE_OUTCOMES) {
     const series = points.filter((p) => p.outcome === outcome);
     const dx = DODGE[outcome];
@@ -55,7 +55,7 @@ function panel(rows: OutcomeRow[]): PlotOptions {
     marginRight: 14,
     marginBottom: 40,
     marginLeft: 56,
-    x: { type: 'log', domain: [FAILURE_T[0] * 0.85, FAILURE_T[FAILURE_T.length - 1] * 1.15], ticks: [...FAILURE_T], tickFormat: compactT, label: 'training examples T (log scale)', labelAnchor: 'center', labelArrow: 'none' },
+    x: { type: 'log', domain: [FAILURE_T[0] * 0.85, FAILURE_T[FAILURE_T.length - 1] * 1.15], axis: null },
     y: { domain: [0, 1], label: 'fraction of data seeds', labelAnchor: 'center', labelArrow: 'none', grid: true },
     marks,
   };

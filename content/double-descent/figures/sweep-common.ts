@@ -5,7 +5,7 @@
 import * as Plot from '@observablehq/plot';
 import type { PlotOptions } from '../../../pipeline/render/render.ts';
 import type { LoadedRun } from '../../../pipeline/store/types.ts';
-import { combinedRunHash, formatInteger, formatLossRange, hash8 } from '../../../pipeline/post/format.ts';
+import { combinedRunHash, formatInteger, formatLoss, formatLossRange, hash8, superscript } from '../../../pipeline/post/format.ts';
 import { colors, fontSize } from '../../../pipeline/render/theme.ts';
 import { SWEEP_T, type SweepT } from '../experiments/sweep.ts';
 import { runDataSeed, runT, formatT } from '../measurements/runs.ts';
@@ -31,17 +31,24 @@ export function compactT(T: number): string {
 /** The x range of every sweep figure: the whole sweep, whatever is computed yet. */
 export const T_DOMAIN: readonly [number, number] = [SWEEP_T[0] * 0.85, SWEEP_T[SWEEP_T.length - 1] * 1.25];
 
-/** The x scale of every sweep figure: log T over T_DOMAIN. */
-export function tScale(label = 'training examples T (log scale)'): PlotOptions['x'] {
-  return {
-    type: 'log',
-    domain: [...T_DOMAIN],
-    ticks: T_TICKS,
-    tickFormat: compactT,
-    label,
-    labelAnchor: 'center',
-    labelArrow: 'none',
-  };
+/** The x scale of every sweep figure: log T over T_DOMAIN; its axis is drawn by tAxis. */
+export function tScale(): PlotOptions['x'] {
+  return { type: 'log', domain: [...T_DOMAIN], axis: null };
+}
+
+/**
+ * An axis with labels at exactly the given ticks. Plot hands a log scale's tick format to
+ * D3's log tickFormat, which blanks the labels of non-power ticks (3, 30, …) when a
+ * scale spans several decades; the axis mark's `text` channel labels every tick.
+ */
+export function logAxis(which: 'x' | 'y', ticks: readonly number[], format: (d: number) => string, label: string | null): Plot.Markish[] {
+  const options = { text: format, label, labelAnchor: 'center' as const, labelArrow: 'none' as const };
+  return which === 'x' ? [Plot.axisX(ticks, options)] : [Plot.gridY(ticks, { stroke: colors.grid, strokeOpacity: 1 }), Plot.axisY(ticks, options)];
+}
+
+/** The T axis of the sweep figures. */
+export function tAxis(label = 'training examples T (log scale)', ticks: readonly number[] = T_TICKS): Plot.Markish[] {
+  return logAxis('x', ticks, compactT, label);
 }
 
 /**
@@ -99,4 +106,24 @@ export function sweepSeriesMarks(groups: readonly { T: number; values: readonly 
     Plot.line(points, { x: 'T', y: 'mean', stroke: color, strokeWidth: 1.6 }),
     Plot.dot(points, { x: 'T', y: 'mean', r: 3.5, fill: color }),
   ];
+}
+
+/** A log-axis tick: "20", "5", "0.5", "0.001", and "10⁻⁴" below a thousandth. */
+export function logTickLabel(d: number): string {
+  if (d >= 1e-3) return String(Number(d.toPrecision(3)));
+  const exponent = Math.log10(d);
+  return Number.isInteger(exponent) ? `10${superscript(exponent)}` : formatLoss(d);
+}
+
+/** Powers of ten from the one at or below `low` to the one at or above `high`. */
+export function decades(low: number, high: number): number[] {
+  const out: number[] = [];
+  for (let e = Math.floor(Math.log10(low)); e <= Math.ceil(Math.log10(high)); e++) out.push(10 ** e);
+  return out;
+}
+
+/** Ticks for a log axis spanning [low, high]: 1, 2, 5 per decade when it spans little, else the decades. */
+export function ySteps(low: number, high: number): number[] {
+  const ticks = high / low < 30 ? decades(low, high).flatMap((d) => [d, 2 * d, 5 * d]) : decades(low, high);
+  return ticks.filter((t) => t >= low && t <= high);
 }

@@ -33,5 +33,10 @@ export const PAPER_TEST_LOSS: readonly { T: number; loss: number }[] = [
 /** The paper's test-loss peak in the generalization transition: ≈1.015 near T = 2,000. */
 export const PAPER_PEAK = { T: 2_000, loss: 1.015 } as const;
 
+/** A read-off value as read: "1.0", "1.018" (not "1", nor "1.0000"). */
+export function formatPaperLoss(loss: number): string {
+  return Number.isInteger(loss) ? loss.toFixed(1) : String(loss);
+}
+
 /** From T = 10,000 on the paper's curve is flat at ≈0.9988: its large-T (and T = ∞) value. */
 export const PAPER_LARGE_T_LOSS = 0.9988;
