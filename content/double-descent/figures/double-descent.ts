@@ -138,8 +138,10 @@ export function doubleDescentFigure(ids: readonly string[] = COMPUTED_IDS): Figu
         'double-descent.peak': peak ? `${formatLoss(peak.test.mean, 4)} at T = ${formatT(peak.T)}${peak.T === lastT ? ' (the largest T computed)' : ''}` : 'not computed yet',
         'double-descent.transitionPeak': transitionPeak
           ? `${formatLoss(transitionPeak.test.mean, 4)} at T = ${formatT(transitionPeak.T)}${transitionPeak.T === lastT ? ' (the largest T computed, so not yet a peak)' : ''}`
-          : `not computed yet (no run with T ≥ ${formatInteger(TRANSITION_FROM_T)})`,
-        'double-descent.infinity': curve.infinity ? `${formatLoss(curve.infinity.test.mean, 4)} (${curve.infinity.runs.length} seeds)` : 'not computed yet',
+          : `none yet (no run with T ≥ ${formatInteger(TRANSITION_FROM_T)} is computed)`,
+        'double-descent.infinity': curve.infinity
+          ? `test loss ${formatLoss(curve.infinity.test.mean, 4)} (mean of ${curve.infinity.runs.length} data seed${curve.infinity.runs.length === 1 ? '' : 's'})`
+          : 'not computed yet',
         'double-descent.paperPeak': `${formatPaperLoss(PAPER_PEAK.loss)} near T = ${formatInteger(PAPER_PEAK.T)}`,
         'double-descent.paperLargeT': formatPaperLoss(PAPER_LARGE_T_LOSS),
         'double-descent.versusPaper': versusPaper.join('; ') || 'no T in common yet',

@@ -86,7 +86,7 @@ describe('figures on the computed runs', () => {
 
   it('says plainly what is not computed yet', () => {
     const out = doubleDescentFigure().render(given(doubleDescentFigure(), computedRuns));
-    expect(out.numbers['double-descent.transitionPeak']).toMatch(/not computed yet/);
+    expect(out.numbers['double-descent.transitionPeak']).toMatch(/none yet/);
     expect(out.numbers['double-descent.infinity']).toBe('not computed yet');
     expect(out.numbers['double-descent.runs']).toBe(String(COMPUTED_IDS.length));
   });
@@ -110,7 +110,7 @@ describe('figures and claims on the full sweep (constructed runs)', () => {
     expect(regime.needs).toHaveLength(REGIME_T.length);
     expect(regime.render(given(regime, fullRuns)).numbers['regime-panels.columns']).toBe('5, 30, 200, 2,000, 10,000');
     const dd = doubleDescentFigure(fullIds).render(given(doubleDescentFigure(fullIds), fullRuns));
-    expect(dd.numbers['double-descent.infinity']).toMatch(/^0\.998\d \(4 seeds\)$/);
+    expect(dd.numbers['double-descent.infinity']).toMatch(/^test loss 0\.998\d \(mean of 4 data seeds\)$/);
     expect(dd.numbers['double-descent.transitionPeak']).toMatch(/at T = 2,000$/);
     expect(dd.numbers['double-descent.runs']).toBe('176');
   });
