@@ -19,8 +19,14 @@ export interface SparseExamples {
 /** Size of the held-out set used for the sparse family's test loss. */
 export const TEST_EXAMPLES = 10_000;
 
+/** Examples one gradient step sees: the whole training set, or one batch of a data stream. */
 export function exampleCount(data: DataSpec): number {
-  return data.family === 'identity' ? data.n : data.T;
+  return data.family === 'identity' ? data.n : data.family === 'sparse' ? data.T : data.batch;
+}
+
+/** True for families with no fixed training set (a fresh batch every step). */
+export function isStream(data: DataSpec): data is Extract<DataSpec, { family: 'sparse-stream' }> {
+  return data.family === 'sparse-stream';
 }
 
 /** The n standard basis vectors. */
@@ -76,10 +82,28 @@ function dataSeed(config: RunConfig): number {
 export function trainingExamples(config: RunConfig): SparseExamples {
   const data = config.data;
   if (data.family === 'identity') return identityExamples(data.n);
+  if (data.family === 'sparse-stream') {
+    throw new Error('trainingExamples: a sparse-stream run has no fixed training set; step s trains on trainingBatch(config, s)');
+  }
   return sparseExamples(data.n, data.S, data.T, randomStream(dataSeed(config), 'data'));
 }
 
-/** Held-out examples for the test loss; null for the identity family, which has no distribution to sample. */
+/**
+ * The batch a data-stream run trains on at optimizer step `step` (0-based). Each step has
+ * its own stream, so any batch is generated without drawing the ones before it.
+ */
+export function trainingBatch(config: RunConfig, step: number): SparseExamples {
+  const data = config.data;
+  if (data.family !== 'sparse-stream') throw new Error(`trainingBatch: only the sparse-stream family has batches, not "${data.family}"`);
+  if (!Number.isInteger(step) || step < 0) throw new Error(`trainingBatch: step must be an integer ≥ 0, got ${step}`);
+  return sparseExamples(data.n, data.S, data.batch, randomStream(dataSeed(config), `batch-${step}`));
+}
+
+/**
+ * Held-out examples for the test loss; null for the identity family, which has no
+ * distribution to sample. The stream family draws them like the sparse one, from the
+ * "test" stream, which no training batch uses.
+ */
 export function testExamples(config: RunConfig): SparseExamples | null {
   const data = config.data;
   if (data.family === 'identity') return null;

@@ -9,7 +9,8 @@ import mt19937 from '@stdlib/random-base-mt19937';
 import boxMuller from '@stdlib/random-base-box-muller';
 import geometric from '@stdlib/random-base-geometric';
 
-export type StreamName = 'data' | 'init' | 'test';
+/** `batch-<step>`: the data-stream family's batch for one optimizer step. */
+export type StreamName = 'data' | 'init' | 'test' | `batch-${number}`;
 
 export interface RandomStream {
   /** Uniform on [0, 1). */

@@ -67,7 +67,8 @@ export function estimateMemory(config: RunConfig): MemoryEstimate {
   const { m, data } = config;
   const n = data.n;
   const P = (m + 1) * n; // W and b
-  const T = data.family === 'identity' ? n : data.T;
+  // A stream holds one batch at a time: its examples are the batch.
+  const T = data.family === 'identity' ? n : data.family === 'sparse' ? data.T : data.batch;
   // Float32 parameters and both AdamW moments, float64 gradients, and the copies a
   // checkpoint encodes; the generic kernel adds a float64 gradient buffer per block.
   const blocks = config.engine === 'fused' && m !== 2 ? Math.ceil(T / BLOCK_EXAMPLES) : 0;
@@ -86,10 +87,10 @@ export function estimateMemory(config: RunConfig): MemoryEstimate {
   const snapshots = 12 * config.snapshots * P;
   const lossPoints = config.lossPoints ?? DEFAULT_LOSS_POINTS;
   const lossHistory = 32 * (Math.min(config.steps, 100) + (lossPoints === 0 ? 1 : Math.min(config.steps, lossPoints) + 1));
-  const dataField = data.family === 'sparse' ? 'data.T' : 'data.n';
+  const dataField = data.family === 'sparse' ? 'data.T' : data.family === 'sparse-stream' ? 'data.batch' : 'data.n';
   const parts = [
     { field: 'data.n', bytes: parameters, fix: 'lower data.n (or m)' },
-    { field: dataField, bytes: examples, fix: data.family === 'sparse' ? 'lower data.T (or data.n, or raise data.S)' : 'lower data.n' },
+    { field: dataField, bytes: examples, fix: data.family === 'identity' ? 'lower data.n' : `lower ${dataField} (or data.n, or raise data.S)` },
     { field: 'snapshots', bytes: snapshots, fix: 'keep fewer snapshots' },
     { field: 'lossPoints', bytes: lossHistory, fix: 'keep fewer loss points' },
   ];

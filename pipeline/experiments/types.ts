@@ -9,7 +9,13 @@ export type DataSpec =
   /** The n standard basis vectors; T = n. */
   | { family: 'identity'; n: number }
   /** T examples; each entry non-zero with probability 1 − S, uniform on (0, 1], then unit-normalised. */
-  | { family: 'sparse'; n: number; S: number; T: number };
+  | { family: 'sparse'; n: number; S: number; T: number }
+  /**
+   * T = ∞: no fixed training set. Step s trains on its own fresh batch of `batch` examples
+   * from the sparse distribution, drawn from the stream (data seed, "batch-s"), so a run
+   * resumed at step s needs no replay (pipeline/data/datasets.ts, trainingBatch).
+   */
+  | { family: 'sparse-stream'; n: number; S: number; batch: number };
 
 export type DataFamily = DataSpec['family'];
 

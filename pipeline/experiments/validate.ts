@@ -48,6 +48,7 @@ const ALLOWED_KEYS: Record<string, readonly string[]> = {
   experiment: ['id', 'data', 'm', 'bias', 'steps', 'schedule', 'weightDecay', 'seed', 'dataSeed', 'initSeed', 'engine', 'snapshots', 'lossPoints', 'initBias'],
   identity: ['family', 'n'],
   sparse: ['family', 'n', 'S', 'T'],
+  'sparse-stream': ['family', 'n', 'S', 'batch'],
   constant: ['kind', 'lr'],
   'warmup-cosine': ['kind', 'peakLr', 'warmupSteps'],
 };
@@ -88,15 +89,20 @@ export function validateExperiment(e: Experiment, where?: string, memoryBytes = 
   }
 
   const data = e.data as unknown as Record<string, unknown> | undefined;
-  if (!data || typeof data !== 'object') fail('data', data, 'must be { family: "identity", n } or { family: "sparse", n, S, T }');
+  if (!data || typeof data !== 'object') fail('data', data, 'must be { family: "identity", n }, { family: "sparse", n, S, T } or { family: "sparse-stream", n, S, batch }');
   const family = data!.family;
-  if (family !== 'identity' && family !== 'sparse') fail('data.family', family, 'must be "identity" or "sparse"');
+  if (family !== 'identity' && family !== 'sparse' && family !== 'sparse-stream') fail('data.family', family, 'must be "identity", "sparse" or "sparse-stream"');
   checkKeys(id, data!, family as string, 'data.');
   const n = data!.n;
   if (!isInteger(n) || n < 1) fail('data.n', n, 'must be an integer ≥ 1');
-  if (family === 'sparse') {
+  if (family === 'sparse' || family === 'sparse-stream') {
     if (!isFiniteNumber(data!.S) || (data!.S as number) < 0 || (data!.S as number) >= 1) fail('data.S', data!.S, 'must be a number in [0, 1) (the probability that an entry is zero)');
+  }
+  if (family === 'sparse') {
     if (!isInteger(data!.T) || (data!.T as number) < 1) fail('data.T', data!.T, 'must be an integer ≥ 1 (the number of training examples)');
+  }
+  if (family === 'sparse-stream') {
+    if (!isInteger(data!.batch) || (data!.batch as number) < 1) fail('data.batch', data!.batch, 'must be an integer ≥ 1 (the fresh examples drawn for each step)');
   }
 
   if (!isInteger(e.m) || e.m < 1 || e.m > (n as number)) fail('m', e.m, `must be an integer with 1 ≤ m ≤ n (n = ${n})`);
@@ -145,9 +151,10 @@ function checkSize(e: Experiment, fail: (field: string, value: unknown, allowed:
   const { data } = e;
   const n = data.n;
   if (n > MAX_FEATURES) fail('data.n', n, `must be at most 2^31 − 1 = ${MAX_FEATURES} (feature indices are 32-bit integers)`);
-  const T = data.family === 'identity' ? n : data.T;
+  // A stream draws one batch per step: per-step sizes are the batch's.
+  const T = data.family === 'identity' ? n : data.family === 'sparse' ? data.T : data.batch;
   let nonZeros = n;
-  if (data.family === 'sparse') {
+  if (data.family !== 'identity') {
     const redraws = expectedRedraws(n, data.S);
     if (redraws > MAX_REDRAWS) {
       fail(
@@ -173,7 +180,7 @@ function checkSize(e: Experiment, fail: (field: string, value: unknown, allowed:
     const largest = memory.parts.reduce((a, b) => (b.bytes > a.bytes ? b : a));
     fail(largest.field, fieldValue(e, largest.field), `this run needs about ${formatBytes(memory.total)} of memory, more than this machine's ${formatBytes(memoryBytes)}; ${largest.fix}`);
   }
-  const sizeField = data.family === 'sparse' ? 'data.T' : 'data.n';
+  const sizeField = data.family === 'sparse' ? 'data.T' : data.family === 'sparse-stream' ? 'data.batch' : 'data.n';
   if (e.engine === 'fused' && e.m === 2) {
     const wasmBytes = 64 * n + 44 * T + 16 * nonZeros; // the kernel's layout (planLayout in pipeline/train/fusedWasm.ts)
     if (wasmBytes > WASM_MEMORY_BYTES) {

@@ -37,7 +37,7 @@ function groupName(file: string): string {
 }
 
 const CSV_HEAD = [
-  'experiment_id', 'group', 'hash', 'family', 'n', 'S', 'T', 'm', 'bias', 'seed', 'data_seed', 'init_seed', 'steps',
+  'experiment_id', 'group', 'hash', 'family', 'n', 'S', 'T', 'batch', 'm', 'bias', 'seed', 'data_seed', 'init_seed', 'steps',
   'schedule', 'lr', 'warmup_steps', 'weight_decay', 'engine', 'backend', 'threads', 'node', 'wall_seconds', 'final_loss', 'test_loss', 'created_at',
 ];
 
@@ -45,7 +45,9 @@ function csvRow(run: LoadedRun, group: string): (string | number)[] {
   const c = run.meta.config;
   const d = c.data;
   return [
-    run.experiment.id, group, run.hash, d.family, d.n, d.family === 'sparse' ? d.S : '', d.family === 'sparse' ? d.T : d.n, c.m, String(c.bias),
+    // T is the training-set size; a data stream (fresh batch every step) has T = inf and a batch size.
+    run.experiment.id, group, run.hash, d.family, d.n, d.family === 'identity' ? '' : d.S,
+    d.family === 'sparse' ? d.T : d.family === 'identity' ? d.n : 'inf', d.family === 'sparse-stream' ? d.batch : '', c.m, String(c.bias),
     c.seed, c.dataSeed ?? '', c.initSeed ?? '', run.meta.steps, c.schedule.kind, c.schedule.kind === 'constant' ? c.schedule.lr : c.schedule.peakLr,
     c.schedule.kind === 'warmup-cosine' ? c.schedule.warmupSteps : '', c.weightDecay, run.meta.engine.id, run.meta.engine.backend,
     run.meta.engine.threads, run.meta.versions.node, run.meta.wallSeconds, run.meta.finalLoss, run.meta.testLoss ?? '', run.meta.createdAt,

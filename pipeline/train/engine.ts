@@ -26,6 +26,13 @@ export interface Model {
   readonly backend: string;
   /** Threads this model computes on (recorded in metadata; results must not depend on it). */
   readonly threads: number;
+  /**
+   * Replaces the examples the model trains on (same n; any T), for data streams that
+   * draw a fresh batch every step. Optional: the loop builds a new model per step for a
+   * model without it, which gives the same numbers, only slower. Implementations must
+   * compute exactly what a model created on `examples` would.
+   */
+  setExamples?(examples: SparseExamples): void;
   dispose(): void;
 }
 
@@ -38,6 +45,7 @@ export interface AsyncModel {
   loss(params: Parameters): Promise<number>;
   readonly backend: string;
   readonly threads: number;
+  setExamples?(examples: SparseExamples): void;
   dispose(): void;
 }
 

@@ -185,18 +185,28 @@ export interface FusedOptions {
 const MIN_WORK_PER_THREAD = 100_000;
 
 export function createFusedModel(examples: SparseExamples, m: number, options: FusedOptions = {}): Model {
-  const { n, T } = examples;
+  const { n } = examples;
   const kernel = m !== 2 ? 'generic' : (options.kernel ?? 'wasm');
   if (kernel === 'wasm' || kernel === 'dense') {
     return createWasmModel(examples, { threads: Math.max(1, options.threads ?? 1), blockExamples: BLOCK_EXAMPLES, activeOnly: kernel === 'wasm', denseAbove: options.denseAbove });
   }
   const useM2 = kernel === 'js';
-  const blocks = Math.ceil(T / BLOCK_EXAMPLES);
   const h = new Float64Array(m);
   const gh = new Float64Array(m);
   // One gradient buffer per block beyond the first, so the reduction order is fixed.
   const blockGrads: Gradients[] = [];
-  for (let k = 1; k < blocks; k++) blockGrads.push({ W: new Float64Array(m * n), b: new Float64Array(n) });
+  let T = 0;
+  let blocks = 0;
+  /** Points the kernels at a set of examples (at creation, and per batch for data streams). */
+  function useExamples(next: SparseExamples): void {
+    if (next.n !== n) throw new Error(`fused model: setExamples needs examples of dimension n = ${n}, got ${next.n}`);
+    examples = next;
+    T = next.T;
+    blocks = Math.ceil(T / BLOCK_EXAMPLES);
+    while (blockGrads.length < blocks - 1) blockGrads.push({ W: new Float64Array(m * n), b: new Float64Array(n) });
+    blockGrads.length = Math.max(0, blocks - 1);
+  }
+  useExamples(examples);
 
   function run(params: Parameters, grads: Gradients | null): number {
     const gradScale = 2 / T;
@@ -228,6 +238,7 @@ export function createFusedModel(examples: SparseExamples, m: number, options: F
     threads: 1,
     lossAndGradient: (params, grads) => run(params, grads),
     loss: (params) => run(params, null),
+    setExamples: useExamples,
     dispose() {},
   };
 }

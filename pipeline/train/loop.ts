@@ -2,10 +2,15 @@
  * The training loop shared by every engine: full-batch AdamW over the run's
  * schedule, recording the loss curve and parameter snapshots, with checkpoints so a
  * long run can stop and resume with bitwise-identical results.
+ *
+ * Data streams (T = ∞, the sparse-stream family) train step s on batch s
+ * (datasets.ts, trainingBatch); the batch depends only on (data seed, s), so a resumed
+ * run continues with exactly the batches an uninterrupted one would see. Their final
+ * "training" loss is the loss on the last batch trained on, after the last update.
  */
 import type { RunConfig } from '../experiments/types.ts';
-import { testExamples, trainingExamples } from '../data/datasets.ts';
-import type { Engine, Gradients, Model } from './engine.ts';
+import { isStream, testExamples, trainingBatch, trainingExamples, type SparseExamples } from '../data/datasets.ts';
+import type { AsyncModel, Engine, Gradients, Model } from './engine.ts';
 import { initialParameters, type Parameters } from './init.ts';
 import { adamwUpdate, newAdamState, type AdamState } from './adamw.ts';
 import { learningRate } from './schedule.ts';
@@ -104,7 +109,17 @@ export async function train(
   hooks: TrainHooks = {},
 ): Promise<TrainOutcome> {
   const state = resumeFrom ?? initialState(config);
-  const model = await engine.createModel(trainingExamples(config), config.m);
+  const stream = isStream(config.data);
+  let model: Model | AsyncModel = await engine.createModel(stream ? trainingBatch(config, state.step) : trainingExamples(config), config.m);
+  /** Hands the model a data stream's next batch (a fresh model for engines without setExamples). */
+  const useBatch = async (examples: SparseExamples) => {
+    if (model.setExamples) {
+      model.setExamples(examples);
+      return;
+    }
+    model.dispose();
+    model = await engine.createModel(examples, config.m);
+  };
   const grads: Gradients = { W: new Float64Array(state.params.W.length), b: new Float64Array(state.params.b.length) };
   const snapshotAt = new Set(snapshotSchedule(config.snapshots, config.steps));
   const checkpointMs = (hooks.checkpointSeconds ?? 60) * 1000;
@@ -133,6 +148,7 @@ export async function train(
       adamwUpdate(state.params.W, grads.W, state.adamW, t, lr, config.weightDecay);
       if (config.bias) adamwUpdate(state.params.b, grads.b, state.adamB, t, lr, config.weightDecay);
       state.step = t;
+      if (stream && t < config.steps) await useBatch(trainingBatch(config, t));
       hooks.onProgress?.(state.step, loss);
       // CPU training is synchronous; hand the event loop a turn now and then so signal
       // handlers (Ctrl-C) and progress-bar timers can run.

@@ -99,8 +99,9 @@ function denseExamples(examples: SparseExamples): Float32Array {
 
 /** The model's tensors and the two computations, shared by the synchronous and asynchronous models. */
 function tfjsComputation(examples: SparseExamples, m: number) {
-  const { n, T } = examples;
-  const X = tf.tensor2d(denseExamples(examples), [T, n]);
+  const { n } = examples;
+  let T = examples.T;
+  let X = tf.tensor2d(denseExamples(examples), [T, n]);
 
   // L(W, b) = (1/T) Σ_t Σ_j (ReLU(x_t Wᵀ W + b) − x_t)², with examples as rows of X.
   const lossOf = (W: tf.Tensor2D, b: tf.Tensor1D): tf.Scalar =>
@@ -121,6 +122,13 @@ function tfjsComputation(examples: SparseExamples, m: number) {
     lossOnly(params: Parameters) {
       const [W, b] = asTensors(params);
       return { value: lossOf(W, b), inputs: [W, b] };
+    },
+    /** For data streams: train on `next` from now on (same n, any T). */
+    setExamples(next: SparseExamples) {
+      if (next.n !== n) throw new Error(`tfjs model: setExamples needs examples of dimension n = ${n}, got ${next.n}`);
+      X.dispose();
+      T = next.T;
+      X = tf.tensor2d(denseExamples(next), [T, n]);
     },
     dispose: () => X.dispose(),
   };
@@ -147,6 +155,7 @@ export async function createTfjsModel(examples: SparseExamples, m: number): Prom
       tf.dispose([value, ...inputs]);
       return loss;
     },
+    setExamples: computation.setExamples,
     dispose: computation.dispose,
   };
 }

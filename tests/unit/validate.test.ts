@@ -22,6 +22,7 @@ const bad = (patch: Record<string, unknown>): Experiment => ({ ...good, ...patch
 describe('experiment validation', () => {
   it('accepts a well-formed experiment and every post\'s experiments', async () => {
     expect(() => validateExperiment(good)).not.toThrow();
+    expect(() => validateExperiment({ ...good, data: { family: 'sparse-stream', n: 10, S: 0.9, batch: 4 } })).not.toThrow();
     for (const post of await loadPosts()) expect(() => validateExperiments(post.experiments)).not.toThrow();
   });
 
@@ -41,7 +42,11 @@ describe('experiment validation', () => {
     ['NaN inside initBias', { initBias: [0, 0, 0, 0, 0, 0, 0, 0, 0, NaN] }, /field "initBias" is \[0,0,0,0,0,0,0,0,0,NaN\]; must hold finite numbers only/],
     ['non-integer steps', { steps: 10.5 }, /field "steps" is 10\.5; must be an integer ≥ 1/],
     ['m not an integer', { m: 1.5 }, /field "m" is 1\.5/],
-    ['unknown family', { data: { family: 'gaussian', n: 10 } }, /field "data\.family" is "gaussian"; must be "identity" or "sparse"/],
+    ['unknown family', { data: { family: 'gaussian', n: 10 } }, /field "data\.family" is "gaussian"; must be "identity", "sparse" or "sparse-stream"/],
+    ['stream batch = 0', { data: { family: 'sparse-stream', n: 10, S: 0.5, batch: 0 } }, /field "data\.batch" is 0; must be an integer ≥ 1 \(the fresh examples drawn for each step\)/],
+    ['stream without a batch', { data: { family: 'sparse-stream', n: 10, S: 0.5 } }, /field "data\.batch" is missing/],
+    ['stream with a T', { data: { family: 'sparse-stream', n: 10, S: 0.5, batch: 4, T: 5 } }, /field "data\.T" is 5; unknown key; allowed keys here are family, n, S, batch/],
+    ['stream S = 1', { data: { family: 'sparse-stream', n: 10, S: 1, batch: 4 } }, /field "data\.S" is 1; must be a number in \[0, 1\)/],
     ['unknown engine', { engine: 'torch' }, /field "engine" is "torch"; must be "fused", "tfjs" or "webgpu"/],
     ['unknown key', { lerning_rate: 0.1 }, /field "lerning_rate" is 0\.1; unknown key; allowed keys here are id, data, m/],
     ['unknown key inside data', { data: { family: 'identity', n: 4, T: 4 } }, /field "data\.T" is 4; unknown key/],

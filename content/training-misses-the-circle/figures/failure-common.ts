@@ -12,6 +12,9 @@ import { identityLoss } from '../../../pipeline/analysis/geometry.ts';
 import { wilson, type Proportion } from '../../../pipeline/analysis/stats.ts';
 import { formatInteger, formatLossRange, formatRatio } from '../../../pipeline/post/format.ts';
 import { colors, fontSize } from '../../../pipeline/render/theme.ts';
+import { swatchLegend } from '../../../pipeline/render/legend.ts';
+
+export { swatchLegend, type LegendItem } from '../../../pipeline/render/legend.ts';
 
 /** One colour per outcome; blue/orange/red/grey stay apart under common colour-vision deficiencies. */
 export const outcomeColors: Record<Outcome, string> = {
@@ -82,39 +85,6 @@ export function sweepProvenance(label: string, runs: readonly LoadedRun[]): stri
   const losses = runs.map((r) => r.meta.finalLoss);
   const seedText = new Set(seeds).size === 1 ? `seed ${seeds[0]}` : `seeds ${Math.min(...seeds)}–${Math.max(...seeds)}`;
   return `${label}: ${formatInteger(runs.length)} runs #${combinedHash(runs)}, ${seedText}, ${steps} steps, final loss ${formatLossRange(Math.min(...losses), Math.max(...losses))}`;
-}
-
-/** One legend entry: a coloured mark and its label. */
-export interface LegendItem {
-  label: string;
-  color: string;
-  kind?: 'dot' | 'rect' | 'ring' | 'line';
-}
-
-/**
- * Legend entries drawn as marks (Plot's canvas legends do not work in jsdom), laid out
- * `perRow` to a line, each line 18 px high, to fit one panel's width.
- */
-export function swatchLegend(width: number, items: readonly LegendItem[], perRow = items.length): Plot.PlotOptions {
-  const rows = Math.ceil(items.length / perRow);
-  const height = 18 * rows + 4;
-  const spacing = width / perRow;
-  const placed = items.map((item, k) => ({ ...item, x: (k % perRow) * spacing + 10, y: Math.floor(k / perRow) * 18 + 11 }));
-  const of = (kind: LegendItem['kind']) => placed.filter((d) => (d.kind ?? 'dot') === kind);
-  return {
-    width,
-    height,
-    margin: 0,
-    x: { domain: [0, width], axis: null },
-    y: { domain: [height, 0], axis: null },
-    marks: [
-      Plot.dot(of('dot'), { x: 'x', y: 'y', r: 5, fill: 'color', stroke: colors.ink, strokeWidth: 0.5 }),
-      Plot.dot(of('ring'), { x: 'x', y: 'y', r: 5, stroke: 'color', strokeWidth: 1.8, fill: 'none' }),
-      Plot.rect(of('rect'), { x1: (d: { x: number }) => d.x - 6, x2: (d: { x: number }) => d.x + 6, y1: (d: { y: number }) => d.y - 6, y2: (d: { y: number }) => d.y + 6, fill: 'color', stroke: colors.muted }),
-      Plot.link(of('line'), { x1: (d: { x: number }) => d.x - 8, x2: (d: { x: number }) => d.x + 6, y1: 'y', y2: 'y', stroke: 'color', strokeWidth: 2 }),
-      Plot.text(placed, { x: 'x', y: 'y', text: 'label', dx: 11, textAnchor: 'start', fill: colors.ink, fontSize: fontSize.tick }),
-    ],
-  };
 }
 
 /** Legend of the outcome colours. */

@@ -22,6 +22,7 @@ import {
   type Vec2,
 } from '../../../pipeline/analysis/geometry.ts';
 import { originPanel, renderGrid, type Panel, type PlotOptions } from '../../../pipeline/render/render.ts';
+import { featureSpokes, spokes } from '../../../pipeline/render/vectors.ts';
 import { formatInteger, formatRatio, provenanceLine, selectRuns } from '../../../pipeline/post/format.ts';
 import { colors, fontSize, maxWidth } from '../../../pipeline/render/theme.ts';
 
@@ -45,26 +46,6 @@ const SIDE_MARGIN = 4;
 /** Seven square panels filling the widest figure width. */
 const PANEL_SIZE = Math.floor((maxWidth - ROW_LABEL_WIDTH - 2 * SIDE_MARGIN - (MEMO_T.length - 1) * GRID_GAP) / MEMO_T.length);
 
-function circlePoints(r: number, points = 48): { x: number; y: number }[] {
-  return Array.from({ length: points + 1 }, (_, k) => {
-    const a = (2 * Math.PI * k) / points;
-    return { x: r * Math.cos(a), y: r * Math.sin(a) };
-  });
-}
-
-
-/**
- * Segments from the origin to each tip as ONE path (points separated by NaN breaks):
- * one <path> per panel instead of one per feature.
- */
-function spokes(tips: readonly Vec2[]): { x: number; y: number }[] {
-  return tips.flatMap((v) => [
-    { x: 0, y: 0 },
-    { x: v[0], y: v[1] },
-    { x: NaN, y: NaN },
-  ]);
-}
-
 interface Column {
   run: LoadedRun;
   T: number;
@@ -85,18 +66,8 @@ function column(run: LoadedRun): Column {
 }
 
 function featurePanel(c: Column): { plot: PlotOptions; drawn: number } {
-  const norms = c.features.map(norm);
-  const longest = Math.max(...norms, 1e-12);
-  const cut = DRAW_FRACTION * longest;
-  const drawn = c.features.filter((_, i) => norms[i] >= cut);
-  const hiddenRadius = Math.max(0, ...norms.filter((r) => r < cut));
-  return {
-    drawn: drawn.length,
-    plot: originPanel(PANEL_SIZE, PANEL_PADDING * longest, [
-      Plot.line(circlePoints(hiddenRadius), { x: 'x', y: 'y', fill: colors.muted, fillOpacity: 0.5, stroke: 'none' }),
-      Plot.line(spokes(drawn), { x: 'x', y: 'y', stroke: colors.feature, strokeWidth: 1, strokeOpacity: 0.75 }),
-    ]),
-  };
+  const { marks, drawn, longest } = featureSpokes(c.features, DRAW_FRACTION);
+  return { drawn, plot: originPanel(PANEL_SIZE, PANEL_PADDING * longest, marks) };
 }
 
 function hiddenPanel(c: Column): PlotOptions {

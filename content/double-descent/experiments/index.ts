@@ -1,0 +1,5 @@
+/** Every experiment this post uses, by group (pipeline/post/post.ts validates them when the post loads). */
+import type { ExperimentGroup } from '../../../pipeline/post/post.ts';
+import { sweepExperiments } from './sweep.ts';
+
+export const experimentGroups: readonly ExperimentGroup[] = [{ file: 'content/double-descent/experiments/sweep.ts', experiments: sweepExperiments }];

@@ -1,0 +1,9 @@
+/** Every figure module, in the order the figures appear in the post. */
+import type { Figure } from '../../../pipeline/post/figure.ts';
+import doubleDescent from './double-descent.ts';
+import dimensionality from './dimensionality.ts';
+import norms from './norms.ts';
+import regimePanels from './regime-panels.ts';
+import sparseFailureRate from './sparse-failure-rate.ts';
+
+export const figures: Figure[] = [doubleDescent, regimePanels, dimensionality, norms, sparseFailureRate];

@@ -1,0 +1,132 @@
+/**
+ * `regime-panels`: what the model looks like in each regime. One column per T (data seed
+ * 0): top, the feature vectors W_i; bottom, the training examples' hidden vectors
+ * h_t = W x_t. At small T the hidden vectors form a polygon and the features are a
+ * scatter; at large T the features form the polygon and the examples a cloud.
+ */
+import * as Plot from '@observablehq/plot';
+import type { Figure, FigureOutput, RunSet } from '../../../pipeline/post/figure.ts';
+import { angularGaps, featureVectors, norm, type Vec2 } from '../../../pipeline/analysis/geometry.ts';
+import { originPanel, renderGrid, type Panel, type PlotOptions } from '../../../pipeline/render/render.ts';
+import { featureSpokes, spokes } from '../../../pipeline/render/vectors.ts';
+import { formatInteger, provenanceLine, selectRuns } from '../../../pipeline/post/format.ts';
+import { colors, fontSize, maxWidth } from '../../../pipeline/render/theme.ts';
+import type { LoadedRun } from '../../../pipeline/store/types.ts';
+import { sweepId } from '../experiments/sweep.ts';
+import { COMPUTED_IDS } from '../measurements/computed.ts';
+import { formatT, hiddenOf, runT } from '../measurements/runs.ts';
+
+/** The columns, when computed (data seed 0 of each). */
+export const REGIME_T = [5, 30, 200, 2_000, 10_000] as const;
+/** The columns' runs among these ids. */
+export function regimeIds(ids: readonly string[]): string[] {
+  return REGIME_T.map((T) => sweepId(T, 0)).filter((id) => ids.includes(id));
+}
+
+/** At most this many hidden vectors are drawn per panel: every k-th example from the first, k = ⌈T / MAX_DRAWN⌉. */
+export const MAX_DRAWN = 400;
+/** Up to this T the hidden vectors are drawn as spokes from the origin, joined in angular order; beyond, as dots. */
+const SPOKES_UP_TO = 30;
+/** Feature vectors shorter than this fraction of the longest lie inside a grey disc (pipeline/render/vectors.ts). */
+const DRAW_FRACTION = 0.04;
+const PANEL_PADDING = 1.2;
+const GRID_GAP = 6;
+const ROW_LABEL_WIDTH = 22;
+const SIDE_MARGIN = 4;
+const PANEL_SIZE = Math.floor((maxWidth - ROW_LABEL_WIDTH - 2 * SIDE_MARGIN - (REGIME_T.length - 1) * GRID_GAP) / REGIME_T.length);
+
+/** The drawn subset: indices 0, k, 2k, … with k = ⌈count / max⌉. */
+export function subsample(count: number, max = MAX_DRAWN): { indices: number[]; every: number } {
+  const every = Math.max(1, Math.ceil(count / max));
+  const indices: number[] = [];
+  for (let t = 0; t < count; t += every) indices.push(t);
+  return { indices, every };
+}
+
+interface Column {
+  run: LoadedRun;
+  T: number;
+  features: Vec2[];
+  hidden: Vec2[];
+  drawn: number[];
+  every: number;
+}
+
+function column(run: LoadedRun): Column {
+  const T = runT(run);
+  if (T === 'inf') throw new Error('regime-panels: T = ∞ has no training examples to draw');
+  const config = run.meta.config;
+  const hidden = hiddenOf(run);
+  const { indices, every } = subsample(hidden.length);
+  return { run, T, features: featureVectors(run.W, config.m, config.data.n), hidden, drawn: indices, every };
+}
+
+function hiddenPanel(c: Column): PlotOptions {
+  const shown = c.drawn.map((t) => c.hidden[t]);
+  const longest = Math.max(...shown.map(norm), 1e-12);
+  const tips = shown.map((v) => ({ x: v[0], y: v[1] }));
+  if (c.T <= SPOKES_UP_TO) {
+    const { order } = angularGaps(shown);
+    const outline = [...order, order[0]].filter((i) => i !== undefined).map((i) => tips[i]);
+    return originPanel(PANEL_SIZE, PANEL_PADDING * longest, [
+      Plot.line(outline, { x: 'x', y: 'y', stroke: colors.muted, strokeWidth: 0.75 }),
+      Plot.line(spokes(shown), { x: 'x', y: 'y', stroke: colors.hidden, strokeWidth: 1.25 }),
+      Plot.dot(tips, { x: 'x', y: 'y', r: 2.5, fill: colors.hidden }),
+    ]);
+  }
+  return originPanel(PANEL_SIZE, PANEL_PADDING * longest, [Plot.dot(tips, { x: 'x', y: 'y', r: 1.4, fill: colors.hidden, fillOpacity: 0.5 })]);
+}
+
+function drawnText(c: Column): string {
+  return c.every === 1 ? `all ${formatInteger(c.T)} drawn` : `${formatInteger(c.drawn.length)} of ${formatInteger(c.T)} drawn (1 in ${formatInteger(c.every)})`;
+}
+
+/** The figure over the runs with these ids (by default the computed ones; tests pass the full sweep). */
+export function regimePanelsFigure(ids: readonly string[] = COMPUTED_IDS): Figure {
+  return {
+    id: 'regime-panels',
+    needs: regimeIds(ids),
+    caption:
+      'The model in each regime, one run per $T$ (dataset seed 0, where computed): top, the feature vectors $W_i$ ' +
+      '(features shorter than 4 % of the longest lie inside the grey disc); bottom, the training examples\u2019 hidden vectors ' +
+      `$h_t = W x_t$. Each panel has its own scale. Where $T$ exceeds ${MAX_DRAWN}, only every $k$-th example is drawn, ` +
+      `$k = \\lceil T / ${MAX_DRAWN} \\rceil$, starting from the first (a fixed subsample, not a selection); the footer says how many.`,
+    render(runs: RunSet): FigureOutput {
+      const used = selectRuns(runs, regimeIds(ids));
+      const columns = used.map(column);
+      const featureMarks = columns.map((c) => featureSpokes(c.features, DRAW_FRACTION));
+      const top: Panel[] = columns.map((c, k) => ({
+        heading: [{ text: `T = ${formatT(c.T)}`, weight: 'bold' }],
+        plot: originPanel(PANEL_SIZE, PANEL_PADDING * featureMarks[k].longest, featureMarks[k].marks),
+      }));
+      const bottom: Panel[] = columns.map((c) => ({ plot: hiddenPanel(c), footer: [{ text: drawnText(c), size: fontSize.tick }] }));
+      const svg = renderGrid(
+        {
+          rows: [top, bottom],
+          rowLabels: [
+            { text: 'features Wᵢ', size: fontSize.label, fill: colors.feature },
+            { text: 'hidden vectors hₜ', size: fontSize.label, fill: colors.hidden },
+          ],
+          gap: { x: GRID_GAP, y: GRID_GAP },
+          margin: { top: 2, right: SIDE_MARGIN, bottom: 4, left: SIDE_MARGIN },
+        },
+        {
+          id: 'regime-panels',
+          title: 'Feature vectors and hidden vectors across the regimes',
+          desc:
+            `${columns.length} columns, T = ${columns.map((c) => formatT(c.T)).join(', ')}. Top row: the feature vectors as lines from ` +
+            `the origin (${columns.map((c, k) => `${featureMarks[k].drawn} drawn individually at T = ${formatT(c.T)}`).join(', ')}), ` +
+            `the rest inside a grey disc. Bottom row: the hidden vectors of the training examples (${columns.map((c) => `T = ${formatT(c.T)}: ${drawnText(c)}`).join('; ')}).`,
+        },
+      );
+      return {
+        svg,
+        provenance: provenanceLine(used, { extra: (run) => `test loss ${run.meta.testLoss === null ? '—' : run.meta.testLoss.toPrecision(4)}` }),
+        numbers: { 'regime-panels.maxDrawn': formatInteger(MAX_DRAWN), 'regime-panels.columns': columns.map((c) => formatT(c.T)).join(', ') },
+      };
+    },
+
+  };
+}
+
+export default regimePanelsFigure();

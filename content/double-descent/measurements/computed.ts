@@ -1,0 +1,50 @@
+/**
+ * Which runs of the sweep the post reads: THE list to extend as the sweep completes.
+ *
+ * experiments/sweep.ts defines the full sweep (every T, four data seeds each, twenty for
+ * T ≤ 30, and T = ∞), and `npm run train -- double-descent` trains all of it; the big
+ * runs take hours of CPU, so the build must never train them. Figures, claims and the
+ * prose read only the runs named here, which must all be in the committed store (runs/).
+ * To grow the post: train more of the sweep, add the (T, data seeds) here, commit runs/,
+ * then `npm run pipeline` re-renders what changed. Once every entry of the sweep is here,
+ * the post can drop `draft: true`.
+ */
+import { dataSeedsAt, sweepId, SWEEP_T, type SweepT } from '../experiments/sweep.ts';
+
+export interface ComputedT {
+  T: SweepT;
+  dataSeeds: readonly number[];
+}
+
+/** Committed today: the first post's seven memorization runs (data seed 0). */
+export const COMPUTED: readonly ComputedT[] = [
+  { T: 3, dataSeeds: [0] },
+  { T: 5, dataSeeds: [0] },
+  { T: 6, dataSeeds: [0] },
+  { T: 8, dataSeeds: [0] },
+  { T: 10, dataSeeds: [0] },
+  { T: 15, dataSeeds: [0] },
+  { T: 30, dataSeeds: [0] },
+];
+
+/** The whole sweep in the same form: what COMPUTED grows towards. */
+export const FULL_SWEEP: readonly ComputedT[] = [...SWEEP_T, 'inf' as const].map((T) => ({ T, dataSeeds: dataSeedsAt(T) }));
+
+/** Experiment ids of a coverage list, in order (T as listed, then data seed). */
+export function idsOf(coverage: readonly ComputedT[]): string[] {
+  return coverage.flatMap(({ T, dataSeeds }) => dataSeeds.map((seed) => sweepId(T, seed)));
+}
+
+/** The ids the post reads. */
+export const COMPUTED_IDS = idsOf(COMPUTED);
+
+/** How much of the full sweep a list of runs covers, for captions and the prose. */
+export function coverageOfIds(ids: readonly string[]): { runs: number; of: number; complete: boolean } {
+  const full = new Set(idsOf(FULL_SWEEP));
+  const runs = new Set(ids.filter((id) => full.has(id))).size;
+  return { runs, of: full.size, complete: runs === full.size };
+}
+
+export function coverageOf(coverage: readonly ComputedT[] = COMPUTED): { runs: number; of: number; complete: boolean } {
+  return coverageOfIds(idsOf(coverage));
+}

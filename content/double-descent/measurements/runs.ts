@@ -1,0 +1,135 @@
+/**
+ * Everything the post measures on one run, computed once per run (cached by provenance
+ * hash) and shared by the figures, the claims and the numbers the prose quotes.
+ */
+import { hiddenVectors, testExamples, trainingExamples, type SparseExamples } from '../../../pipeline/data/datasets.ts';
+import { rowVectors, type Vec2 } from '../../../pipeline/analysis/geometry.ts';
+import type { RunSet } from '../../../pipeline/post/figure.ts';
+import { formatInteger, selectRuns } from '../../../pipeline/post/format.ts';
+import type { LoadedRun } from '../../../pipeline/store/types.ts';
+import type { SweepT } from '../experiments/sweep.ts';
+import { featureRows, weightedMeanDimensionality } from './dimensionality.ts';
+import { classifyHiddenVectors, type SparseClassification } from './outcomes.ts';
+
+export interface RunMeasures {
+  run: LoadedRun;
+  T: SweepT;
+  dataSeed: number;
+  /** Final training loss (for T = ∞: on the last batch trained on). */
+  trainLoss: number;
+  /** Loss on 10,000 fresh examples. */
+  testLoss: number;
+  /** ‖h‖²-weighted mean example dimensionality over the training examples (T = ∞: the test examples). */
+  exampleDimensionality: number;
+  /** ‖W_i‖²-weighted mean feature dimensionality over the n features. */
+  featureDimensionality: number;
+  /** ‖W‖_F. */
+  normW: number;
+  /** ‖b‖₂. */
+  normB: number;
+  /** Mean ‖h_t‖ over the same examples as exampleDimensionality. */
+  meanHiddenNorm: number;
+  /** Outcome of the hidden-vector arrangement; only for T ≤ MAX_CLASSIFIED_T. */
+  classification: SparseClassification | null;
+}
+
+/** Memorization outcomes are classified up to this T (the T-gons of the paper's figure). */
+export const MAX_CLASSIFIED_T = 30;
+
+/** The run's T: its training-set size, or 'inf' for a data stream. */
+export function runT(run: LoadedRun): SweepT {
+  const data = run.meta.config.data;
+  if (data.family === 'sparse') return data.T;
+  if (data.family === 'sparse-stream') return 'inf';
+  throw new Error(`run "${run.experiment.id}" is not a sparse run (family ${data.family})`);
+}
+
+export function runDataSeed(run: LoadedRun): number {
+  return run.meta.config.dataSeed ?? run.meta.config.seed;
+}
+
+/**
+ * The examples a run's hidden vectors are measured on: its training set, or for a stream
+ * (which has none) the 10,000 test examples.
+ */
+export function measuredExamples(run: LoadedRun): SparseExamples {
+  const config = run.meta.config;
+  return config.data.family === 'sparse-stream' ? testExamples(config)! : trainingExamples(config);
+}
+
+/** The hidden vectors h_t = W x_t of measuredExamples(run). */
+export function hiddenOf(run: LoadedRun): Vec2[] {
+  return rowVectors(hiddenVectors(run.W, run.meta.config.m, measuredExamples(run)));
+}
+
+const cache = new Map<string, RunMeasures>();
+
+export function measureRun(run: LoadedRun): RunMeasures {
+  // Runs are content-addressed: the same hash is the same tensors, whichever object holds them.
+  const cached = cache.get(run.hash);
+  if (cached) return cached.run === run ? cached : { ...cached, run };
+  const { m } = run.meta.config;
+  if (m !== 2) throw new Error(`run "${run.experiment.id}": the post's measures assume m = 2, got ${m}`);
+  const T = runT(run);
+  if (run.meta.testLoss === null) throw new Error(`run "${run.experiment.id}" has no test loss`);
+  const hidden = hiddenOf(run);
+  const flat = Float64Array.from(hidden.flatMap((v) => [v[0], v[1]]));
+  let normW = 0;
+  for (const w of run.W) normW += w * w;
+  let normB = 0;
+  for (const b of run.b) normB += b * b;
+  const measures: RunMeasures = {
+    run,
+    T,
+    dataSeed: runDataSeed(run),
+    trainLoss: run.meta.finalLoss,
+    testLoss: run.meta.testLoss,
+    exampleDimensionality: weightedMeanDimensionality(flat, m),
+    featureDimensionality: weightedMeanDimensionality(featureRows(run.W, m), m),
+    normW: Math.sqrt(normW),
+    normB: Math.sqrt(normB),
+    meanHiddenNorm: hidden.reduce((sum, v) => sum + Math.hypot(v[0], v[1]), 0) / hidden.length,
+    classification: T !== 'inf' && T <= MAX_CLASSIFIED_T ? classifyHiddenVectors(hidden) : null,
+  };
+  cache.set(run.hash, measures);
+  return measures;
+}
+
+/** Measures of the runs with these ids, in this order. */
+export function measureRuns(runs: RunSet, ids: readonly string[]): RunMeasures[] {
+  return selectRuns(runs, ids).map(measureRun);
+}
+
+/** Mean, smallest and largest of a set of values. */
+export interface Spread {
+  mean: number;
+  min: number;
+  max: number;
+  count: number;
+}
+
+export function spread(values: readonly number[]): Spread {
+  if (values.length === 0) throw new Error('spread: no values');
+  return { mean: values.reduce((s, x) => s + x, 0) / values.length, min: Math.min(...values), max: Math.max(...values), count: values.length };
+}
+
+/** One T's runs and the spread of a measure over its data seeds. */
+export interface PerT<V> {
+  T: SweepT;
+  runs: RunMeasures[];
+  value: V;
+}
+
+/** Runs grouped by T, finite T ascending then ∞, each group summarised by `summarise`. */
+export function byT<V>(measures: readonly RunMeasures[], summarise: (group: RunMeasures[]) => V): PerT<V>[] {
+  const groups = new Map<SweepT, RunMeasures[]>();
+  for (const m of measures) groups.set(m.T, [...(groups.get(m.T) ?? []), m]);
+  return [...groups.entries()]
+    .sort(([a], [b]) => (a === 'inf' ? Infinity : a) - (b === 'inf' ? Infinity : b))
+    .map(([T, runs]) => ({ T, runs, value: summarise(runs) }));
+}
+
+/** "10,000", "∞". */
+export function formatT(T: SweepT): string {
+  return T === 'inf' ? '∞' : formatInteger(T);
+}

@@ -1,0 +1,14 @@
+/** "Double descent at full scale": what the post computes. The prose is post.md. */
+import { definePost } from '../../pipeline/post/post.ts';
+import { claimsLedgerTable } from '../../pipeline/post/claims-ledger.ts';
+import { runSummaryTable } from '../../pipeline/post/run-summary.ts';
+import { experimentGroups } from './experiments/index.ts';
+import { figures } from './figures/index.ts';
+import { claims } from './claims/index.ts';
+
+export default definePost({
+  groups: experimentGroups,
+  figures,
+  claims,
+  tables: [claimsLedgerTable(claims), runSummaryTable({ figures, claims, groups: experimentGroups })],
+});

@@ -1,0 +1,243 @@
+// The post's measures on constructed states: dimensionality (2/T for a regular T-gon),
+// the classification of memorization runs, the loss curve and its peak, and each claim's
+// verdict on runs built to pass or fail it.
+import { describe, expect, it } from 'vitest';
+import { regularPolygon, type Vec2 } from '../../../pipeline/analysis/geometry.ts';
+import type { RunSet } from '../../../pipeline/post/figure.ts';
+import type { LoadedRun } from '../../../pipeline/store/types.ts';
+import { hiddenVectors, trainingExamples } from '../../../pipeline/data/datasets.ts';
+import { dimensionalities, featureRows, weightedMeanDimensionality } from '../measurements/dimensionality.ts';
+import { classifyHiddenVectors } from '../measurements/outcomes.ts';
+import { byT, measureRun, spread } from '../measurements/runs.ts';
+import { lossCurve, testLossPeak } from '../measurements/losses.ts';
+import { outcomeRows } from '../measurements/failure-rate.ts';
+import { PAPER_TEST_LOSS } from '../measurements/paper.ts';
+import { COMPUTED, COMPUTED_IDS, FULL_SWEEP, coverageOf, idsOf } from '../measurements/computed.ts';
+import { experimentGroups } from '../experiments/index.ts';
+import { SWEEP_T, sweepExperiments, sweepId } from '../experiments/sweep.ts';
+import { claims } from '../claims/index.ts';
+import { subsample } from '../figures/regime-panels.ts';
+import { initRun, sweepRun, tgonRun, weightsPlacing } from './fixtures.ts';
+
+const experiment = (id: string) => {
+  const found = sweepExperiments.find((e) => e.id === id);
+  if (!found) throw new Error(`no experiment ${id}`);
+  return found;
+};
+const flat = (vectors: readonly Vec2[]) => Float64Array.from(vectors.flatMap((v) => [v[0], v[1]]));
+
+/** The O(k² m) definition, for checking the Gram-matrix shortcut. */
+function dimensionalitiesByDefinition(vectors: readonly number[][]): number[] {
+  return vectors.map((v) => {
+    const length = Math.hypot(...v);
+    if (length === 0) return 0;
+    const denominator = vectors.reduce((sum, w) => sum + (v.reduce((s, x, a) => s + x * w[a], 0) / length) ** 2, 0);
+    return length ** 2 / denominator;
+  });
+}
+
+describe('dimensionality', () => {
+  it.each([3, 4, 5, 6, 8, 10, 15, 30, 1000])('is exactly 2/T for every vertex of a regular %i-gon, at any radius and phase', (T) => {
+    for (const [r, phase] of [[1, 0], [0.37, 1.1], [12, -2]]) {
+      const D = dimensionalities(flat(regularPolygon(T, r, phase)), 2);
+      for (const d of D) expect(d).toBeCloseTo(2 / T, 12);
+      expect(weightedMeanDimensionality(flat(regularPolygon(T, r, phase)), 2)).toBeCloseTo(2 / T, 12);
+    }
+  });
+
+  it('gives 1 to orthogonal vectors, 1/2 to an antipodal pair, 0 to a zero vector, and 2/k to a k-gon among zeros', () => {
+    expect(Array.from(dimensionalities([2, 0, 0, 0, 3, 0, 0, 0, 0.5], 3))).toEqual([1, 1, 1]);
+    expect(Array.from(dimensionalities([1, 1, -1, -1], 2)).map((d) => Number(d.toFixed(12)))).toEqual([0.5, 0.5]);
+    // A longer partner takes more of the shared dimension: ‖v₁‖² / (‖v₁‖² + ‖v₂‖²).
+    expect(Array.from(dimensionalities([1, 1, -2, -2], 2)).map((d) => Number(d.toFixed(12)))).toEqual([0.2, 0.8]);
+    const withZeros = [...regularPolygon(7, 3), [0, 0] as Vec2, [0, 0] as Vec2];
+    const D = dimensionalities(flat(withZeros), 2);
+    expect(D[7]).toBe(0);
+    expect(weightedMeanDimensionality(flat(withZeros), 2)).toBeCloseTo(2 / 7, 12);
+    expect(weightedMeanDimensionality(new Float64Array(6), 2)).toBe(0);
+    expect(() => dimensionalities([1, 2, 3], 2)).toThrow(/whole number of rows/);
+  });
+
+  it('equals the O(k²) definition on arbitrary vectors, in two and three dimensions', () => {
+    for (const m of [2, 3]) {
+      const vectors = Array.from({ length: 25 }, (_, i) => Array.from({ length: m }, (_, a) => Math.sin(1.7 * i + 2.3 * a) * (1 + (i % 4))));
+      const fast = Array.from(dimensionalities(vectors.flat(), m));
+      const slow = dimensionalitiesByDefinition(vectors);
+      fast.forEach((d, i) => expect(d).toBeCloseTo(slow[i], 12));
+    }
+  });
+
+  it('reads feature vectors as the columns of W', () => {
+    // W is 2 × 3 row-major: feature i = (W[i], W[3 + i]).
+    expect(Array.from(featureRows([1, 2, 3, 4, 5, 6], 2))).toEqual([1, 4, 2, 5, 3, 6]);
+  });
+});
+
+describe('classifying a memorization run by its hidden vectors', () => {
+  it('calls a regular polygon even, whatever its size and phase', () => {
+    for (const T of [3, 5, 8, 30]) expect(classifyHiddenVectors(regularPolygon(T, 1.7, 0.4)).outcome).toBe('even');
+  });
+
+  it('calls alternating radii "several radii" and lists the radii', () => {
+    const hidden = regularPolygon(8, 1).map((v, t): Vec2 => (t % 2 === 0 ? v : [1.5 * v[0], 1.5 * v[1]]));
+    const c = classifyHiddenVectors(hidden);
+    expect(c.outcome).toBe('several-radii');
+    expect(c.radii.map((r) => Number(r.toFixed(9)))).toEqual([1, 1.5]);
+  });
+
+  it('calls an example whose hidden vector is under a tenth of the longest unrepresented, before anything else', () => {
+    const hidden = regularPolygon(6, 2);
+    hidden[4] = [0.15, 0.05];
+    const c = classifyHiddenVectors(hidden);
+    expect(c.outcome).toBe('unrepresented');
+    expect(c.unrepresented).toEqual([4]);
+  });
+
+  it('calls one circle with a missing slot "other"', () => {
+    // Six points on one circle, two of them sharing a direction: one gap of two spacings.
+    const hidden = regularPolygon(6, 1);
+    hidden[1] = hidden[2];
+    expect(classifyHiddenVectors(hidden).outcome).toBe('other');
+  });
+});
+
+describe('measuring a run', () => {
+  it('finds example dimensionality 2/T, an even polygon and the norms of a run built to memorize T examples on a T-gon', () => {
+    for (const T of [5, 8]) {
+      const run = tgonRun(experiment(sweepId(T, 1)), 2);
+      const m = measureRun(run);
+      expect(m.T).toBe(T);
+      expect(m.dataSeed).toBe(1);
+      expect(m.exampleDimensionality).toBeCloseTo(2 / T, 5);
+      expect(m.classification?.outcome).toBe('even');
+      expect(m.meanHiddenNorm).toBeCloseTo(2, 5);
+      expect(m.normB).toBe(0);
+      // ‖W‖_F² = Σ_t ‖x_t‖² ‖target_t‖² = 4T for unit-length examples with disjoint supports.
+      expect(m.normW).toBeCloseTo(Math.sqrt(4 * T), 4);
+      // The hidden vectors really are the polygon's corners.
+      const h = hiddenVectors(run.W, 2, trainingExamples(run.meta.config));
+      expect(Math.hypot(h[0], h[1])).toBeCloseTo(2, 5);
+    }
+  });
+
+  it('measures a stream run on the test examples and does not classify it', () => {
+    const m = measureRun(initRun(experiment(sweepId('inf', 0)), { train: 0.99, test: 0.998 }));
+    expect(m.T).toBe('inf');
+    expect(m.classification).toBeNull();
+    expect(m.testLoss).toBe(0.998);
+    expect(m.exampleDimensionality).toBeGreaterThan(0);
+  });
+});
+
+describe('the loss curve', () => {
+  const run = (T: number | 'inf', seed: number, test: number, train = 0.5) => measureRun(initRun(experiment(sweepId(T, seed)), { train, test }));
+
+  it('summarises each T over its seeds, finite T ascending, ∞ apart, and finds the peak', () => {
+    const measures = [run(30, 0, 1.01), run(5, 0, 1.0), run(5, 1, 1.04), run(2000, 0, 1.015), run(100, 0, 1.003), run('inf', 0, 0.9988), run(10000, 0, 0.9988)];
+    const curve = lossCurve(measures);
+    expect(curve.finite.map((p) => p.T)).toEqual([5, 30, 100, 2000, 10000]);
+    expect(curve.finite[0].test.mean).toBeCloseTo(1.02, 12);
+    expect(curve.finite[0].test).toMatchObject({ min: 1.0, max: 1.04, count: 2 });
+    expect(curve.infinity?.test.mean).toBe(0.9988);
+    expect(testLossPeak(curve)?.T).toBe(5);
+    expect(testLossPeak(curve, 100)?.T).toBe(2000);
+    expect(testLossPeak(lossCurve([run(5, 0, 1)]), 100)).toBeNull();
+    expect(byT(measures, (g) => g.length).map((g) => g.T)).toEqual([5, 30, 100, 2000, 10000, 'inf']);
+    expect(() => spread([])).toThrow();
+  });
+});
+
+describe('the computed list', () => {
+  it('names only runs of the sweep, and the sweep has every T with 4 data seeds, 20 for T ≤ 30, and ∞', () => {
+    const ids = new Set(sweepExperiments.map((e) => e.id));
+    for (const id of COMPUTED_IDS) expect(ids.has(id)).toBe(true);
+    expect(idsOf(FULL_SWEEP).sort()).toEqual([...ids].sort());
+    expect(sweepExperiments).toHaveLength(SWEEP_T.filter((T) => T <= 30).length * 20 + SWEEP_T.filter((T) => T > 30).length * 4 + 4);
+    expect(coverageOf(FULL_SWEEP).complete).toBe(true);
+    expect(coverageOf(COMPUTED).runs).toBe(COMPUTED_IDS.length);
+    expect(experimentGroups.flatMap((g) => g.experiments)).toEqual(sweepExperiments);
+  });
+
+  it('keeps data seed 0 identical to the first post\'s memorization runs (no dataSeed override, init seed 0)', () => {
+    const e = experiment(sweepId(8, 0));
+    expect('dataSeed' in e).toBe(false);
+    expect(e.seed).toBe(0);
+    expect(experiment(sweepId(8, 3)).dataSeed).toBe(3);
+    expect(experiment(sweepId(8, 3)).seed).toBe(0);
+  });
+
+  it('orders the sweep cheapest first, so a budgeted training session fills it from small T up', () => {
+    const cost = (e: (typeof sweepExperiments)[number]) => (e.data.family === 'sparse' ? e.data.T : e.data.family === 'sparse-stream' ? e.data.batch : 0);
+    const costs = sweepExperiments.map(cost);
+    expect(costs).toEqual([...costs].sort((a, b) => a - b));
+  });
+});
+
+describe('regime panels subsample', () => {
+  it('keeps every example up to the limit and every k-th from the first beyond it', () => {
+    expect(subsample(30)).toEqual({ indices: Array.from({ length: 30 }, (_, t) => t), every: 1 });
+    const big = subsample(10_000);
+    expect(big.every).toBe(25);
+    expect(big.indices).toHaveLength(400);
+    expect(big.indices.slice(0, 3)).toEqual([0, 25, 50]);
+  });
+});
+
+describe('claims on constructed runs', () => {
+  const claim = (id: string) => claims.find((c) => c.id === id)!;
+  /** Runs for every id a claim needs, T-gon memorizers with the given test loss per T. */
+  function runsFor(ids: readonly string[], testLoss: (T: number) => number, build: 'tgon' | 'init' = 'tgon'): RunSet {
+    return new Map(
+      ids.map((id): [string, LoadedRun] => {
+        const e = experiment(id);
+        const T = e.data.family === 'sparse' ? e.data.T : NaN;
+        const losses = { train: build === 'tgon' ? 0 : 0.5, test: testLoss(T) };
+        return [id, build === 'tgon' ? tgonRun(e, 2, losses) : initRun(e, losses)];
+      }),
+    );
+  }
+  const paperLoss = (T: number) => PAPER_TEST_LOSS.find((p) => p.T === T)?.loss ?? 1.01;
+
+  it('paper agreement holds on runs at the paper\u2019s values and fails 0.02 off', () => {
+    const c = claim('dd-paper-agreement');
+    expect(c.evaluate(runsFor(c.needs, paperLoss)).holds).toBe(true);
+    const off = c.evaluate(runsFor(c.needs, (T) => paperLoss(T) + (T === 8 ? 0.02 : 0)));
+    expect(off.holds).toBe(false);
+    expect(off.measured).toMatch(/outside at T = 8/);
+  });
+
+  it('the 2/T claim holds for T-gon memorizers and fails for runs that memorize with a different share', () => {
+    const c = claim('dd-memorizing-dimensionality');
+    expect(c.evaluate(runsFor(c.needs, () => 1)).holds).toBe(true);
+    // Initial parameters with training loss 0 claimed: "memorized", but no polygon.
+    const random = new Map([...runsFor(c.needs, () => 1, 'init')].map(([id, run]) => [id, { ...run, meta: { ...run.meta, finalLoss: 0 } }]));
+    expect(c.evaluate(random).holds).toBe(false);
+  });
+
+  it('the failure claim needs an interval below 1/2, which one seed cannot give', () => {
+    const c = claim('dd-paper-setting-fails');
+    const result = c.evaluate(runsFor(c.needs, () => 1));
+    expect(result.holds).toBe(false);
+    expect(result.measured).toMatch(/no T decided below 1\/2 yet/);
+    // Four uneven seeds at one T decide it: each example placed on one of two radii.
+    const twoRadii = (T: number): Vec2[] => regularPolygon(T, 1, 0.3).map((v, t) => (t % 2 === 0 ? v : ([1.5 * v[0], 1.5 * v[1]] as Vec2)));
+    const measures = [0, 1, 2, 3].map((seed) => {
+      const e = experiment(sweepId(8, seed));
+      return measureRun(sweepRun(e, weightsPlacing(e, twoRadii(8)), new Float32Array(e.data.n), { train: 0, test: 1 }));
+    });
+    expect(measures.every((m) => m.classification?.outcome === 'several-radii')).toBe(true);
+    const rows = outcomeRows(measures);
+    expect(rows[0].fractions['several-radii'].successes).toBe(4);
+    expect(rows[0].fractions.even.high).toBeLessThan(0.5);
+    expect(rows[0].unevenSeeds).toEqual([0, 1, 2, 3]);
+  });
+
+  it('the peak claim says what is missing until runs with T ≥ 100 exist', () => {
+    const c = claim('dd-test-loss-peak');
+    const result = c.evaluate(runsFor(c.needs, () => 1));
+    if (COMPUTED.every((entry) => entry.T !== 'inf' && entry.T < 100)) {
+      expect(result.holds).toBe(false);
+      expect(result.measured).toMatch(/not computed yet: no run with T ≥ 100/);
+    }
+  });
+});

@@ -1,0 +1,40 @@
+/**
+ * Legends drawn as marks: Plot's own legends for continuous scales draw on a canvas,
+ * which jsdom lacks, and its swatch legends are HTML, not SVG. A legend here is a small
+ * Plot of its own, placed in a grid row like any panel.
+ */
+import * as Plot from '@observablehq/plot';
+import { colors, fontSize } from './theme.ts';
+
+/** One legend entry: a coloured mark and its label. */
+export interface LegendItem {
+  label: string;
+  color: string;
+  kind?: 'dot' | 'rect' | 'ring' | 'line';
+}
+
+/**
+ * Legend entries drawn as marks (Plot's canvas legends do not work in jsdom), laid out
+ * `perRow` to a line, each line 18 px high, to fit one panel's width.
+ */
+export function swatchLegend(width: number, items: readonly LegendItem[], perRow = items.length): Plot.PlotOptions {
+  const rows = Math.ceil(items.length / perRow);
+  const height = 18 * rows + 4;
+  const spacing = width / perRow;
+  const placed = items.map((item, k) => ({ ...item, x: (k % perRow) * spacing + 10, y: Math.floor(k / perRow) * 18 + 11 }));
+  const of = (kind: LegendItem['kind']) => placed.filter((d) => (d.kind ?? 'dot') === kind);
+  return {
+    width,
+    height,
+    margin: 0,
+    x: { domain: [0, width], axis: null },
+    y: { domain: [height, 0], axis: null },
+    marks: [
+      Plot.dot(of('dot'), { x: 'x', y: 'y', r: 5, fill: 'color', stroke: colors.ink, strokeWidth: 0.5 }),
+      Plot.dot(of('ring'), { x: 'x', y: 'y', r: 5, stroke: 'color', strokeWidth: 1.8, fill: 'none' }),
+      Plot.rect(of('rect'), { x1: (d: { x: number }) => d.x - 6, x2: (d: { x: number }) => d.x + 6, y1: (d: { y: number }) => d.y - 6, y2: (d: { y: number }) => d.y + 6, fill: 'color', stroke: colors.muted }),
+      Plot.link(of('line'), { x1: (d: { x: number }) => d.x - 8, x2: (d: { x: number }) => d.x + 6, y1: 'y', y2: 'y', stroke: 'color', strokeWidth: 2 }),
+      Plot.text(placed, { x: 'x', y: 'y', text: 'label', dx: 11, textAnchor: 'start', fill: colors.ink, fontSize: fontSize.tick }),
+    ],
+  };
+}
