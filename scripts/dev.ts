@@ -13,12 +13,14 @@
  *   caches decide), trains missing runs only while that is estimated to take seconds
  *   (--budget, default 5; pipeline/dev/cost.ts), and marks the rest stale with the
  *   command that trains them. Edits to post.md need no pass: Astro reloads the page.
+ * - A run that appears in the store while figures are stale (trained in another
+ *   terminal with the command the note shows) starts a pass too.
  * - Nothing blocks: the server keeps serving the last good figures while a pass runs,
  *   saves during a pass queue one more, and a failing pass prints its error and waits
  *   for the next save.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { existsSync, watch, type FSWatcher } from 'node:fs';
+import { existsSync, readdirSync, watch, type FSWatcher } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { affectedPosts } from '../pipeline/dev/affected.ts';
@@ -76,10 +78,14 @@ function startPass(): void {
   };
   child.stdout!.on('data', prefix(process.stdout));
   child.stderr!.on('data', prefix(process.stderr));
+  runsChangedDuringPass = false;
   child.on('exit', (code) => {
     running = null;
+    if (!stopping) watchRuns();
     log(code === 0 ? `pipeline pass done in ${((Date.now() - started) / 1000).toFixed(1)} s` : `pipeline pass failed (exit ${code}); waiting for the next save`);
-    if (pending !== null) startPass();
+    // Runs that appeared during the pass may be ones trained elsewhere that it missed.
+    if (runsChangedDuringPass && anyStale()) schedule('all');
+    else if (pending !== null) startPass();
   });
 }
 
@@ -94,6 +100,36 @@ for (const folder of ['content', 'pipeline']) {
     }),
   );
 }
+
+// Runs trained elsewhere (`npm run train` in another terminal) end stale notes: a new
+// entry in runs/<family>/ starts a pass while any post has stale figures. Only the
+// family folders are watched (not each entry), and a pass's own training is ignored.
+const runsRoot = path.join(root, 'runs');
+let runsChangedDuringPass = false;
+const watchedFamilies = new Set<string>();
+const anyStale = () => existsSync(path.join(root, 'figures')) && readdirSync(path.join(root, 'figures')).some((slug) => existsSync(path.join(root, 'figures', slug, 'stale.json')));
+function onNewRun(name: string | null): void {
+  if (!name || !/^[0-9a-f]{16,}$/.test(name)) return;
+  if (running) runsChangedDuringPass = true;
+  else if (anyStale()) schedule('all');
+}
+function watchFamilies(): void {
+  if (!existsSync(runsRoot)) return;
+  for (const family of readdirSync(runsRoot, { withFileTypes: true })) {
+    if (!family.isDirectory() || family.name.startsWith('.') || family.name === 'checkpoints' || watchedFamilies.has(family.name)) continue;
+    watchedFamilies.add(family.name);
+    watchers.push(watch(path.join(runsRoot, family.name), (_event, name) => onNewRun(name?.toString() ?? null)));
+  }
+}
+let runsRootWatched = false;
+function watchRuns(): void {
+  if (!runsRootWatched && existsSync(runsRoot)) {
+    watchers.push(watch(runsRoot, () => watchFamilies()));
+    runsRootWatched = true;
+  }
+  watchFamilies();
+}
+watchRuns();
 startPass();
 
 let stopping = false;

@@ -3,7 +3,8 @@
  * started from scripts/dev.ts in a scratch copy of the project, a post with one trained
  * figure, and files edited on disk. The served page must show each edit within seconds:
  * a new caption after a figure module edit, a stale note with the train command after an
- * experiment becomes expensive, and a freshly trained figure after it becomes cheap again.
+ * experiment becomes expensive, the redrawn figure once that command has run elsewhere,
+ * and a freshly trained figure after the experiment becomes cheap again.
  */
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
@@ -12,7 +13,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { affectedPosts } from '../../pipeline/dev/affected.ts';
 import { cheapRuns, estimateSeconds } from '../../pipeline/dev/cost.ts';
 import type { Experiment } from '../../pipeline/experiments/types.ts';
-import { type Cli, copyRepo, removeCopy, startCli } from '../fixtures/repoCopy.ts';
+import { type Cli, copyRepo, removeCopy, runCli, startCli } from '../fixtures/repoCopy.ts';
 
 const copies: string[] = [];
 const servers: Cli[] = [];
@@ -151,7 +152,7 @@ async function waitForPage(url: string, check: (html: string) => boolean, timeou
 }
 
 describe('npm run dev in a scratch copy', () => {
-  it('shows a changed caption within seconds, marks an expensive experiment stale and trains a cheap one', async () => {
+  it('shows a changed caption within seconds, marks an expensive experiment stale until trained, and trains a cheap one itself', async () => {
     const root = copyRepo(['src', 'pipeline', 'scripts', 'astro.config.mjs', 'package.json', 'package-lock.json', 'tsconfig.json']);
     copies.push(root);
     const write = (file: string, text: string) => {
@@ -165,7 +166,8 @@ describe('npm run dev in a scratch copy', () => {
     mkdirSync(path.join(root, 'runs'), { recursive: true });
 
     const port = await freePort();
-    const server = startCli(root, 'scripts/dev.ts', ['--port', String(port), '--host', '127.0.0.1'], { DEV_TRAIN_BUDGET: '5' });
+    // A budget of 1 s: 300 steps of identity(3) fit, 500,000 (about 1.5 s) do not.
+    const server = startCli(root, 'scripts/dev.ts', ['--port', String(port), '--host', '127.0.0.1'], { DEV_TRAIN_BUDGET: '1' });
     servers.push(server);
     const page = `http://127.0.0.1:${port}/${SLUG}/`;
 
@@ -180,13 +182,20 @@ describe('npm run dev in a scratch copy', () => {
     const captioned = await waitForPage(page, (html) => html.includes('Dots, version 2.'), 30_000, server);
     expect(captioned.seconds).toBeLessThan(30);
 
-    // An experiment edit that would train for minutes: the figure keeps its old SVG,
-    // marked stale with the command that trains it, and nothing blocks.
-    write(EXPERIMENT_FILE, experimentsSource(50_000_000));
+    // An experiment edit over the budget: the figure keeps its old SVG, marked stale with
+    // the command that trains it, and nothing blocks.
+    write(EXPERIMENT_FILE, experimentsSource(500_000));
     const stale = await waitForPage(page, (html) => html.includes('class="stale-note"'), 30_000, server);
     expect(stale.html).toContain('stale: run <code>npm run train -- dots-run</code>');
     expect(stale.html).toContain('run dots-run, 300 steps');
     expect(JSON.parse(readFileSync(path.join(root, 'figures', SLUG, 'stale.json'), 'utf8')).figures.dots.experiments).toEqual(['dots-run']);
+
+    // The command from the note, run in "another terminal": the new run lands in the
+    // store, the dev loop notices and the figure is redrawn without the note.
+    const train = await runCli(root, 'pipeline/cli/train.ts', ['dots-run']);
+    expect(train.code, train.stderr).toBe(0);
+    const redrawn = await waitForPage(page, (html) => html.includes('run dots-run, 500000 steps'), 30_000, server);
+    expect(redrawn.html).not.toContain('class="stale-note"');
 
     // Made cheap again (a different run): trained at once, the note is gone.
     write(EXPERIMENT_FILE, experimentsSource(400));
