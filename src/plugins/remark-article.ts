@@ -225,6 +225,7 @@ export default function remarkArticle(this: Processor, options: RemarkArticleOpt
           ? { type: 'link', url: options.sourceUrl(repoPath), data: { hProperties: { className: ['source-link'] } }, children: [text] }
           : { type: 'articleSourcePath', data: { hName: 'span', hProperties: { className: ['source-path'] } }, children: [text] } as unknown as PhrasingContent;
       };
+      // The leading space separates the two when CSS is off; with it, the sources get their own line.
       const parts: PhrasingContent[] = [{ type: 'text', value: ' Code: ' }, fileLink(entry.source)];
       entry.experimentFiles.forEach((experimentFile, index) => {
         parts.push({ type: 'text', value: index === 0 ? `; experiment${entry.experimentFiles.length === 1 ? '' : 's'}: ` : ', ' }, fileLink(experimentFile));
