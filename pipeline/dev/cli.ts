@@ -33,7 +33,9 @@ if (!Number.isFinite(budgetSeconds) || budgetSeconds < 0) {
 }
 
 const reporter = consoleReporter();
-const slugs = positionals.length > 0 ? positionals : postSlugs();
+const posts = postSlugs();
+// A post folder deleted (or not yet holding a post.md) since the save has nothing to refresh.
+const slugs = positionals.length > 0 ? positionals.filter((slug) => posts.includes(slug)) : posts;
 let failed = false;
 for (const slug of slugs) {
   const started = Date.now();
