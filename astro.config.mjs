@@ -7,7 +7,7 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'astro/config';
-import { articleMarkdown, reloadOnFigureChange } from './src/plugins/index.ts';
+import { articleMarkdown, reloadOnFigureChange, sourceUrlForProject } from './src/plugins/index.ts';
 
 // Nothing may reach the network. Astro 5.18 makes two outgoing requests: anonymous
 // telemetry (build, preview, dev) and a check for a newer Astro (dev only). Both read
@@ -46,11 +46,19 @@ export default defineConfig({
   outDir: process.env.OUT_DIR ? path.resolve(projectRoot, process.env.OUT_DIR) : './dist',
   devToolbar: { enabled: false },
   markdown: {
-    ...articleMarkdown({ figuresDir: figuresDirOf, posts: { contentRoot, includeDrafts: isDev } }),
+    ...articleMarkdown({
+      figuresDir: figuresDirOf,
+      posts: { contentRoot, includeDrafts: isDev },
+      // Provenance links: REPO_URL, GitHub Actions' repository, or package.json "repository"
+      // (src/plugins/source-links.ts); unset, the files are named without links.
+      sourceUrl: sourceUrlForProject(projectRoot),
+      // The dev loop's stale notes are shown under `astro dev` and fail any other build.
+      dev: isDev,
+    }),
     // Light theme to match the page; Shiki is bundled, nothing is fetched.
     shikiConfig: { theme: 'github-light' },
   },
   vite: {
-    plugins: [reloadOnFigureChange(figuresRoot)],
+    plugins: [reloadOnFigureChange(figuresRoot, contentRoot)],
   },
 });

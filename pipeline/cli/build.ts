@@ -43,7 +43,7 @@ for (const post of posts) {
   const runHashes = await ensureRuns(needed, { storeRoot, reporter, shouldStop: interrupted });
   const loadPostRun = (id: string) => loadRun(storeRoot, post.experimentById(id), runHashes.get(id)!);
   const figuresDir = path.join(figuresRoot, post.slug);
-  renderFigures(post.figures, { figuresDir, sourceOf: post.figureSource, runHashes, loadRun: loadPostRun, line: reporter.line, force: values['force-figures'] });
+  renderFigures(post.figures, { figuresDir, sourceOf: post.figureSource, experimentFileOf: post.experimentFile, runHashes, loadRun: loadPostRun, line: reporter.line, force: values['force-figures'] });
   renderTables(post.tables, { tablesDir: path.join(figuresDir, TABLES_DIR), source: post.moduleFile, runHashes, loadRun: loadPostRun, line: reporter.line, force: values['force-figures'] });
 }
 

@@ -49,6 +49,8 @@ export interface Post extends PostDefinition {
   experimentById(id: string): Experiment;
   /** Repo-relative module of a figure (its code is the figure's cache key). */
   figureSource(figure: Figure): string;
+  /** Repo-relative file that defines an experiment (its group's file). */
+  experimentFile(id: string): string;
   /** Repo-relative post.ts: tables are keyed by its import closure (claims included). */
   moduleFile: string;
   /** Every experiment id a figure, table or claim of this post reads. */
@@ -132,6 +134,7 @@ export async function loadPost(slug: string, root = REPO_ROOT): Promise<Post> {
     experiments,
     experimentById,
     figureSource,
+    experimentFile: (id: string) => fileOf.get(experimentById(id)) ?? `${dir}/experiments/`,
     needs: () => [...new Set(needers.flatMap((n) => n.needs))],
   };
 }

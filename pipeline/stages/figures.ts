@@ -6,6 +6,10 @@
  * inputs produced: its manifest entry carries the SVG's sha256 and a checksum over the
  * entry itself, so a truncated SVG, a hand-edited number or an SVG left by other code
  * is re-rendered, never trusted for being present.
+ *
+ * Each entry also names the module that drew the figure and the files that define its
+ * experiments, so the site can link them (provenance links). They are not inputs of
+ * the SVG: a cached entry whose files moved is rewritten without re-rendering.
  */
 import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
@@ -21,6 +25,10 @@ export interface ManifestEntry {
   provenance: string;
   runs: { id: string; hash: string }[];
   numbers: Record<string, string>;
+  /** Repo-relative module that drew the figure (content/<slug>/figures/<id>.ts). */
+  source: string;
+  /** Repo-relative files defining the experiments whose runs it reads, sorted (empty for pure geometry). */
+  experimentFiles: string[];
   /** Hash of the figure's code, run hashes, caption and package versions; equal inputs mean the SVG is current. */
   inputsHash: string;
   /** sha256 of the SVG file as written. */
@@ -34,6 +42,12 @@ export interface Manifest {
 }
 
 export const MANIFEST_FILE = 'manifest.json';
+/**
+ * Written beside the manifest by the dev loop (pipeline/dev) when it kept figures whose
+ * runs are not trained yet; a full render removes it, and `astro build` refuses to
+ * build while it exists.
+ */
+export const STALE_FILE = 'stale.json';
 
 /** The checksum a manifest entry (figure or table) must carry over its other fields. */
 export function entryChecksum(entry: object): string {
@@ -64,12 +78,19 @@ export interface RenderOptions {
   figuresDir: string;
   /** Repo-relative module of a figure, hashed into its key. */
   sourceOf(figure: Figure): string;
+  /** Repo-relative file defining an experiment, recorded for the provenance links. */
+  experimentFileOf(experimentId: string): string;
   /** Experiment id → run hash, for every run the figures need. */
   runHashes: ReadonlyMap<string, string>;
   loadRun(experimentId: string): LoadedRun;
   line(text: string): void;
   force?: boolean;
   root?: string;
+  /**
+   * Dev loop only: figures not rendered this time (their runs are missing); their
+   * previous entry and SVG are kept as they are, when intact, and no run is read.
+   */
+  keep?: ReadonlySet<string>;
 }
 
 export function figureInputsHash(figure: Figure, source: string, runs: { id: string; hash: string }[], root = REPO_ROOT): string {
@@ -92,15 +113,22 @@ export function renderFigures(figures: readonly Figure[], options: RenderOptions
   let upToDate = 0;
   for (const figure of figures) {
     const sourceFile = options.sourceOf(figure);
+    const old = previous?.figures[figure.id];
+    if (options.keep?.has(figure.id)) {
+      if (entryIsIntact(old, figuresDir)) manifest.figures[figure.id] = old;
+      continue;
+    }
+    const files = { source: sourceFile, experimentFiles: [...new Set(figure.needs.map((id) => options.experimentFileOf(id)))].sort() };
     const runs = figure.needs.map((id) => {
       const hash = runHashes.get(id);
       if (!hash) throw new Error(`figure "${figure.id}" (${sourceFile}) needs experiment "${id}", which has no run`);
       return { id, hash };
     });
     const inputsHash = figureInputsHash(figure, sourceFile, runs, options.root);
-    const old = previous?.figures[figure.id];
     if (!options.force && entryIsIntact(old, figuresDir) && old.inputsHash === inputsHash && old.file === `${figure.id}.svg`) {
-      manifest.figures[figure.id] = old;
+      // Same SVG; the files it names may have moved (or an older manifest lacks them).
+      const entry = { file: old.file, caption: old.caption, provenance: old.provenance, runs: old.runs, numbers: old.numbers, ...files, inputsHash, svgSha256: old.svgSha256 };
+      manifest.figures[figure.id] = { ...entry, entryChecksum: entryChecksum(entry) };
       upToDate += 1;
       continue;
     }
@@ -111,7 +139,7 @@ export function renderFigures(figures: readonly Figure[], options: RenderOptions
     }
     const file = `${figure.id}.svg`;
     writeFileAtomic(path.join(figuresDir, file), output.svg);
-    const entry = { file, caption: figure.caption, provenance: output.provenance, runs, numbers: output.numbers, inputsHash, svgSha256: sha256(output.svg) };
+    const entry = { file, caption: figure.caption, provenance: output.provenance, runs, numbers: output.numbers, ...files, inputsHash, svgSha256: sha256(output.svg) };
     manifest.figures[figure.id] = { ...entry, entryChecksum: entryChecksum(entry) };
     options.line(`figure ${figure.id}  rendered in ${Date.now() - started} ms`);
   }
@@ -123,5 +151,7 @@ export function renderFigures(figures: readonly Figure[], options: RenderOptions
     }
   }
   writeFileAtomic(path.join(figuresDir, MANIFEST_FILE), `${JSON.stringify(manifest, null, 2)}\n`);
+  // A full render leaves nothing stale; the dev loop writes its note after this call.
+  rmSync(path.join(figuresDir, STALE_FILE), { force: true });
   return manifest;
 }

@@ -8,12 +8,15 @@ import type { Plugin as VitePlugin } from 'vite';
 import rehypeKatexStrict from './rehype-katex-strict.ts';
 import remarkArticle, { type RemarkArticleOptions } from './remark-article.ts';
 import remarkHeadingIds from './remark-heading-ids.ts';
+import remarkSourceCheck from './source-check.ts';
 
 export { ArticleBuildError } from './errors.ts';
 export { loadManifest, type FigureManifest, type FigureEntry } from './manifest.ts';
 export { default as rehypeKatexStrict } from './rehype-katex-strict.ts';
 export { default as remarkArticle, type RemarkArticleOptions } from './remark-article.ts';
 export { default as remarkHeadingIds } from './remark-heading-ids.ts';
+export { default as remarkSourceCheck, ALLOWED_HTML } from './source-check.ts';
+export { sourceUrlForProject, sourceUrlFrom, type SourceUrl } from './source-links.ts';
 
 export type ArticleMarkdownOptions = RemarkArticleOptions;
 
@@ -25,9 +28,10 @@ export const katexOptions = { strict: 'error', throwOnError: true } as const;
  * with unified). rehype-katex is wrapped: on its own it downgrades errors to warnings.
  */
 export function articleMarkdown(options: ArticleMarkdownOptions) {
-  // Order matters: remark-math and remark-directive extend the parser, heading ids and
-  // figures/numbers then rewrite the tree they produce.
-  const remarkPlugins: PluginEntry[] = [remarkMath, remarkDirective, remarkHeadingIds, [remarkArticle, options]];
+  // Order matters: remark-math and remark-directive extend the parser; the source check
+  // reads the tree as parsed (leftover syntax, raw HTML) before heading ids and
+  // figures/numbers/references rewrite it.
+  const remarkPlugins: PluginEntry[] = [remarkMath, remarkDirective, remarkSourceCheck, remarkHeadingIds, [remarkArticle, options]];
   const rehypePlugins: PluginEntry[] = [[rehypeKatexStrict, { ...katexOptions }]];
   return { remarkPlugins, rehypePlugins };
 }
@@ -39,17 +43,25 @@ type PluginEntry = ((...args: any[]) => any) | [(...args: any[]) => any, unknown
 /**
  * Dev server only: Astro caches a Markdown module until the .md file changes, so a
  * re-rendered manifest or SVG would not show. Invalidate the Markdown modules and
- * reload the page when anything in the figures folder changes.
+ * reload the page when anything in the figures folder changes, or a post's
+ * references.bib (read by the citation plugin, which Vite does not see).
  */
-export function reloadOnFigureChange(figuresDir: string): VitePlugin {
+export function reloadOnFigureChange(figuresDir: string, contentDir?: string): VitePlugin {
   const root = path.resolve(figuresDir);
+  const content = contentDir ? path.resolve(contentDir) : undefined;
+  const affects = (file: string) => {
+    const absolute = path.resolve(file);
+    if (absolute.startsWith(root + path.sep)) return true;
+    return !!content && absolute.startsWith(content + path.sep) && path.basename(absolute) === 'references.bib';
+  };
   return {
     name: 'article:reload-on-figure-change',
     apply: 'serve',
     configureServer(server) {
       server.watcher.add(root);
+      if (content) server.watcher.add(path.join(content, '*', 'references.bib'));
       const onChange = (file: string) => {
-        if (!path.resolve(file).startsWith(root + path.sep)) return;
+        if (!affects(file)) return;
         for (const module of server.moduleGraph.idToModuleMap.values()) {
           if (module.id?.endsWith('.md')) server.moduleGraph.invalidateModule(module);
         }

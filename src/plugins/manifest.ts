@@ -8,7 +8,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { ArticleBuildError, displayPath } from './errors.ts';
-import { entryChecksum } from '../../pipeline/stages/figures.ts';
+import { entryChecksum, STALE_FILE } from '../../pipeline/stages/figures.ts';
 import { sha256 } from '../../pipeline/store/provenance.ts';
 
 export interface FigureRun {
@@ -25,6 +25,10 @@ export interface FigureEntry {
   provenance: string;
   runs: FigureRun[];
   numbers: Record<string, string>;
+  /** Repo-relative module that drew the figure; the provenance line links it. */
+  source: string;
+  /** Repo-relative files defining the experiments behind it; linked too. */
+  experimentFiles: string[];
   svgSha256: string;
   entryChecksum: string;
 }
@@ -117,10 +121,19 @@ function figureEntryProblems(entry: unknown): string[] {
     problems.push('"runs" must be an array of { id, hash } strings');
   }
   if (!isRecord(entry.numbers)) problems.push('"numbers" must be an object mapping keys to display strings');
+  if (typeof entry.source !== 'string' || !isRepoPath(entry.source)) problems.push('"source" must be the repo-relative path of the figure module');
+  if (!Array.isArray(entry.experimentFiles) || !entry.experimentFiles.every((file) => typeof file === 'string' && isRepoPath(file))) {
+    problems.push('"experimentFiles" must be an array of repo-relative paths');
+  }
   if (problems.length === 0 && entry.entryChecksum !== entryChecksum(entry)) {
     problems.push('its checksum does not match its fields (the manifest was edited by hand or written by other code)');
   }
   return problems;
+}
+
+/** A relative path inside the repository (no "..", not absolute): safe to put into a link. */
+function isRepoPath(file: string): boolean {
+  return file !== '' && !path.isAbsolute(file) && !file.split(/[\\/]/).includes('..');
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {
@@ -245,4 +258,53 @@ export function readTableHtml(figuresDir: string, id: string, entry: TableEntry)
     throw new ArticleBuildError({ file }, `table "${id}" is not the HTML the pipeline wrote (its sha256 differs from the manifest's; truncated or edited?).`, [`Fix: ${HOW_TO_MAKE_IT}`]);
   }
   return text.trim();
+}
+
+// ── Stale figures and tables (figures/<slug>/stale.json, written by the dev loop) ──
+
+export { STALE_FILE };
+
+/** What the dev loop could not bring up to date without long training. */
+export interface StaleNote {
+  /** Experiment ids whose runs are missing. */
+  experiments: string[];
+  /** The command that trains them. */
+  command: string;
+}
+
+export interface StaleManifest {
+  file: string;
+  figures: Record<string, StaleNote>;
+  tables: Record<string, StaleNote>;
+}
+
+/**
+ * `figures/<slug>/stale.json`, or null when there is none (the usual case: a full
+ * `npm run pipeline` removes it). Only `npm run dev` writes it.
+ */
+export function loadStale(figuresDir: string): StaleManifest | null {
+  const file = path.join(figuresDir, STALE_FILE);
+  let text: string;
+  try {
+    text = fs.readFileSync(file, 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
+    throw error;
+  }
+  const notes = (value: unknown): Record<string, StaleNote> => {
+    const out: Record<string, StaleNote> = {};
+    if (!isRecord(value)) return out;
+    for (const [id, note] of Object.entries(value)) {
+      if (isRecord(note) && Array.isArray(note.experiments) && typeof note.command === 'string') {
+        out[id] = { experiments: note.experiments.map(String), command: note.command };
+      }
+    }
+    return out;
+  };
+  try {
+    const data = JSON.parse(text) as unknown;
+    return { file, figures: notes(isRecord(data) ? data.figures : undefined), tables: notes(isRecord(data) ? data.tables : undefined) };
+  } catch (error) {
+    throw new ArticleBuildError({ file }, `the dev loop's stale note is not valid JSON (${(error as Error).message}).`, [`Fix: ${HOW_TO_MAKE_IT}`], { cause: error });
+  }
 }

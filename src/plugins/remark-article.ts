@@ -1,17 +1,27 @@
-// remark plugin that turns the article's two directives into HTML built from the
-// pipeline's output:
+// remark plugin that turns the article's directives into HTML built from the pipeline's
+// output and the post's own files:
 //
 //   ::figure[trained-n4]      → <figure id="fig-trained-n4" class="figure">
 //                                  <svg>…inlined…</svg>
-//                                  <figcaption>caption (with KaTeX math)
-//                                    <span class="provenance">…</span></figcaption>
+//                                  <figcaption><span class="figure-number">Figure 3.</span>
+//                                    caption (with KaTeX math)
+//                                    <span class="provenance">… Code: <a>figures/trained-n4.ts</a>;
+//                                      experiments: <a>experiments/spine.ts</a>.</span></figcaption>
 //                                </figure>
 //   :num[trained-n4.bestLoss]  → <span class="num" data-key="trained-n4.bestLoss">3.1 × 10⁻⁵</span>
 //   ::table[claims-ledger]     → <div id="table-claims-ledger" class="table-wrap">…generated HTML…</div>
+//   :ref[fig:trained-n4]       → <a class="xref" href="#fig-trained-n4">Figure 3</a>
+//   $$ {#eq:loss} … $$         → a display equation numbered "(1)", anchor #eq-loss;
+//   :ref[eq:loss]              → <a class="xref" href="#eq-loss">Equation (1)</a>
+//   :cite[elhage2022toy]       → (<a href="#ref-elhage2022toy">Elhage et al., 2022</a>), from
+//                                content/<slug>/references.bib
+//   ::references               → the list of every cited entry, DOIs and URLs linked
 //
-// Everything else written with directive syntax is an error, as is an id or key the
-// manifest does not know: a typo must stop the build, never render as an empty hole.
-// Needs remark-directive (and remark-math for math in captions) earlier in the chain.
+// Figures are numbered in order of appearance; only labelled equations are numbered.
+// Everything else written with directive syntax is an error, as is an id, key or label
+// that does not exist, and an equation label nothing refers to: a typo must stop the
+// build, never render as an empty hole. Needs remark-directive (and remark-math for
+// math) earlier in the chain.
 
 import type { Paragraph, PhrasingContent, Root, RootContent } from 'mdast';
 import type {} from 'mdast-util-directive';
@@ -22,9 +32,13 @@ import { SKIP, visit } from 'unist-util-visit';
 import type { VFile } from 'vfile';
 import fs from 'node:fs';
 import path from 'node:path';
+import type { Math as MathNode } from 'mdast-util-math';
 import { ArticleBuildError, displayPath } from './errors.ts';
 import { isDraftProse } from '../../pipeline/post/front-matter.ts';
-import { type FigureManifest, MANIFEST_FILE, TABLES_DIR, loadManifest, loadTablesManifest, readFigureSvg, readTableHtml, svgElementIds } from './manifest.ts';
+import { type Bibliography, BIBLIOGRAPHY_FILE, citationLabels, loadBibliography, referenceAnchor, referenceItems } from './citations.ts';
+import { type FigureEntry, MANIFEST_FILE, STALE_FILE, type StaleNote, TABLES_DIR, loadManifest, loadStale, loadTablesManifest, readFigureSvg, readTableHtml, svgElementIds } from './manifest.ts';
+import { checkSource } from './source-check.ts';
+import type { SourceUrl } from './source-links.ts';
 
 export interface RemarkArticleOptions {
   /**
@@ -38,6 +52,13 @@ export interface RemarkArticleOptions {
    * be a post, and a published post may not link to a draft unless drafts are built.
    */
   posts?: { contentRoot: string; includeDrafts: boolean };
+  /** Links the provenance line's files (src/plugins/source-links.ts); without it they are shown unlinked. */
+  sourceUrl?: SourceUrl;
+  /**
+   * `npm run dev`: figures and tables the dev loop could not update (figures/<slug>/stale.json)
+   * are shown with a note saying which command trains them. Without it that file fails the build.
+   */
+  dev?: boolean;
 }
 
 type Directive = Extract<RootContent, { type: 'containerDirective' | 'leafDirective' | 'textDirective' }>;
@@ -68,11 +89,27 @@ export default function remarkArticle(this: Processor, options: RemarkArticleOpt
     // Read per file, not once per process, so `astro dev` sees a re-rendered manifest.
     const manifest = loadManifest(figuresDir);
     const tablesManifest = loadTablesManifest(figuresDir);
+    const stale = loadStale(figuresDir);
+    if (stale && !options.dev) {
+      const ids = [...Object.keys(stale.figures), ...Object.keys(stale.tables)];
+      throw new ArticleBuildError({ file: stale.file }, `the dev loop left ${ids.length} figure${ids.length === 1 ? '' : 's'} or table${ids.length === 1 ? '' : 's'} drawn from runs that are not trained yet (${listOrNone(ids)}).`, [
+        'A published page must not show them.',
+        'Fix: run `npm run pipeline` (it trains what is missing and removes this file), or `npm run build`.',
+      ]);
+    }
     const numbers: Record<string, string> = { ...manifest.numbers, ...tablesManifest.numbers };
     const placedTables = new Map<string, Position | undefined>();
     const placedFigures = new Map<string, Position | undefined>();
     // SVGs are inlined into one HTML document, so an element id must not repeat across figures.
     const svgIdOwner = new Map<string, string>();
+
+    // Numbers are known before anything is placed, so a reference may come before its target.
+    const figureNumbers = numberFigures(tree);
+    const equations = numberEquations(tree, file);
+    const citations: { node: Directive; keys: string[]; origin: Origin }[] = [];
+    let references: { node: Directive; origin: Origin } | undefined;
+    let bibliography: Bibliography | null | undefined;
+    const bibliographyOf = () => (bibliography === undefined ? (bibliography = file.path ? loadBibliography(file.path) : null) : bibliography);
 
     const handle = (tree: Root | Paragraph, origin: Origin) => {
       visit(tree, (node) => {
@@ -87,8 +124,20 @@ export default function remarkArticle(this: Processor, options: RemarkArticleOpt
           placeTable(node, origin);
           return SKIP;
         }
+        if (node.type === 'leafDirective' && node.name === 'references') {
+          placeReferences(node, origin);
+          return SKIP;
+        }
         if (node.type === 'textDirective' && node.name === 'num') {
           placeNumber(node, origin);
+          return SKIP;
+        }
+        if (node.type === 'textDirective' && node.name === 'ref') {
+          placeReference(node, origin);
+          return SKIP;
+        }
+        if (node.type === 'textDirective' && node.name === 'cite') {
+          placeCitation(node, origin);
           return SKIP;
         }
         rejectDirective(node, origin);
@@ -102,7 +151,8 @@ export default function remarkArticle(this: Processor, options: RemarkArticleOpt
         fail(origin, node, `a figure cannot be placed inside a caption (::figure[${id}]).`, []);
       }
       const entry = manifest.figures[id];
-      if (!entry) {
+      const staleNote = options.dev ? stale?.figures[id] : undefined;
+      if (!entry && !staleNote) {
         fail(origin, node, `unknown figure id "${id}" in ::figure[${id}].`, [
           `Known figure ids (from ${manifestName()}): ${listOrNone(Object.keys(manifest.figures))}.`,
           `Fix: correct the id, or add a figure module for "${id}" in ${postFolder}/figures/ (listed in ${postFolder}/post.ts) and run \`npm run pipeline\`.`,
@@ -115,6 +165,17 @@ export default function remarkArticle(this: Processor, options: RemarkArticleOpt
         ]);
       }
       placedFigures.set(id, node.position);
+      const label = { type: 'articleFigureNumber', data: { hName: 'span', hProperties: { className: ['figure-number'] } }, children: [{ type: 'text', value: `Figure ${figureNumbers.get(id)}.` }] };
+
+      if (!entry) {
+        // Dev only: a new figure whose runs are not trained yet has nothing to show but the note.
+        node.data = { hName: 'figure', hProperties: { id: `fig-${id}`, className: ['figure', 'stale'] } };
+        node.children = [
+          staleNoteNode(staleNote!, 'This figure has not been drawn yet.'),
+          { type: 'articleFigcaption', data: { hName: 'figcaption' }, children: [label] } as unknown as PhrasingContent,
+        ];
+        return;
+      }
 
       const svg = readFigureSvg(figuresDir, id, entry);
       for (const svgId of new Set(svgElementIds(svg))) {
@@ -136,18 +197,41 @@ export default function remarkArticle(this: Processor, options: RemarkArticleOpt
         data: { hName: 'figcaption' },
         position: node.position,
         children: [
+          label,
+          { type: 'text', value: ' ' },
           ...(caption.children.length > 0
             ? [{ type: 'articleCaption', data: { hName: 'span', hProperties: { className: ['caption'] } }, children: caption.children }]
             : []),
           {
             type: 'articleProvenance',
             data: { hName: 'span', hProperties: { className: ['provenance'] } },
-            children: [{ type: 'text', value: entry.provenance }],
+            children: [{ type: 'text', value: entry.provenance }, ...sourceLinks(entry)],
           },
         ],
       };
-      node.data = { hName: 'figure', hProperties: { id: `fig-${id}`, className: ['figure'] } };
-      node.children = [{ type: 'html', value: svg }, figcaption as unknown as PhrasingContent];
+      node.data = { hName: 'figure', hProperties: { id: `fig-${id}`, className: staleNote ? ['figure', 'stale'] : ['figure'] } };
+      node.children = [
+        ...(staleNote ? [staleNoteNode(staleNote, 'The figure below was drawn from the runs before the change.')] : []),
+        { type: 'html', value: svg },
+        figcaption as unknown as PhrasingContent,
+      ];
+    };
+
+    /** " Code: figures/x.ts; experiments: experiments/a.ts." — linked when a repository URL is set. */
+    const sourceLinks = (entry: FigureEntry): PhrasingContent[] => {
+      const fileLink = (repoPath: string): PhrasingContent => {
+        const text: PhrasingContent = { type: 'text', value: repoPath.replace(/^content\/[^/]+\//, '') };
+        return options.sourceUrl
+          ? { type: 'link', url: options.sourceUrl(repoPath), data: { hProperties: { className: ['source-link'] } }, children: [text] }
+          : { type: 'articleSourcePath', data: { hName: 'span', hProperties: { className: ['source-path'] } }, children: [text] } as unknown as PhrasingContent;
+      };
+      // The leading space separates the two when CSS is off; with it, the sources get their own line.
+      const parts: PhrasingContent[] = [{ type: 'text', value: ' Code: ' }, fileLink(entry.source)];
+      entry.experimentFiles.forEach((experimentFile, index) => {
+        parts.push({ type: 'text', value: index === 0 ? `; experiment${entry.experimentFiles.length === 1 ? '' : 's'}: ` : ', ' }, fileLink(experimentFile));
+      });
+      parts.push({ type: 'text', value: '.' });
+      return [{ type: 'articleSources', data: { hName: 'span', hProperties: { className: ['sources'] } }, children: parts } as unknown as PhrasingContent];
     };
 
     const placeTable = (node: Directive, origin: Origin) => {
@@ -167,16 +251,26 @@ export default function remarkArticle(this: Processor, options: RemarkArticleOpt
         ]);
       }
       placedTables.set(id, node.position);
-      node.data = { hName: 'div', hProperties: { id: `table-${id}`, className: ['table-wrap'] } };
-      node.children = [{ type: 'html', value: readTableHtml(figuresDir, id, entry) } as unknown as PhrasingContent];
+      const staleNote = options.dev ? stale?.tables[id] : undefined;
+      node.data = { hName: 'div', hProperties: { id: `table-${id}`, className: staleNote ? ['table-wrap', 'stale'] : ['table-wrap'] } };
+      node.children = [
+        ...(staleNote ? [staleNoteNode(staleNote, 'The table below was computed from the runs before the change.')] : []),
+        { type: 'html', value: readTableHtml(figuresDir, id, entry) } as unknown as PhrasingContent,
+      ];
     };
 
     const placeNumber = (node: Directive, origin: Origin) => {
       const key = labelOf(node);
       rejectAttributes(node, origin, key);
       const value = numbers[key];
+      const figureId = key.split('.')[0] ?? '';
+      if (value === undefined && options.dev && stale?.figures[figureId] && !manifest.figures[figureId]) {
+        // Dev only: the figure that publishes this number has not been drawn yet.
+        node.data = { hName: 'span', hProperties: { className: ['num', 'stale'], dataKey: key, title: `stale: run ${stale.figures[figureId].command}` } };
+        node.children = [{ type: 'text', value: '?' }];
+        return;
+      }
       if (value === undefined) {
-        const figureId = key.split('.')[0] ?? '';
         const sameFigure = Object.keys(numbers)
           .filter((known) => known.startsWith(figureId + '.'))
           .sort();
@@ -191,14 +285,82 @@ export default function remarkArticle(this: Processor, options: RemarkArticleOpt
       node.children = [{ type: 'text', value }];
     };
 
+    const placeReference = (node: Directive, origin: Origin) => {
+      const label = labelOf(node);
+      rejectAttributes(node, origin, label);
+      const [kind, ...rest] = label.split(':');
+      const name = rest.join(':');
+      let text: string;
+      let anchor: string;
+      if (kind === 'fig' && figureNumbers.has(name)) {
+        text = `Figure ${figureNumbers.get(name)}`;
+        anchor = `fig-${name}`;
+      } else if (kind === 'eq' && equations.has(label)) {
+        const equation = equations.get(label)!;
+        equation.referenced = true;
+        text = `Equation (${equation.number})`;
+        anchor = equation.anchor;
+      } else if (kind === 'fig') {
+        fail(origin, node, `unknown label "${label}" in :ref[${label}]: no ::figure[${name}] in this post.`, [
+          `Figures placed in this post: ${listOrNone([...figureNumbers.keys()])}.`,
+          'Fix: correct the figure id after "fig:", or place the figure with ::figure[id].',
+        ]);
+      } else if (kind === 'eq') {
+        fail(origin, node, `unknown label "${label}" in :ref[${label}]: no display equation carries {#${label}}.`, [
+          `Equation labels in this post: ${listOrNone([...equations.keys()])}.`,
+          `Fix: correct the label, or label the equation on its opening line: $$ {#${label}}.`,
+        ]);
+      } else {
+        fail(origin, node, `"${label}" in :ref[${label}] is not a label.`, [
+          'Labels are fig:<figure id> (any placed figure) or eq:<name> (a display equation opened with $$ {#eq:name}).',
+        ]);
+      }
+      node.data = { hName: 'a', hProperties: { href: `#${anchor}`, className: ['xref'] } };
+      node.children = [{ type: 'text', value: text }];
+    };
+
+    const placeCitation = (node: Directive, origin: Origin) => {
+      const label = labelOf(node);
+      rejectAttributes(node, origin, label);
+      const keys = label.split(/[,;]/).map((key) => key.trim().replace(/^@/, ''));
+      const bib = bibliographyOf();
+      const bibName = file.path ? displayPath(path.join(path.dirname(file.path), BIBLIOGRAPHY_FILE)) : BIBLIOGRAPHY_FILE;
+      if (!bib) {
+        fail(origin, node, `:cite[${label}] but the post has no ${bibName}.`, [`Fix: add the cited works, in BibTeX, to ${bibName}.`]);
+      }
+      for (const key of keys) {
+        if (key === '') fail(origin, node, `:cite[${label}] has an empty key.`, ['Fix: separate keys with commas: :cite[a, b].']);
+        if (!bib.entries.has(key)) {
+          fail(origin, node, `unknown citation key "${key}" in :cite[${label}].`, [
+            `Keys in ${bibName}: ${listOrNone([...bib.entries.keys()])}.`,
+            `Fix: correct the key, or add an entry @article{${key}, …} to ${bibName}.`,
+          ]);
+        }
+      }
+      citations.push({ node, keys, origin });
+    };
+
+    const placeReferences = (node: Directive, origin: Origin) => {
+      if (textOf(node).trim() !== '') fail(origin, node, '::references takes no label: write it alone on its line.', []);
+      rejectAttributes(node, origin, 'references');
+      if (origin.caption) fail(origin, node, 'the references cannot be placed inside a caption.', []);
+      if (references) {
+        fail(origin, node, `::references is placed twice (first at line ${references.node.position?.start.line ?? '?'}).`, ['Fix: keep one ::references, where the list belongs.']);
+      }
+      references = { node, origin };
+    };
+
     const rejectDirective = (node: Directive, origin: Origin): never => {
       const written = `${DIRECTIVE_MARK[node.type]}${node.name}`;
       const hints: string[] = [];
       if (node.name === 'figure') hints.push('Fix: a figure is a line of its own: `::figure[id]` (two colons, nothing else on the line).');
       else if (node.name === 'table') hints.push('Fix: a table is a line of its own: `::table[id]` (two colons, nothing else on the line).');
+      else if (node.name === 'references') hints.push('Fix: the reference list is a line of its own: `::references` (two colons).');
       else if (node.name === 'num') hints.push('Fix: a number sits inside text: `:num[key]` (one colon).');
+      else if (node.name === 'ref') hints.push('Fix: a cross-reference sits inside text: `:ref[fig:id]` or `:ref[eq:name]` (one colon).');
+      else if (node.name === 'cite') hints.push('Fix: a citation sits inside text: `:cite[key]` (one colon).');
       else {
-        hints.push('The article understands only `::figure[id]` and `::table[id]` (each a line of its own) and `:num[key]` (inside text).');
+        hints.push('The article understands `::figure[id]`, `::table[id]` and `::references` (each a line of its own) and `:num[key]`, `:ref[label]`, `:cite[key]` (inside text).');
         hints.push(`Fix: if "${written}" is meant as plain text, escape the colon: \\${written}.`);
       }
       fail(origin, node, `unsupported directive "${written}".`, hints);
@@ -217,6 +379,9 @@ export default function remarkArticle(this: Processor, options: RemarkArticleOpt
 
     const parseCaption = (caption: string, figureId: string, node: Directive, origin: Origin): Paragraph => {
       const parsed = processor.parse(caption) as Root;
+      // The same checks as the post's own text (leftover $ or directives, raw HTML),
+      // reported at the ::figure line.
+      checkSource(parsed, { file: origin.file, source: caption, caption: { figureId, line: node.position?.start.line, column: node.position?.start.column } });
       const blocks = parsed.children;
       if (blocks.length === 0) return { type: 'paragraph', children: [] };
       const [first] = blocks;
@@ -236,7 +401,122 @@ export default function remarkArticle(this: Processor, options: RemarkArticleOpt
     const manifestName = () => displayPath(path.join(figuresDir, MANIFEST_FILE));
 
     handle(tree, { file });
+
+    // Citations: labels need every cited key at once (citeproc tells similar ones apart).
+    if (citations.length > 0) {
+      const keys = [...new Set(citations.flatMap((citation) => citation.keys))];
+      const labels = citationLabels(bibliographyOf()!, keys);
+      for (const { node, keys: cited } of citations) {
+        const children: PhrasingContent[] = [{ type: 'text', value: '(' }];
+        cited.forEach((key, index) => {
+          if (index > 0) children.push({ type: 'text', value: '; ' });
+          children.push({ type: 'link', url: `#${referenceAnchor(key)}`, children: [{ type: 'text', value: labels.get(key) ?? key }] });
+        });
+        children.push({ type: 'text', value: ')' });
+        node.data = { hName: 'span', hProperties: { className: ['citation'] } };
+        node.children = children;
+      }
+      if (!references) {
+        const first = citations[0]!;
+        fail(first.origin, first.node, 'the post cites works but has no reference list.', [
+          'Fix: add a line `::references` where the list belongs (usually under a final "## References" heading).',
+        ]);
+      }
+      references.node.data = {
+        hName: 'ul',
+        hProperties: { className: ['references'] },
+        hChildren: referenceItems(bibliographyOf()!, keys),
+      };
+      references.node.children = [];
+    } else if (references) {
+      fail(references.origin, references.node, '::references, but nothing in the post is cited.', [
+        'Fix: cite works with :cite[key] (keys from references.bib), or remove ::references.',
+      ]);
+    }
+
+    for (const [label, equation] of equations) {
+      if (!equation.referenced) {
+        const start = equation.node.position?.start;
+        throw new ArticleBuildError({ file: file.path, line: start?.line, column: start?.column }, `equation label "${label}" is never referenced.`, [
+          `A label exists to be referred to; an unreferenced one is usually a typo in a :ref.`,
+          `Fix: refer to it with :ref[${label}], or remove the {#${label}} from the $$ line.`,
+        ]);
+      }
+    }
   };
+}
+
+/** Figure id → its number, in order of the ::figure lines (repeats are reported when placed). */
+function numberFigures(tree: Root): Map<string, number> {
+  const numbers = new Map<string, number>();
+  visit(tree, 'leafDirective', (node) => {
+    if (node.name !== 'figure') return;
+    const id = labelOf(node);
+    if (id !== '' && !numbers.has(id)) numbers.set(id, numbers.size + 1);
+  });
+  return numbers;
+}
+
+interface Equation {
+  number: number;
+  anchor: string;
+  node: MathNode;
+  referenced: boolean;
+}
+
+const EQUATION_LABEL = /^\{#(eq:[A-Za-z0-9][\w.:-]*)\}$/;
+
+/**
+ * Display equations labelled on their opening line (`$$ {#eq:loss}`) get a number, in
+ * order of appearance, and are wrapped so the number sits beside them:
+ * <div class="equation" id="eq-loss">…KaTeX…<span class="equation-number">(1)</span></div>.
+ */
+function numberEquations(tree: Root, file: VFile): Map<string, Equation> {
+  const equations = new Map<string, Equation>();
+  visit(tree, 'math', (node, index, parent) => {
+    const meta = node.meta?.trim();
+    if (!meta) return;
+    const start = node.position?.start;
+    const label = EQUATION_LABEL.exec(meta)?.[1];
+    if (!label) {
+      throw new ArticleBuildError({ file: file.path, line: start?.line, column: start?.column }, `"${meta}" after $$ is not an equation label.`, [
+        'The opening $$ line may carry only a label, written {#eq:name} (letters, digits, - _ . :).',
+        'Fix: write $$ {#eq:name} to number the equation, or remove the text after $$.',
+      ]);
+    }
+    if (equations.has(label)) {
+      const first = equations.get(label)!.node.position?.start.line;
+      throw new ArticleBuildError({ file: file.path, line: start?.line, column: start?.column }, `equation label "${label}" is used twice (first at line ${first ?? '?'}).`, ['Fix: give each equation its own label.']);
+    }
+    const equation: Equation = { number: equations.size + 1, anchor: label.replace(/[^\w-]/g, '-'), node, referenced: false };
+    equations.set(label, equation);
+    if (!parent || index === undefined) return;
+    const wrapper = {
+      type: 'articleEquation',
+      data: { hName: 'div', hProperties: { id: equation.anchor, className: ['equation'] } },
+      position: node.position,
+      children: [
+        node,
+        { type: 'articleEquationNumber', data: { hName: 'span', hProperties: { className: ['equation-number'] } }, children: [{ type: 'text', value: `(${equation.number})` }] },
+      ],
+    };
+    parent.children[index] = wrapper as unknown as RootContent;
+    return [SKIP, index + 1];
+  });
+  return equations;
+}
+
+/** A visible "stale: run `npm run train -- …`" line (dev loop only). */
+function staleNoteNode(note: StaleNote, what: string): PhrasingContent {
+  return {
+    type: 'articleStaleNote',
+    data: { hName: 'p', hProperties: { className: ['stale-note'] } },
+    children: [
+      { type: 'text', value: 'stale: run ' },
+      { type: 'inlineCode', value: note.command },
+      { type: 'text', value: ` to train ${note.experiments.length} run${note.experiments.length === 1 ? '' : 's'}. ${what}` },
+    ],
+  } as unknown as PhrasingContent;
 }
 
 /** A link to another post of the series: `../<slug>/`, optionally with an #anchor. */
@@ -285,9 +565,24 @@ function labelOf(node: Directive): string {
   return textOf(node).trim();
 }
 
-function textOf(node: { value?: unknown; children?: unknown[] }): string {
+type TextLike = { type?: string; name?: string; value?: unknown; children?: unknown[] };
+
+/**
+ * The label as written. remark-directive reads the ":loss" in `:ref[eq:loss]` as a
+ * nested text directive, so a nested directive is turned back into its source text.
+ */
+function textOf(node: TextLike): string {
   if (typeof node.value === 'string') return node.value;
-  return (node.children ?? []).map((child) => textOf(child as { value?: unknown; children?: unknown[] })).join('');
+  return (node.children ?? [])
+    .map((child) => {
+      const inner = child as TextLike;
+      if (inner.type === 'textDirective') {
+        const label = textOf(inner);
+        return `:${inner.name}${label !== '' ? `[${label}]` : ''}`;
+      }
+      return textOf(inner);
+    })
+    .join('');
 }
 
 function listOrNone(items: string[]): string {

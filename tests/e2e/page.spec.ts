@@ -1,5 +1,6 @@
 // Every published post as a whole: KaTeX math rendered without errors, nothing fetched
-// from outside the host, every injected number has a value; and the index page lists
+// from outside the host, every injected number has a value, figures numbered in order
+// and every cross-reference and citation pointing at its target; and the index page lists
 // every published post and links the feed. Post-specific expectations (a post's
 // headings) live with the post, in content/<slug>/tests/*.spec.ts.
 import { expect, test, type Page } from '@playwright/test';
@@ -80,6 +81,18 @@ for (const post of posts) {
       const ids = await page.locator('.prose h2').evaluateAll((nodes) => nodes.map((node) => node.id));
       expect(ids.every((id) => id.length > 0)).toBe(true);
       expect(new Set(ids).size).toBe(ids.length);
+    });
+
+    test('figures are numbered in order, and every cross-reference and citation lands on the page', async ({ page }) => {
+      await page.goto(`${post.slug}/`);
+      const numbers = await page.locator('.figure figcaption .figure-number').allTextContents();
+      expect(numbers).toEqual(numbers.map((_, index) => `Figure ${index + 1}.`));
+      const targets = await page.locator('a.xref, .citation a').evaluateAll((links) => links.map((link) => link.getAttribute('href') ?? ''));
+      const missing = [];
+      for (const href of targets) {
+        if (!href.startsWith('#') || (await page.locator(`[id="${href.slice(1)}"]`).count()) !== 1) missing.push(href);
+      }
+      expect(missing, 'cross-reference or citation links without exactly one target').toEqual([]);
     });
   });
 }

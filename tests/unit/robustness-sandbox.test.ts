@@ -27,7 +27,9 @@ const allowed = [
 describe('the build in a sandbox', () => {
   it('trains and builds with no network, opening no file outside the project, and touches no HOME', () => {
     addExperiments(root, TEST_EXPERIMENTS);
-    addFixturePost(root, '---\ntitle: Sandbox\nsummary: A sandboxed build.\ndate: 2026-01-01\n---\n\n## One {#one}\n\nLoss :num[tiny.loss], $x^2$.\n\n::figure[tiny]\n');
+    // A citation too: citation-js formats it from the post's references.bib, offline.
+    addFixturePost(root, '---\ntitle: Sandbox\nsummary: A sandboxed build.\ndate: 2026-01-01\n---\n\n## One {#one}\n\nLoss :num[tiny.loss], $x^2$, :cite[rankin1955].\n\n::figure[tiny]\n\n::references\n');
+    writeFileSync(path.join(root, 'content/fixture/references.bib'), '@article{rankin1955, author = {Rankin, R. A.}, title = {The closest packing of spherical caps in $n$ dimensions}, year = {1955}, doi = {10.1017/S2040618500033219}}\n');
     const trace = path.join(root, 'trace.txt');
     const script = `${process.execPath} --import tsx pipeline/cli/train.ts tiny-run --store runs && ${process.execPath} node_modules/astro/astro.js build --outDir dist`;
     const isolate = process.getuid?.() === 0 ? ['-n'] : ['-r', '-n'];
@@ -39,6 +41,7 @@ describe('the build in a sandbox', () => {
     expect(result.error, 'needs strace and unshare (apt-get install strace)').toBeUndefined();
     expect(result.status, `${result.stdout}\n${result.stderr}`).toBe(0);
     expect(readdirSync(path.join(root, 'dist'))).toContain('index.html');
+    expect(readFileSync(path.join(root, 'dist/fixture/index.html'), 'utf8')).toContain('href="https://doi.org/10.1017/S2040618500033219"');
 
     const lines = readFileSync(trace, 'utf8').split('\n');
     const inet = lines.filter((line) => /\b(socket|connect)\(.*AF_INET6?\b/.test(line));

@@ -50,4 +50,20 @@ describe('astro build of an article with a mistake', () => {
     expect(mathBuild.stdout + mathBuild.stderr).toMatch(new RegExp(`content/fixture/post\\.md:${math.line}:\\d+: .*KaTeX`, 'i'));
     expect(existsSync(path.join(math.root, 'dist/index.html'))).toBe(false);
   });
+
+  it('fails on input the parser would have let through: an unclosed $, a directive without its "]", a <script>', async () => {
+    const dollar = articleWith('The loss $L = 1 is low.');
+    const directive = articleWith('::figure[tiny');
+    const script = articleWith('<script>alert(1)</script>');
+    const builds = await Promise.all([dollar, directive, script].map((copy) => astroBuild(copy.root)));
+    const expected = [
+      new RegExp(`content/fixture/post\\.md:${dollar.line}:10: a "\\$" that does not start or end any math`),
+      new RegExp(`content/fixture/post\\.md:${directive.line}:1: "::figure\\[" looks like a directive but does not parse`),
+      new RegExp(`content/fixture/post\\.md:${script.line}:1: raw HTML <script> is not allowed in a post`),
+    ];
+    builds.forEach((build, index) => {
+      expect(build.code).not.toBe(0);
+      expect(build.stdout + build.stderr).toMatch(expected[index]!);
+    });
+  });
 });

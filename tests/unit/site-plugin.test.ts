@@ -80,7 +80,8 @@ describe('figures', () => {
     const caption = /<figcaption>([\s\S]*)<\/figcaption>/.exec(html)?.[1] ?? '';
     expect(caption).toContain('<span class="caption">A circle of radius <span class="katex">');
     expect(caption).toContain('<em>by hand</em>');
-    expect(caption).toContain('<span class="provenance">test fixture: no runs</span>');
+    expect(caption).toMatch(/^<span class="figure-number">Figure 1\.<\/span> <span class="caption">/);
+    expect(caption).toContain('<span class="provenance">test fixture: no runs<span class="sources"> Code: ');
   });
 
   it('fails on an unknown figure id, naming the file, the line, the known ids and the fix', async () => {

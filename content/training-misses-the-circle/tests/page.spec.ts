@@ -1,5 +1,5 @@
-// This post's own page expectations: the 13 sections of ARTICLE.md in order, and at
-// least one display equation.
+// This post's own page expectations: the 13 sections of ARTICLE.md in order, then the
+// generated reference list, and at least one display equation.
 import { expect, test } from '@playwright/test';
 
 const SECTION_HEADINGS = [
@@ -16,17 +16,25 @@ const SECTION_HEADINGS = [
   '11. Double descent at full scale',
   '12. Claims ledger',
   '13. Reproduce it',
+  'References',
 ];
 
 test.beforeEach(async ({ page }) => {
   await page.goto('training-misses-the-circle/');
 });
 
-test('all 13 section headings appear, in order', async ({ page }) => {
+test('all 13 section headings and the references appear, in order', async ({ page }) => {
   const headings = (await page.locator('.prose h2').allTextContents()).map((text) => text.trim());
   expect(headings).toEqual(SECTION_HEADINGS);
 });
 
 test('display math is rendered', async ({ page }) => {
   await expect(page.locator('.katex-display').first()).toBeVisible();
+});
+
+test('the references list the four cited works, DOIs and URLs linked', async ({ page }) => {
+  const items = page.locator('ul.references li.reference');
+  await expect(items).toHaveCount(4);
+  await expect(page.locator('#ref-rankin1955closest a[href="https://doi.org/10.1017/S2040618500033219"]')).toHaveCount(1);
+  await expect(page.locator('#ref-engels2024not a[href="https://arxiv.org/abs/2405.14860"]')).toHaveCount(1);
 });

@@ -1,0 +1,146 @@
+/**
+ * npm run dev: the site with live reload, and the pipeline re-run on every save for
+ * exactly what the change affects.
+ *
+ *   npm run dev [-- --port 4321 --budget 5]
+ *
+ * - `astro dev` serves every post, drafts included, and reloads a page when its post.md
+ *   or references.bib changes, or anything in figures/ (src/plugins/index.ts).
+ * - A watcher on content/ and pipeline/ starts one dev pass (pipeline/dev/cli.ts, a fresh
+ *   process, so edited modules are imported anew) per burst of saves: a change under
+ *   content/<slug>/ refreshes that post, a change under pipeline/ every post. The pass
+ *   re-renders only the figures and tables whose inputs changed (the pipeline's own
+ *   caches decide), trains missing runs only while that is estimated to take seconds
+ *   (--budget, default 5; pipeline/dev/cost.ts), and marks the rest stale with the
+ *   command that trains them. Edits to post.md need no pass: Astro reloads the page.
+ * - A run that appears in the store while figures are stale (trained in another
+ *   terminal with the command the note shows) starts a pass too.
+ * - Nothing blocks: the server keeps serving the last good figures while a pass runs,
+ *   saves during a pass queue one more, and a failing pass prints its error and waits
+ *   for the next save.
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { existsSync, readdirSync, watch, type FSWatcher } from 'node:fs';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { affectedPosts } from '../pipeline/dev/affected.ts';
+
+const root = path.resolve(import.meta.dirname, '..');
+const { values } = parseArgs({
+  allowPositionals: true,
+  strict: false,
+  options: {
+    budget: { type: 'string', default: process.env.DEV_TRAIN_BUDGET ?? '5' },
+  },
+});
+const budget = String(values.budget);
+// Everything else goes to `astro dev` as given (--port, --host, …).
+const astroArgs = process.argv.slice(2).filter((arg, index, all) => arg !== '--budget' && all[index - 1] !== '--budget' && !arg.startsWith('--budget='));
+
+const env = { ...process.env, ASTRO_TELEMETRY_DISABLED: '1', ASTRO_DISABLE_UPDATE_CHECK: 'true' };
+
+function log(text: string): void {
+  process.stdout.write(`[dev] ${text}\n`);
+}
+
+// ── the site ──
+const astro = spawn(process.execPath, [path.join(root, 'node_modules/astro/astro.js'), 'dev', ...astroArgs], { cwd: root, env, stdio: 'inherit' });
+astro.on('exit', (code, signal) => {
+  log(`astro dev ended (${signal ?? `code ${code}`})`);
+  shutdown(code ?? 1);
+});
+
+// ── the pipeline passes ──
+let running: ChildProcess | null = null;
+/** Posts to refresh at the next pass; "all" after a change to shared code. */
+let pending: Set<string> | 'all' | null = 'all';
+let timer: NodeJS.Timeout | null = null;
+
+function schedule(target: string | 'all'): void {
+  if (pending === 'all' || target === 'all') pending = 'all';
+  else pending = new Set([...(pending ?? []), target]);
+  if (timer) clearTimeout(timer);
+  // One pass per burst of saves (editors write a file in several steps).
+  timer = setTimeout(startPass, 150);
+}
+
+function startPass(): void {
+  timer = null;
+  if (running || pending === null) return;
+  const slugs = pending === 'all' ? [] : [...pending];
+  pending = null;
+  const started = Date.now();
+  log(`pipeline pass for ${slugs.length === 0 ? 'every post' : slugs.join(', ')}`);
+  const child = spawn(process.execPath, ['--import', 'tsx', path.join(root, 'pipeline/dev/cli.ts'), '--budget', budget, ...slugs], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  running = child;
+  const prefix = (stream: NodeJS.WritableStream) => (chunk: Buffer) => {
+    for (const line of chunk.toString().split('\n')) if (line.trim() !== '') stream.write(`[pipeline] ${line}\n`);
+  };
+  child.stdout!.on('data', prefix(process.stdout));
+  child.stderr!.on('data', prefix(process.stderr));
+  runsChangedDuringPass = false;
+  child.on('exit', (code) => {
+    running = null;
+    if (!stopping) watchRuns();
+    log(code === 0 ? `pipeline pass done in ${((Date.now() - started) / 1000).toFixed(1)} s` : `pipeline pass failed (exit ${code}); waiting for the next save`);
+    // Runs that appeared during the pass may be ones trained elsewhere that it missed.
+    if (runsChangedDuringPass && anyStale()) schedule('all');
+    else if (pending !== null) startPass();
+  });
+}
+
+const watchers: FSWatcher[] = [];
+for (const folder of ['content', 'pipeline']) {
+  if (!existsSync(path.join(root, folder))) continue;
+  watchers.push(
+    watch(path.join(root, folder), { recursive: true }, (_event, filename) => {
+      if (!filename) return;
+      const target = affectedPosts(path.join(folder, filename.toString()));
+      if (target !== null) schedule(target);
+    }),
+  );
+}
+
+// Runs trained elsewhere (`npm run train` in another terminal) end stale notes: a new
+// entry in runs/<family>/ starts a pass while any post has stale figures. Only the
+// family folders are watched (not each entry), and a pass's own training is ignored.
+const runsRoot = path.join(root, 'runs');
+let runsChangedDuringPass = false;
+const watchedFamilies = new Set<string>();
+const anyStale = () => existsSync(path.join(root, 'figures')) && readdirSync(path.join(root, 'figures')).some((slug) => existsSync(path.join(root, 'figures', slug, 'stale.json')));
+function onNewRun(name: string | null): void {
+  if (!name || !/^[0-9a-f]{16,}$/.test(name)) return;
+  if (running) runsChangedDuringPass = true;
+  else if (anyStale()) schedule('all');
+}
+function watchFamilies(): void {
+  if (!existsSync(runsRoot)) return;
+  for (const family of readdirSync(runsRoot, { withFileTypes: true })) {
+    if (!family.isDirectory() || family.name.startsWith('.') || family.name === 'checkpoints' || watchedFamilies.has(family.name)) continue;
+    watchedFamilies.add(family.name);
+    watchers.push(watch(path.join(runsRoot, family.name), (_event, name) => onNewRun(name?.toString() ?? null)));
+  }
+}
+let runsRootWatched = false;
+function watchRuns(): void {
+  if (!runsRootWatched && existsSync(runsRoot)) {
+    watchers.push(watch(runsRoot, () => watchFamilies()));
+    runsRootWatched = true;
+  }
+  watchFamilies();
+}
+watchRuns();
+startPass();
+
+let stopping = false;
+function shutdown(code: number): void {
+  if (stopping) return;
+  stopping = true;
+  for (const watcher of watchers) watcher.close();
+  if (timer) clearTimeout(timer);
+  running?.kill('SIGTERM');
+  if (astro.exitCode === null && astro.signalCode === null) astro.kill('SIGTERM');
+  process.exitCode = code;
+}
+process.on('SIGINT', () => shutdown(130));
+process.on('SIGTERM', () => shutdown(143));
