@@ -49,8 +49,9 @@ applyThreadsOption(values.threads);
 const threads = fusedEngine.threads;
 // tfjs's pure-JS backend takes minutes per step beyond this much work; it is skipped there.
 const TFJS_CPU_MAX_WORK = 1e7;
-// The tfjs backends this bench tries (the native ones only when their optional package is installed).
-const TFJS_LABELS = ['tfjs-node-gpu', 'tfjs-node', 'tfjs-wasm', 'tfjs-cpu'];
+// The tfjs backends this bench tries (the native ones only when installed by hand; WebGPU
+// only on a hardware adapter, or a software one with WEBGPU_ALLOW_SOFTWARE=1).
+const TFJS_LABELS = ['tfjs-node-gpu', 'tfjs-node', 'tfjs-webgpu', 'tfjs-wasm', 'tfjs-cpu'];
 
 function benchConfig(n: number, T: number): RunConfig {
   const S = n >= 1000 ? 0.999 : 0.5;
@@ -62,11 +63,19 @@ async function measureHere(engineLabel: string, n: number, T: number): Promise<M
   let engine: Engine = fusedEngine;
   const used = engineLabel === 'fused-1-thread' ? 1 : engineLabel === 'fused' ? fusedEngine.threads : 1;
   if (engineLabel === 'fused-1-thread') fusedEngine.threads = 1;
-  if (!engineLabel.startsWith('fused')) {
+  let label = engineLabel;
+  if (engineLabel === 'webgpu') {
+    const { chooseAdapter } = await import('../train/webgpu/device.ts');
+    const chosen = await chooseAdapter().catch(() => null);
+    if (!chosen) return { engine: engineLabel, n, T, threads: 1, stepsPerSecond: null, steps: 0, peakRssMiB: 0, note: 'no hardware GPU adapter (WEBGPU_ALLOW_SOFTWARE=1 times the software one)' };
+    engine = (await import('../train/webgpu/engine.ts')).webgpuEngine;
+    label = `webgpu (${chosen.name}${chosen.software ? ', software' : ''})`;
+  } else if (!engineLabel.startsWith('fused')) {
     // Imported only here, so the fused engine's peak memory does not include TensorFlow.js.
     const tfjs = await import('../train/tfjs.ts');
-    if (!(await tfjs.useBackend(engineLabel as Parameters<typeof tfjs.useBackend>[0]))) return { engine: engineLabel, n, T, threads: used, stepsPerSecond: null, steps: 0, peakRssMiB: 0, note: 'not installed' };
+    if (!(await tfjs.useBackend(engineLabel as Parameters<typeof tfjs.useBackend>[0]))) return { engine: engineLabel, n, T, threads: used, stepsPerSecond: null, steps: 0, peakRssMiB: 0, note: engineLabel === 'tfjs-webgpu' ? 'no hardware GPU adapter' : 'not installed' };
     engine = tfjs.tfjsEngine;
+    label = await tfjs.backendDescription();
   }
   // One short run first, so data generation and JIT warm-up are not timed.
   let warm = 0;
@@ -81,7 +90,7 @@ async function measureHere(engineLabel: string, n: number, T: number): Promise<M
     shouldStop: () => steps >= 3 && performance.now() - start > seconds * 1000,
   });
   const elapsed = (performance.now() - start) / 1000;
-  return { engine: engineLabel, n, T, threads: used, stepsPerSecond: (outcome.state.step - 1) / elapsed, steps: outcome.state.step, peakRssMiB: process.resourceUsage().maxRSS / 1024 };
+  return { engine: label, n, T, threads: used, stepsPerSecond: (outcome.state.step - 1) / elapsed, steps: outcome.state.step, peakRssMiB: process.resourceUsage().maxRSS / 1024 };
 }
 
 const PYTHON = existsSync('/usr/bin/python3') ? '/usr/bin/python3' : 'python3';
@@ -140,7 +149,7 @@ const report = (r: Measurement) => {
   process.stdout.write(`${r.engine.padEnd(15)} n=${r.n} T=${r.T}: ${r.stepsPerSecond === null ? r.note : `${r.stepsPerSecond.toFixed(2)} steps/s, ${r.peakRssMiB.toFixed(0)} MiB`}\n`);
 };
 for (const [n, T] of parseCases(values.cases!)) {
-  const labels = ['fused', ...(threads > 1 && n * T >= 1e6 ? ['fused-1-thread'] : []), ...TFJS_LABELS];
+  const labels = ['fused', ...(threads > 1 && n * T >= 1e6 ? ['fused-1-thread'] : []), 'webgpu', ...TFJS_LABELS];
   for (const label of labels) {
     if (label === 'tfjs-cpu' && n * T > TFJS_CPU_MAX_WORK) {
       report({ engine: label, n, T, threads: 1, stepsPerSecond: null, steps: 0, peakRssMiB: 0, note: 'skipped: minutes per step at this size' });

@@ -9,6 +9,8 @@
 import { ExperimentError } from '../experiments/validate.ts';
 import { InterruptedError, RunDivergedError, StoreFormatError } from '../stages/runs.ts';
 import { PostError } from '../post/post.ts';
+import { EngineOverrideError } from '../train/engines.ts';
+import { NoAdapterError } from '../train/webgpu/device.ts';
 
 /** A mistake on the command line (unknown experiment id, bad option value). */
 export class UsageError extends Error {}
@@ -16,7 +18,7 @@ export class UsageError extends Error {}
 /** Exit status for an error, and whether its message alone says everything. */
 export function exitStatusOf(error: unknown): { status: number; expected: boolean } {
   if (error instanceof InterruptedError) return { status: 130, expected: true };
-  if (error instanceof ExperimentError || error instanceof PostError || error instanceof RunDivergedError || error instanceof StoreFormatError || error instanceof UsageError) {
+  if (error instanceof ExperimentError || error instanceof PostError || error instanceof RunDivergedError || error instanceof StoreFormatError || error instanceof UsageError || error instanceof EngineOverrideError || error instanceof NoAdapterError) {
     return { status: 1, expected: true };
   }
   // node:util parseArgs: unknown option, missing value.

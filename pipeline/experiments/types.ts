@@ -19,7 +19,9 @@ export type LrSchedule =
   /** Linear warmup from 0 to `peakLr` over `warmupSteps`, then cosine decay to 0 at the last step. */
   | { kind: 'warmup-cosine'; peakLr: number; warmupSteps: number };
 
-export type EngineId = 'fused' | 'tfjs';
+/** Training engines (pipeline/train/engines.ts): exact CPU kernel, TensorFlow.js oracle, WGSL on a GPU. */
+export const ENGINE_IDS = ['fused', 'tfjs', 'webgpu'] as const;
+export type EngineId = (typeof ENGINE_IDS)[number];
 
 /** The settings that determine a run's tensors; hashed into its provenance. */
 export interface RunConfig {

@@ -3,7 +3,7 @@
  * experiment, the field, the bad value and what is allowed, so a user editing the
  * experiment files can fix it without reading this code.
  */
-import type { Experiment } from './types.ts';
+import { ENGINE_IDS, type Experiment } from './types.ts';
 
 export class ExperimentError extends Error {
   constructor(readonly experimentId: string, readonly field: string, readonly value: unknown, allowed: string, where = 'pipeline/experiments/') {
@@ -93,7 +93,7 @@ export function validateExperiment(e: Experiment, where?: string): void {
     if (field !== 'seed' && value === undefined) continue;
     if (!isInteger(value) || (value as number) < 0) fail(field, value, 'must be an integer ≥ 0');
   }
-  if (e.engine !== 'fused' && e.engine !== 'tfjs') fail('engine', e.engine, 'must be "fused" or "tfjs"');
+  if (!(ENGINE_IDS as readonly unknown[]).includes(e.engine)) fail('engine', e.engine, 'must be "fused", "tfjs" or "webgpu"');
   if (!isInteger(e.snapshots) || e.snapshots < 0 || e.snapshots > 1000) fail('snapshots', e.snapshots, 'must be an integer in [0, 1000]');
   if (raw.lossPoints !== undefined && (!isInteger(raw.lossPoints) || (raw.lossPoints as number) < 0)) fail('lossPoints', raw.lossPoints, 'must be an integer ≥ 0 (0 keeps only the final loss)');
   const initBias = raw.initBias;

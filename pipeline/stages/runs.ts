@@ -8,7 +8,7 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import type { Experiment } from '../experiments/types.ts';
 import { runConfigOf } from '../experiments/validate.ts';
-import { engines } from '../train/engines.ts';
+import { engines, withEffectiveEngine } from '../train/engines.ts';
 import { DivergenceError, train, type TrainState } from '../train/loop.ts';
 import { DATA_GENERATOR_ENTRY, provenanceHash, sourceHash, STORE_FORMAT, TRAINING_LOOP_ENTRY } from '../store/provenance.ts';
 import { checkpointFile, clearCheckpoint, readCheckpoint, readEntry, removeStaleTemporaries, runTensors, writeCheckpoint, writeEntry } from '../store/runStore.ts';
@@ -51,8 +51,9 @@ export class RunDivergedError extends Error {
 /** A store entry written by newer code than this checkout; it is refused, never overwritten. */
 export class StoreFormatError extends Error {}
 
-/** The provenance hash of an experiment's run under the current code. */
-export function runHash(experiment: Experiment): string {
+/** The provenance hash of an experiment's run under the current code (and TRAIN_ENGINE, if set). */
+export function runHash(named: Experiment): string {
+  const experiment = withEffectiveEngine(named);
   const engine = engines[experiment.engine];
   return provenanceHash({
     config: runConfigOf(experiment),
@@ -77,8 +78,9 @@ function formatSeconds(seconds: number): string {
 }
 
 /** Trains one experiment to completion (or until stopped) and publishes it. */
-export async function trainAndStore(experiment: Experiment, hash: string, options: EnsureOptions): Promise<RunMeta> {
+export async function trainAndStore(named: Experiment, hash: string, options: EnsureOptions): Promise<RunMeta> {
   const { storeRoot, reporter } = options;
+  const experiment = withEffectiveEngine(named);
   const engine = engines[experiment.engine];
   const config = runConfigOf(experiment);
   const resume: TrainState | null = readCheckpoint(storeRoot, hash);
@@ -115,7 +117,11 @@ export async function trainAndStore(experiment: Experiment, hash: string, option
       labels: [experiment.id],
       engine: { id: engine.id, sourceHash: sourceHash([engine.sourceEntry, TRAINING_LOOP_ENTRY]), backend, threads: engine.threads },
       dataGeneratorHash: sourceHash([DATA_GENERATOR_ENTRY]),
-      versions: { node: process.version, ...(engine.id === 'tfjs' ? { '@tensorflow/tfjs': packageVersion('@tensorflow/tfjs') } : {}) },
+      versions: {
+        node: process.version,
+        ...(engine.id === 'tfjs' ? { '@tensorflow/tfjs': packageVersion('@tensorflow/tfjs') } : {}),
+        ...(engine.id === 'webgpu' ? { webgpu: packageVersion('webgpu') } : {}),
+      },
       steps: state.step,
       wallSeconds: state.wallSeconds,
       finalLoss,

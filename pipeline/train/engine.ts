@@ -25,6 +25,16 @@ export interface Model {
   dispose(): void;
 }
 
+/**
+ * The same contract for an engine whose results arrive asynchronously (a GPU: the
+ * gradient is read back through a mapped buffer, which Node can only await).
+ */
+export interface AsyncModel {
+  lossAndGradient(params: Parameters, grads: Gradients): Promise<number>;
+  loss(params: Parameters): Promise<number>;
+  dispose(): void;
+}
+
 export interface Engine {
   id: EngineId;
   /** Source file whose import closure defines this engine's numerics (hashed into provenance). */
@@ -33,5 +43,5 @@ export interface Engine {
   backend(): Promise<string>;
   /** Threads the engine will use (recorded in metadata; results must not depend on it). */
   threads: number;
-  createModel(examples: SparseExamples, m: number): Promise<Model>;
+  createModel(examples: SparseExamples, m: number): Promise<Model | AsyncModel>;
 }

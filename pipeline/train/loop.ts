@@ -117,7 +117,9 @@ export async function train(
         return { finished: false, state };
       }
       if (snapshotAt.has(state.step)) takeSnapshot(state);
-      const loss = model.lossAndGradient(state.params, grads);
+      // CPU engines answer synchronously; awaiting only a promise keeps their loop free of extra ticks.
+      const result = model.lossAndGradient(state.params, grads);
+      const loss = typeof result === 'number' ? result : await result;
       if (!Number.isFinite(loss)) throw new DivergenceError(state.step, 'the loss');
       if (isLossRecorded(state.step, config.steps, config.lossPoints)) {
         state.lossSteps.push(state.step);
@@ -129,7 +131,7 @@ export async function train(
       if (config.bias) adamwUpdate(state.params.b, grads.b, state.adamB, t, lr, config.weightDecay);
       state.step = t;
       hooks.onProgress?.(state.step, loss);
-      // Training is synchronous; hand the event loop a turn now and then so signal
+      // CPU training is synchronous; hand the event loop a turn now and then so signal
       // handlers (Ctrl-C) and progress-bar timers can run.
       if (Date.now() - lastYield >= YIELD_EVERY_MS) {
         await new Promise((resolve) => setImmediate(resolve));
@@ -146,7 +148,7 @@ export async function train(
     assertFinite(state.params.W, state.step, 'W');
     assertFinite(state.params.b, state.step, 'b');
     if (snapshotAt.has(state.step)) takeSnapshot(state);
-    const finalLoss = model.loss(state.params);
+    const finalLoss = await model.loss(state.params);
     if (!Number.isFinite(finalLoss)) throw new DivergenceError(state.step, 'the final loss');
     state.lossSteps.push(state.step);
     state.loss.push(finalLoss);
@@ -154,7 +156,7 @@ export async function train(
     let testLoss: number | null = null;
     if (held) {
       const testModel = await engine.createModel(held, config.m);
-      testLoss = testModel.loss(state.params);
+      testLoss = await testModel.loss(state.params);
       testModel.dispose();
     }
     state.wallSeconds = elapsed();

@@ -42,7 +42,7 @@ describe('experiment validation', () => {
     ['non-integer steps', { steps: 10.5 }, /field "steps" is 10\.5; must be an integer ≥ 1/],
     ['m not an integer', { m: 1.5 }, /field "m" is 1\.5/],
     ['unknown family', { data: { family: 'gaussian', n: 10 } }, /field "data\.family" is "gaussian"; must be "identity" or "sparse"/],
-    ['unknown engine', { engine: 'torch' }, /field "engine" is "torch"; must be "fused" or "tfjs"/],
+    ['unknown engine', { engine: 'torch' }, /field "engine" is "torch"; must be "fused", "tfjs" or "webgpu"/],
     ['unknown key', { lerning_rate: 0.1 }, /field "lerning_rate" is 0\.1; unknown key; allowed keys here are id, data, m/],
     ['unknown key inside data', { data: { family: 'identity', n: 4, T: 4 } }, /field "data\.T" is 4; unknown key/],
     ['unknown schedule', { schedule: { kind: 'step', lr: 1 } }, /field "schedule\.kind" is "step"/],
