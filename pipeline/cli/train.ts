@@ -132,9 +132,10 @@ if (options.plan) {
     }
     console.log('  (--verbose lists every run)');
   }
-  const big = sum(missing) - sum(small);
-  const wall = sum(small) / Math.min(jobs, Math.max(1, small.length)) + big;
-  console.log(`total: ${formatSeconds(sum(missing))} of training; about ${formatSeconds(wall)} with ${Math.min(jobs, Math.max(1, small.length))} small run${jobs === 1 ? '' : 's'} at a time`);
+  // Small runs share the cores (one each); big ones run one after another on all of them.
+  const atOnce = Math.min(jobs, Math.max(1, small.length));
+  const wall = sum(small) / atOnce + (sum(missing) - sum(small));
+  console.log(`total: ${formatSeconds(sum(missing))} of training; about ${formatSeconds(wall)} with ${atOnce} small run${atOnce === 1 ? '' : 's'} at a time`);
   process.exit(0);
 }
 

@@ -233,7 +233,7 @@ export async function ensureRuns(groups: readonly RunGroup[], options: EnsureOpt
     const { total, cached, distinct } = groupCounts(group);
     const done = distinct.filter((run) => trained.has(run.hash)).length;
     const left = distinct.length - cached - done;
-    if (done + left > 0) reporter.line(`${group.label}: ${total} runs — ${cached} cached, ${done} trained${left > 0 ? `, ${left} left` : ''}`);
+    if (done + left > 0) reporter.line(`${group.label}: ${total} run${total === 1 ? '' : 's'} — ${cached} cached, ${done} trained${left > 0 ? `, ${left} left` : ''}`);
   }
   if (trained.size > 1) reporter.line(`trained ${trained.size} runs in ${formatSeconds((Date.now() - started) / 1000)}${outcome.jobs > 1 ? ` (${outcome.jobs} at a time)` : ''}`);
   if (outcome.error) throw outcome.error;
