@@ -53,7 +53,7 @@ const groups = posts.flatMap((post) => {
     .map((group) => ({ label: `${post.slug}/${groupName(group.file)}`, experiments: group.experiments.filter((e) => needed.has(e.id)) }))
     .filter((group) => group.experiments.length > 0);
 });
-const runHashes = await ensureRuns(groups, { storeRoot, reporter, jobs: options.jobs, shouldStop: interrupted });
+const runHashes = await ensureRuns(groups, { storeRoot, reporter, jobs: options.jobs, shouldStop: interrupted, preparing: interrupted.preparing });
 const runCount = groups.reduce((sum, group) => sum + group.experiments.length, 0);
 
 for (const post of posts) {

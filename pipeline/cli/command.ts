@@ -4,7 +4,7 @@
  * and option values checked into UsageErrors (errors.ts prints those as one line too).
  */
 import { Command } from 'commander';
-import { UsageError } from './errors.ts';
+import { UsageError } from './usage.ts';
 
 /** A command named as the user types it, e.g. "npm run train --". */
 export function cliCommand(name: string, description: string, examples: readonly string[]): Command {

@@ -1,24 +1,51 @@
 /**
- * How the CLIs end on an error. Mistakes a user can fix (a bad experiment, a diverged
- * run, an unknown id, a store from newer code) and interruptions print their message
- * alone, no stack trace, and exit non-zero; anything else is a bug and keeps its stack.
+ * How the CLIs end on an error. Mistakes a user can fix (a bad experiment, a syntax
+ * error in a source file, a diverged run, an unknown id or bad option, a store from
+ * newer code, a read-only, full or damaged store) and interruptions print their message alone, no stack trace, and exit
+ * non-zero; anything else is a bug and keeps its stack.
  *
- * Import this module FIRST in a CLI: experiments are validated while their module is
- * imported, so the handler must be in place before that import runs.
+ * The npm scripts preload this module (`node --import tsx --import ./pipeline/cli/errors.ts`):
+ * a syntax error in an experiment file fails while the CLI's imports are being linked,
+ * before any of the CLI's own code (even its first import) runs. CLIs also import it
+ * first, for when they are started without the preload.
  */
+import path from 'node:path';
 import { ExperimentError } from '../experiments/validate.ts';
-import { InterruptedError, RunDivergedError, StoreFormatError } from '../stages/runs.ts';
+import { InterruptedError, RunDivergedError, StoreError, StoreFormatError } from '../stages/runs.ts';
 import { PostError } from '../post/post.ts';
 import { EngineOverrideError } from '../train/engines.ts';
 import { NoAdapterError } from '../train/webgpu/device.ts';
+import { UsageError } from './usage.ts';
 
-/** A mistake on the command line (unknown experiment id, bad option value). */
-export class UsageError extends Error {}
+export { UsageError };
+
+/**
+ * tsx (esbuild) could not compile a source file: "Transform failed with 1 error:\n
+ * <file>:<line>:<column>: ERROR: <text>". Returns that as one line, or null.
+ */
+export function syntaxErrorMessage(error: unknown): string | null {
+  if (!(error instanceof Error) || error.name !== 'TransformError') return null;
+  const match = /^(.+?):(\d+):(\d+): ERROR: (.+)$/m.exec(error.message);
+  if (!match) return null;
+  const [, file, line, column, text] = match;
+  const shown = path.isAbsolute(file) ? path.relative(process.cwd(), file) : file;
+  return `${shown}:${line}:${column}: syntax error: ${text}. Fix it in that file and run the command again.`;
+}
 
 /** Exit status for an error, and whether its message alone says everything. */
 export function exitStatusOf(error: unknown): { status: number; expected: boolean } {
   if (error instanceof InterruptedError) return { status: 130, expected: true };
-  if (error instanceof ExperimentError || error instanceof PostError || error instanceof RunDivergedError || error instanceof StoreFormatError || error instanceof UsageError || error instanceof EngineOverrideError || error instanceof NoAdapterError) {
+  if (syntaxErrorMessage(error) !== null) return { status: 1, expected: true };
+  if (
+    error instanceof ExperimentError ||
+    error instanceof PostError ||
+    error instanceof RunDivergedError ||
+    error instanceof StoreFormatError ||
+    error instanceof StoreError ||
+    error instanceof UsageError ||
+    error instanceof EngineOverrideError ||
+    error instanceof NoAdapterError
+  ) {
     return { status: 1, expected: true };
   }
   // node:util parseArgs: unknown option, missing value.
@@ -28,7 +55,8 @@ export function exitStatusOf(error: unknown): { status: number; expected: boolea
 
 function fail(error: unknown): never {
   const { status, expected } = exitStatusOf(error);
-  process.stderr.write(`\n${expected ? (error as Error).message : error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  const message = syntaxErrorMessage(error) ?? (error as Error).message;
+  process.stderr.write(`\n${expected ? message : error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
   process.exit(status);
 }
 

@@ -64,15 +64,48 @@ export function consoleReporter({ verbose = false, stream = process.stdout }: Re
   };
 }
 
-/** Stop flag set by the first Ctrl-C / SIGTERM; a second one exits at once. */
-export function interruptFlag(): () => boolean {
+/** A stop flag for training, polled between steps. */
+export interface InterruptFlag {
+  (): boolean;
+  /**
+   * While a run's data are generated and its model built, the process runs synchronous
+   * code and no signal handler can run until it ends; there is nothing to save yet
+   * either, so during that time a signal ends the process at once (default disposition).
+   */
+  preparing(on: boolean): void;
+}
+
+const SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
+const PARENT_POLL_MS = 250;
+
+/**
+ * Stop flag set by the first Ctrl-C / SIGTERM / SIGHUP, or when the process that started
+ * this one exits (`npm run train` stopped with SIGTERM exits npm and leaves the trainer
+ * orphaned, re-parented to init); a second signal exits at once.
+ */
+export function interruptFlag(): InterruptFlag {
   let stopRequested = false;
+  const stop = (why: string) => {
+    stopRequested = true;
+    process.stderr.write(`\n${why}: finishing the current step and saving a checkpoint (press Ctrl-C again to quit at once)\n`);
+  };
   const onSignal = (signal: NodeJS.Signals) => {
     if (stopRequested) process.exit(130);
-    stopRequested = true;
-    process.stderr.write(`\n${signal}: finishing the current step and saving a checkpoint (press again to quit at once)\n`);
+    stop(signal);
   };
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
-  return () => stopRequested;
+  let listening = false;
+  const listen = (on: boolean) => {
+    if (on === listening) return;
+    listening = on;
+    for (const signal of SIGNALS) on ? process.on(signal, onSignal) : process.removeListener(signal, onSignal);
+  };
+  listen(true);
+  const parent = process.ppid;
+  setInterval(() => {
+    if (!stopRequested && process.ppid !== parent) stop(`the parent process (${parent}) exited`);
+  }, PARENT_POLL_MS).unref();
+  // A terminal or pipe that went away with the parent must not end the process (EPIPE)
+  // before it has saved its checkpoint.
+  for (const stream of [process.stdout, process.stderr]) stream.on('error', () => {});
+  return Object.assign(() => stopRequested, { preparing: (on: boolean) => listen(!on) });
 }

@@ -146,4 +146,5 @@ await ensureRuns(runGroups(selected), {
   force: options.force,
   jobs: options.jobs,
   shouldStop: () => interrupted() || Date.now() > deadline,
+  preparing: interrupted.preparing,
 });

@@ -1,9 +1,12 @@
 /**
  * Makes sure every run an experiment list needs is in the store: cached entries are
  * verified and read, missing or corrupt ones are trained (resuming from a checkpoint
- * when one exists), and each run gets one status line.
+ * when one exists), small runs side by side on a pool of worker threads and big runs
+ * one at a time with every core. The store is checked for room and write access before
+ * a run trains, and a finished run whose publication fails is kept as a checkpoint, so
+ * a full or damaged store never costs the training.
  */
-import { existsSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
@@ -12,10 +15,14 @@ import { runConfigOf } from '../experiments/validate.ts';
 import { engines, withEffectiveEngine } from '../train/engines.ts';
 import { DivergenceError, train, type TrainState } from '../train/loop.ts';
 import { DATA_GENERATOR_ENTRY, provenanceHash, sourceHash, STORE_FORMAT, TRAINING_LOOP_ENTRY } from '../store/provenance.ts';
-import { checkpointFile, clearCheckpoint, readCheckpoint, readEntry, removeStaleTemporaries, runTensors, writeCheckpoint, writeEntry } from '../store/runStore.ts';
+import { checkpointFile, checkpointStatus, clearCheckpoint, entryDir, readEntry, removeStaleTemporaries, runTensors, writeCheckpoint, writeEntry, type FinishedRun } from '../store/runStore.ts';
+import { checkStoreWritable, describeStoreFault, StoreError, storeWrite } from '../store/faults.ts';
 import type { RunMeta } from '../store/types.ts';
+import type { RunConfig } from '../experiments/types.ts';
 import { estimatedCost, usesEveryCore } from './cost.ts';
 import { TrainingPool } from './pool.ts';
+
+export { StoreError };
 
 export interface Reporter {
   /** A line always shown: group summaries, warnings (corrupt entries, leftovers removed). */
@@ -42,6 +49,12 @@ export interface EnsureOptions {
   reporter: Reporter;
   /** Polled between steps; when it returns true training checkpoints and stops. */
   shouldStop?: () => boolean;
+  /**
+   * Called with true before a run's data are generated and its model built in this
+   * thread (synchronous work that no signal handler can interrupt), and with false once
+   * it steps. Runs in the worker pool prepare off this thread and need no such care.
+   */
+  preparing?: (on: boolean) => void;
   /** Retrain even when a sound entry exists (used to verify reproducibility). */
   force?: boolean;
   checkpointSeconds?: number;
@@ -115,6 +128,16 @@ export function formatSeconds(seconds: number): string {
   return seconds < 1 ? `${Math.round(seconds * 1000)} ms` : seconds < 10 ? `${seconds.toFixed(1)} s` : seconds < 120 ? `${Math.round(seconds)} s` : `${Math.floor(seconds / 60)} min ${Math.round(seconds % 60)} s`;
 }
 
+/** Bytes a run's entry and checkpoints take on disk (generously: both, plus the temporaries of atomic writes). */
+export function storeBytesNeeded(config: RunConfig): number {
+  const P = (config.m + 1) * config.data.n;
+  const lossPoints = config.lossPoints ?? 1000;
+  const recorded = Math.min(config.steps, 100) + (lossPoints === 0 ? 0 : Math.min(config.steps, lossPoints)) + 1;
+  const entry = 4 * P * (1 + config.snapshots) + 16 * recorded + 4096;
+  const checkpoint = entry + 8 * P;
+  return entry + 2 * checkpoint + 65536;
+}
+
 /** One distinct run (experiments with equal settings share it) and what the store holds of it. */
 interface PlannedRun {
   experiment: Experiment;
@@ -129,44 +152,78 @@ type RunResult =
   | { kind: 'stopped'; state: TrainState }
   | { kind: 'diverged'; error: DivergenceError };
 
-/** Publishes a finished run to the store (the main thread does this for pooled runs too). */
-function storeRun(experiment: Experiment, hash: string, result: Extract<RunResult, { kind: 'finished' }>, storeRoot: string): RunMeta {
+/**
+ * Publishes a finished run to the store (the main thread does this for pooled runs too).
+ * If publishing fails for the store's sake (full, read-only), the finished run is kept as
+ * a checkpoint, so the next build publishes it without training.
+ */
+function storeRun(experiment: Experiment, hash: string, state: TrainState, finished: FinishedRun, storeRoot: string): RunMeta {
   const engine = engines[experiment.engine];
-  const { state, finalLoss, testLoss, backend, threads } = result;
-  const meta = writeEntry(
-    storeRoot,
-    {
-      storeFormat: STORE_FORMAT,
-      hash,
-      config: runConfigOf(experiment),
-      labels: [experiment.id],
-      engine: { id: engine.id, sourceHash: sourceHash([engine.sourceEntry, TRAINING_LOOP_ENTRY]), backend, threads },
-      dataGeneratorHash: sourceHash([DATA_GENERATOR_ENTRY]),
-      versions: {
-        node: process.version,
-        ...(engine.id === 'tfjs' ? { '@tensorflow/tfjs': packageVersion('@tensorflow/tfjs') } : {}),
-        ...(engine.id === 'webgpu' ? { webgpu: packageVersion('webgpu') } : {}),
+  const config = runConfigOf(experiment);
+  const { finalLoss, testLoss, backend, threads } = finished;
+  let meta: RunMeta;
+  try {
+    meta = writeEntry(
+      storeRoot,
+      {
+        storeFormat: STORE_FORMAT,
+        hash,
+        config,
+        labels: [experiment.id],
+        engine: { id: engine.id, sourceHash: sourceHash([engine.sourceEntry, TRAINING_LOOP_ENTRY]), backend, threads },
+        dataGeneratorHash: sourceHash([DATA_GENERATOR_ENTRY]),
+        versions: {
+          node: process.version,
+          ...(engine.id === 'tfjs' ? { '@tensorflow/tfjs': packageVersion('@tensorflow/tfjs') } : {}),
+          ...(engine.id === 'webgpu' ? { webgpu: packageVersion('webgpu') } : {}),
+        },
+        steps: state.step,
+        wallSeconds: state.wallSeconds,
+        finalLoss,
+        testLoss,
+        createdAt: new Date().toISOString(),
       },
-      steps: state.step,
-      wallSeconds: state.wallSeconds,
-      finalLoss,
-      testLoss,
-      createdAt: new Date().toISOString(),
-    },
-    runTensors(state),
-  );
-  clearCheckpoint(storeRoot, hash);
+      runTensors(state),
+    );
+  } catch (error) {
+    const fault = describeStoreFault(error, entryDir(storeRoot, config.data.family, hash));
+    if (fault === null) throw error;
+    // Never lose the training to a failed publication: keep the finished run as a checkpoint.
+    let kept: string;
+    try {
+      writeCheckpoint(storeRoot, hash, state, finished);
+      kept = `the finished run is kept in ${checkpointFile(storeRoot, hash)}: fix that and run the same command again to publish it without training`;
+    } catch (second) {
+      if (describeStoreFault(second) === null) throw second;
+      const code = (second as NodeJS.ErrnoException).code;
+      kept = `keeping the finished run as a checkpoint failed too (${code}), so it ${existsSync(checkpointFile(storeRoot, hash)) ? 'resumes from its last checkpoint' : 'trains again'} next time`;
+    }
+    throw new StoreError(`run store: could not publish "${experiment.id}": ${fault}; ${kept}.`, { cause: error });
+  }
+  try {
+    clearCheckpoint(storeRoot, hash);
+  } catch (error) {
+    if (describeStoreFault(error) === null) throw error;
+    // Harmless: the next build sees the sound entry and removes it then.
+  }
   return meta;
 }
+
+const saveCheckpoint = (storeRoot: string, experiment: Experiment, hash: string, at: TrainState, why: string) =>
+  storeWrite(`could not save a checkpoint of "${experiment.id}" at step ${at.step} (${why})`, () => writeCheckpoint(storeRoot, hash, at), checkpointFile(storeRoot, hash));
 
 /** Trains one run in this thread, with every thread the engine is allowed. */
 async function trainHere(experiment: Experiment, resume: TrainState | null, options: EnsureOptions, hash: string, onStep: (step: number) => void): Promise<RunResult> {
   const engine = engines[experiment.engine];
+  options.preparing?.(true);
   try {
     const outcome = await train(runConfigOf(experiment), engine, resume, {
-      onProgress: (step) => onStep(step),
+      onProgress: (step) => {
+        options.preparing?.(false);
+        onStep(step);
+      },
       shouldStop: options.shouldStop,
-      checkpoint: (state) => writeCheckpoint(options.storeRoot, hash, state),
+      checkpoint: (at) => saveCheckpoint(options.storeRoot, experiment, hash, at, 'the last one is kept; run the same command again to resume from it'),
       checkpointSeconds: options.checkpointSeconds,
     });
     if (!outcome.finished) return { kind: 'stopped', state: outcome.state };
@@ -174,6 +231,8 @@ async function trainHere(experiment: Experiment, resume: TrainState | null, opti
   } catch (error) {
     if (error instanceof DivergenceError) return { kind: 'diverged', error };
     throw error;
+  } finally {
+    options.preparing?.(false);
   }
 }
 
@@ -186,6 +245,9 @@ async function trainHere(experiment: Experiment, resume: TrainState | null, opti
 export async function ensureRuns(groups: readonly RunGroup[], options: EnsureOptions): Promise<Map<string, string>> {
   const { storeRoot, reporter } = options;
   const hashes = new Map<string, string>();
+  if (existsSync(storeRoot) && !statSync(storeRoot).isDirectory()) {
+    throw new StoreError(`run store: ${storeRoot} is a file where the run store needs a folder; move or delete that file, or pass --store with another folder.`);
+  }
   for (const leftover of removeStaleTemporaries(storeRoot)) {
     reporter.line(`run store: removed ${leftover}, left by a build that was killed while writing`);
   }
@@ -205,8 +267,15 @@ export async function ensureRuns(groups: readonly RunGroup[], options: EnsureOpt
     }
     const cached = status.kind === 'ok' && !options.force;
     if (cached) {
-      // A checkpoint next to a finished entry is left from a concurrent build; it is no longer needed.
-      if (existsSync(checkpointFile(storeRoot, hash))) clearCheckpoint(storeRoot, hash);
+      // A checkpoint next to a finished entry is left from a concurrent build; it is no
+      // longer needed (on a read-only store it simply stays).
+      if (existsSync(checkpointFile(storeRoot, hash))) {
+        try {
+          clearCheckpoint(storeRoot, hash);
+        } catch (error) {
+          if (describeStoreFault(error) === null) throw error;
+        }
+      }
       reporter.detail(`${experiment.id}  cached (${hash.slice(0, 8)}, final loss ${status.meta.finalLoss.toPrecision(4)})`);
     }
     if (status.kind === 'corrupt') reporter.line(`${experiment.id}  store entry is corrupt: ${status.reason}; retraining`);
@@ -267,29 +336,47 @@ async function trainRuns(toTrain: readonly PlannedRun[], options: EnsureOptions,
   /** Trains one run with `trainOne` and handles its result; returns false when nothing more should start. */
   const runOne = async (run: PlannedRun, where: string, trainOne: (resume: TrainState | null, onStep: (step: number) => void) => Promise<RunResult>) => {
     const { experiment, hash } = run;
-    const resume = readCheckpoint(storeRoot, hash);
+    const config = runConfigOf(experiment);
+    const saved = checkpointStatus(storeRoot, hash, config);
+    if (saved.kind === 'corrupt') {
+      reporter.line(`${experiment.id}  checkpoint is corrupt: ${saved.reason}; training from the start`);
+      storeWrite(`cannot remove the corrupt checkpoint of "${experiment.id}"`, () => clearCheckpoint(storeRoot, hash));
+    }
     startedAny = true;
-    say(`${experiment.id}  training (${where}${resume ? `, resuming at step ${resume.step}` : ''})`);
-    const perStep = run.cost / experiment.steps;
-    const result = await trainOne(resume, (step) => {
-      inFlight.set(hash, step * perStep);
-      tick();
-    });
-    inFlight.delete(hash);
+    let result: RunResult;
+    let resume: TrainState | null = null;
+    if (saved.kind === 'ok' && saved.finished) {
+      // Trained before, but its publication failed: publish it now, without training again.
+      say(`${experiment.id}  finished earlier; publishing it from its checkpoint`);
+      result = { kind: 'finished', state: saved.state, ...saved.finished };
+    } else {
+      resume = saved.kind === 'ok' ? saved.state : null;
+      // Before any training is spent: can its result be saved?
+      checkStoreWritable(storeRoot, experiment.data.family, storeBytesNeeded(config), experiment.id);
+      say(`${experiment.id}  training (${where}${resume ? `, resuming at step ${resume.step}` : ''})`);
+      const perStep = run.cost / experiment.steps;
+      result = await trainOne(resume, (step) => {
+        inFlight.set(hash, step * perStep);
+        tick();
+      });
+      inFlight.delete(hash);
+    }
     if (result.kind === 'diverged') {
       // A checkpoint from before the divergence would only lead the next build back into it.
-      clearCheckpoint(storeRoot, hash);
+      storeWrite(`cannot remove the checkpoint of diverged "${experiment.id}"`, () => clearCheckpoint(storeRoot, hash));
       error ??= new RunDivergedError(experiment.id, result.error.step, result.error);
     } else if (result.kind === 'stopped') {
-      writeCheckpoint(storeRoot, hash, result.state);
+      saveCheckpoint(storeRoot, experiment, hash, result.state, 'the training since the last checkpoint is lost');
       stopped.push({ experimentId: experiment.id, step: result.state.step, totalSteps: experiment.steps });
     } else {
-      const meta = storeRun(experiment, hash, result, storeRoot);
+      const { state, finalLoss, testLoss, backend, threads } = result;
+      storeRun(experiment, hash, state, { finalLoss, testLoss, backend, threads }, storeRoot);
       trained.add(hash);
       costDone += run.cost;
-      const seconds = result.state.wallSeconds;
-      const session = resume ? ` since resuming at step ${resume.step} (${formatSeconds(seconds)} in total)` : '';
-      say(`${experiment.id}  trained in ${formatSeconds(seconds - (resume?.wallSeconds ?? 0))}${session} (final loss ${meta.finalLoss.toPrecision(4)})`);
+      const total = formatSeconds(state.wallSeconds);
+      if (saved.kind === 'ok' && saved.finished) say(`${experiment.id}  published (trained earlier in ${total}, final loss ${finalLoss.toPrecision(4)})`);
+      else if (resume) say(`${experiment.id}  trained in ${formatSeconds(state.wallSeconds - resume.wallSeconds)} since resuming at step ${resume.step} (${total} in total; final loss ${finalLoss.toPrecision(4)})`);
+      else say(`${experiment.id}  trained in ${total} (final loss ${finalLoss.toPrecision(4)})`);
     }
     tick();
     return result.kind === 'finished';
@@ -309,7 +396,7 @@ async function trainRuns(toTrain: readonly PlannedRun[], options: EnsureOptions,
             const trainOne = async (resume: TrainState | null, onStep: (step: number) => void): Promise<RunResult> => {
               const reply = await pool.run(
                 { config: runConfigOf(run.experiment), resume, checkpointSeconds: options.checkpointSeconds },
-                { onProgress: onStep, onCheckpoint: (state) => writeCheckpoint(storeRoot, hash, state) },
+                { onProgress: onStep, onCheckpoint: (at) => saveCheckpoint(storeRoot, run.experiment, hash, at, 'the last one is kept; run the same command again to resume from it') },
               );
               if (reply.kind === 'diverged') return { kind: 'diverged', error: Object.assign(new DivergenceError(reply.step, ''), { message: reply.message }) };
               const outcome = reply.outcome;

@@ -4,7 +4,8 @@
  * so it changes when the config, the engine's code or the data generator changes,
  * and only then. Source hashes cover a module's whole import closure inside the repo,
  * with comments and whitespace dropped by the TypeScript scanner: editing a comment
- * retrains nothing, editing arithmetic retrains what it touches.
+ * retrains nothing, editing arithmetic retrains what it touches. Line endings are
+ * normalised first, so a checkout with core.autocrlf=true hashes like the LF original.
  */
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
@@ -35,10 +36,13 @@ export function canonicalJson(value: unknown): string {
 
 /**
  * The file's tokens as the TypeScript scanner reads them, comments and whitespace
- * dropped: reformatting or re-commenting a file leaves this unchanged.
+ * dropped: reformatting or re-commenting a file leaves this unchanged. CRLF is read as
+ * LF first: a multi-line template literal's token holds its raw line breaks, and git
+ * with core.autocrlf=true checks files out with CRLF, which would otherwise change the
+ * hash of every run. (LF files are unaffected, so no committed hash moves.)
  */
 function codeTokens(source: string): string {
-  const scanner = ts.createScanner(ts.ScriptTarget.Latest, /* skipTrivia */ true, ts.LanguageVariant.Standard, source);
+  const scanner = ts.createScanner(ts.ScriptTarget.Latest, /* skipTrivia */ true, ts.LanguageVariant.Standard, source.replace(/\r\n/g, '\n'));
   const tokens: string[] = [];
   // A `}` closes either a block or a template literal's ${…}; only the scanner's caller knows which.
   const open: ('brace' | 'template')[] = [];

@@ -3,13 +3,18 @@
  * Entries appear atomically (written to a temporary directory, then renamed), carry
  * checksums of every file (meta.json checksums itself), and are verified on every
  * read, so a partial, corrupt or hand-edited entry is reported and retrained instead
- * of being used. Unfinished runs keep a checkpoint in runs/checkpoints/<hash>.safetensors.
+ * of being used. Checksums alone only prove that files agree with each other, so every
+ * read also binds the entry to its hash: the provenance hash is recomputed from
+ * meta.json's config, engine and data generator and must be the directory's name, and
+ * the tensor file names that hash in its own header. Unfinished runs keep a checkpoint
+ * in runs/checkpoints/<hash>.safetensors whose every field (run hash, step, wall time,
+ * tensors) is covered by one checksum.
  */
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync, openSync, fsyncSync, closeSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync, openSync, fsyncSync, closeSync } from 'node:fs';
 import path from 'node:path';
-import type { DataFamily, Experiment } from '../experiments/types.ts';
+import type { DataFamily, Experiment, RunConfig } from '../experiments/types.ts';
 import type { LoadedRun, RunMeta } from './types.ts';
-import { canonicalJson, sha256, STORE_FORMAT } from './provenance.ts';
+import { canonicalJson, provenanceHash, sha256, STORE_FORMAT } from './provenance.ts';
 import { decodeSafetensors, encodeSafetensors, type Tensor } from './safetensors.ts';
 import type { TrainState } from '../train/loop.ts';
 
@@ -44,9 +49,14 @@ export function fsyncFile(file: string): void {
 export function writeFileAtomic(file: string, data: string | Uint8Array): void {
   mkdirSync(path.dirname(file), { recursive: true });
   const temp = `${file}${TEMP_MARK}${process.pid}`;
-  writeFileSync(temp, data);
-  fsyncFile(temp);
-  renameSync(temp, file);
+  try {
+    writeFileSync(temp, data);
+    fsyncFile(temp);
+    renameSync(temp, file);
+  } catch (error) {
+    rmSync(temp, { force: true }); // a partial file on a full disk only takes the space others need
+    throw error;
+  }
 }
 
 function processIsAlive(pid: number): boolean {
@@ -74,7 +84,11 @@ export function removeStaleTemporaries(root: string): string[] {
       if (!match) continue;
       const pid = Number(match[1]);
       if (pid === process.pid || processIsAlive(pid)) continue;
-      rmSync(path.join(dir, name), { recursive: true, force: true });
+      try {
+        rmSync(path.join(dir, name), { recursive: true, force: true });
+      } catch {
+        continue; // a read-only store: harmless, readers never look at temporaries
+      }
       removed.push(path.join(dir, name));
     }
   }
@@ -111,22 +125,76 @@ export function readEntry(root: string, family: DataFamily, hash: string): Entry
   const dir = entryDir(root, family, hash);
   const metaPath = path.join(dir, META_FILE);
   if (!existsSync(dir)) return { kind: 'missing' };
+  if (!statSync(dir).isDirectory()) return { kind: 'corrupt', reason: `${dir} is a file, not an entry folder` };
   if (!existsSync(metaPath)) return { kind: 'corrupt', reason: `${metaPath} is missing` };
+  let text: string;
+  try {
+    text = readFileSync(metaPath, 'utf8');
+  } catch (error) {
+    return { kind: 'corrupt', reason: `${metaPath} cannot be read (${(error as Error).message})` };
+  }
   let meta: StoredMeta;
   try {
-    meta = JSON.parse(readFileSync(metaPath, 'utf8'));
+    meta = JSON.parse(text);
   } catch (error) {
     return { kind: 'corrupt', reason: `${metaPath} is not valid JSON (${(error as Error).message})` };
   }
+  if (meta === null || typeof meta !== 'object' || Array.isArray(meta)) return { kind: 'corrupt', reason: `${metaPath} does not hold an object` };
   if (typeof meta.storeFormat === 'number' && meta.storeFormat > STORE_FORMAT) return { kind: 'newer-format', format: meta.storeFormat };
   const { metaChecksum: recorded, ...rest } = meta;
   if (recorded !== metaChecksum(rest)) return { kind: 'corrupt', reason: `${metaPath} does not match its checksum (edited by hand?)` };
   if (meta.hash !== hash) return { kind: 'corrupt', reason: `${metaPath} names hash ${meta.hash}, not its directory's ${hash}` };
+  // The checksum is only as good as whoever last recomputed it: the entry's identity is
+  // what its config, engine and data generator hash to.
+  const recomputed = provenanceHash({ config: meta.config, engineSourceHash: meta.engine?.sourceHash, dataGeneratorHash: meta.dataGeneratorHash });
+  if (recomputed !== hash || meta.engine?.id !== meta.config?.engine) {
+    return { kind: 'corrupt', reason: `${metaPath}: its config, engine and data generator hash to ${recomputed}, not its directory's ${hash} (edited, or copied from another run)` };
+  }
   const tensorPath = path.join(dir, TENSOR_FILE);
   if (!existsSync(tensorPath)) return { kind: 'corrupt', reason: `${tensorPath} is missing` };
-  const bytes = readFileSync(tensorPath);
-  if (sha256(bytes) !== meta.files[TENSOR_FILE]) return { kind: 'corrupt', reason: `${tensorPath} does not match the checksum in meta.json (truncated or modified)` };
-  return { kind: 'ok', meta, tensors: decodeSafetensors(bytes).tensors };
+  let bytes: Buffer;
+  try {
+    bytes = readFileSync(tensorPath);
+  } catch (error) {
+    return { kind: 'corrupt', reason: `${tensorPath} cannot be read (${(error as Error).message})` };
+  }
+  if (sha256(bytes) !== meta.files?.[TENSOR_FILE]) return { kind: 'corrupt', reason: `${tensorPath} does not match the checksum in meta.json (truncated or modified)` };
+  let decoded: ReturnType<typeof decodeSafetensors>;
+  try {
+    decoded = decodeSafetensors(bytes);
+  } catch (error) {
+    return { kind: 'corrupt', reason: `${tensorPath} is not a readable safetensors file (${(error as Error).message})` };
+  }
+  if (decoded.metadata.hash !== hash) return { kind: 'corrupt', reason: `${tensorPath} belongs to run ${decoded.metadata.hash ?? '(none named)'}, not ${hash} (copied from another run)` };
+  const shapes = runTensorProblem(decoded.tensors, meta.config.m, meta.config.data.n);
+  if (shapes) return { kind: 'corrupt', reason: `${tensorPath}: ${shapes}` };
+  return { kind: 'ok', meta, tensors: decoded.tensors };
+}
+
+const shapeText = (tensor: Tensor | undefined) => (tensor ? `[${tensor.shape.join(', ')}] (${tensor.data.length} values)` : 'missing');
+
+/** Why the tensors cannot be this config's run (a missing tensor, a wrong shape), or null. */
+function runTensorProblem(tensors: Record<string, Tensor>, m: number, n: number, extra: Record<string, number[]> = {}): string | null {
+  const k = tensors.snapshot_steps?.data.length ?? -1;
+  const points = tensors.loss_steps?.data.length ?? -1;
+  const expected: Record<string, number[]> = {
+    W: [m, n],
+    b: [n],
+    loss_steps: [points],
+    loss: [points],
+    snapshot_steps: [k],
+    snapshots_W: [k, m, n],
+    snapshots_b: [k, n],
+    ...extra,
+  };
+  for (const [name, shape] of Object.entries(expected)) {
+    const tensor = tensors[name];
+    const size = shape.reduce((a, b) => a * b, 1);
+    if (!tensor || tensor.shape.join() !== shape.join() || tensor.data.length !== size) {
+      return `tensor "${name}" is ${shapeText(tensor)}, not [${shape.join(', ')}] as a run with m = ${m}, n = ${n} requires`;
+    }
+  }
+  return null;
 }
 
 /** Tensors of a finished run: final parameters, the loss curve and the snapshots. */
@@ -229,7 +297,29 @@ export function loadRun(root: string, experiment: Experiment, hash: string): Loa
 
 // ---- checkpoints of unfinished runs ----
 
-export function writeCheckpoint(root: string, hash: string, state: TrainState): void {
+/** What a finished run needs besides its tensors to be published (kept when publishing failed). */
+export interface FinishedRun {
+  finalLoss: number;
+  testLoss: number | null;
+  backend: string;
+  threads: number;
+}
+
+export type CheckpointStatus =
+  | { kind: 'ok'; state: TrainState; finished: FinishedRun | null }
+  | { kind: 'missing' }
+  | { kind: 'corrupt'; reason: string };
+
+/** One checksum over every field of a checkpoint: its metadata and the sha256 of its tensors. */
+function checkpointChecksum(fields: Record<string, string>, body: Uint8Array): string {
+  return sha256(canonicalJson({ ...fields, body: sha256(body) }));
+}
+
+/**
+ * Saves the state of an unfinished run, or, with `finished`, of a finished run whose
+ * publication failed, so that the next build publishes it without training again.
+ */
+export function writeCheckpoint(root: string, hash: string, state: TrainState, finished: FinishedRun | null = null): void {
   const tensors: Record<string, Tensor> = {
     ...runTensors(state),
     adam_W_m: { data: state.adamW.m, shape: [state.adamW.m.length] },
@@ -237,40 +327,65 @@ export function writeCheckpoint(root: string, hash: string, state: TrainState): 
     adam_b_m: { data: state.adamB.m, shape: [state.adamB.m.length] },
     adam_b_v: { data: state.adamB.v, shape: [state.adamB.v.length] },
   };
-  const body = encodeSafetensors(tensors);
-  const metadata = { hash, step: String(state.step), wallSeconds: String(state.wallSeconds), bodySha256: sha256(body) };
-  writeFileAtomic(checkpointFile(root, hash), encodeSafetensors(tensors, metadata));
+  const fields: Record<string, string> = { hash, step: String(state.step), wallSeconds: String(state.wallSeconds) };
+  if (finished) fields.finished = JSON.stringify(finished);
+  const checksum = checkpointChecksum(fields, encodeSafetensors(tensors));
+  writeFileAtomic(checkpointFile(root, hash), encodeSafetensors(tensors, { ...fields, checksum }));
+}
+
+/**
+ * The saved state of run `hash`: missing, corrupt (with the reason; never to be resumed:
+ * it does not verify, belongs to another run, or does not fit `config`) or sound.
+ */
+export function checkpointStatus(root: string, hash: string, config?: RunConfig): CheckpointStatus {
+  const file = checkpointFile(root, hash);
+  if (!existsSync(file)) return { kind: 'missing' };
+  const corrupt = (why: string): CheckpointStatus => ({ kind: 'corrupt', reason: `${file} ${why}` });
+  let t: Record<string, Tensor>;
+  let metadata: Record<string, string>;
+  try {
+    ({ tensors: t, metadata } = decodeSafetensors(readFileSync(file)));
+  } catch (error) {
+    return corrupt(`is not a readable checkpoint (${(error as Error).message})`);
+  }
+  const { checksum, ...fields } = metadata;
+  if (checksum !== checkpointChecksum(fields, encodeSafetensors(t))) return corrupt('does not match its checksum (truncated, modified, or written by older code)');
+  if (fields.hash !== hash) return corrupt(`belongs to run ${fields.hash}, not ${hash}`);
+  const step = Number(fields.step);
+  const steps = config?.steps ?? Infinity;
+  if (!Number.isSafeInteger(step) || step < 0 || step > steps) return corrupt(`is at step ${fields.step}, outside the run's 0…${steps}`);
+  const [m, n] = config ? [config.m, config.data.n] : (t.W?.shape ?? []);
+  const shapes = runTensorProblem(t, m, n, { adam_W_m: [m * n], adam_W_v: [m * n], adam_b_m: [n], adam_b_v: [n] });
+  if (shapes) return corrupt(`does not fit the run: ${shapes}`);
+  let finished: FinishedRun | null = null;
+  if (fields.finished !== undefined) {
+    finished = JSON.parse(fields.finished) as FinishedRun;
+    if (config && step !== config.steps) return corrupt(`says the run finished at step ${step} of ${config.steps}`);
+  }
+  const k = t.snapshot_steps.data.length;
+  const sW = t.snapshots_W.data as Float32Array;
+  const sB = t.snapshots_b.data as Float32Array;
+  const state: TrainState = {
+    step,
+    params: { m, n, W: t.W.data as Float32Array, b: t.b.data as Float32Array },
+    adamW: { m: t.adam_W_m.data as Float32Array, v: t.adam_W_v.data as Float32Array },
+    adamB: { m: t.adam_b_m.data as Float32Array, v: t.adam_b_v.data as Float32Array },
+    lossSteps: Array.from(t.loss_steps.data),
+    loss: Array.from(t.loss.data),
+    snapshotSteps: Array.from(t.snapshot_steps.data),
+    snapshotsW: Array.from({ length: k }, (_, i) => sW.slice(i * m * n, (i + 1) * m * n)),
+    snapshotsB: Array.from({ length: k }, (_, i) => sB.slice(i * n, (i + 1) * n)),
+    wallSeconds: Number(fields.wallSeconds),
+  };
+  return { kind: 'ok', state, finished };
 }
 
 /** The saved state of an unfinished run, or null if there is none or it fails verification. */
-export function readCheckpoint(root: string, hash: string): TrainState | null {
-  const file = checkpointFile(root, hash);
-  if (!existsSync(file)) return null;
-  try {
-    const { tensors: t, metadata } = decodeSafetensors(readFileSync(file));
-    const body = encodeSafetensors(Object.fromEntries(Object.entries(t)));
-    if (metadata.hash !== hash || metadata.bodySha256 !== sha256(body)) return null;
-    const [m, n] = t.W.shape;
-    const k = t.snapshot_steps.data.length;
-    const sW = t.snapshots_W.data as Float32Array;
-    const sB = t.snapshots_b.data as Float32Array;
-    return {
-      step: Number(metadata.step),
-      params: { m, n, W: t.W.data as Float32Array, b: t.b.data as Float32Array },
-      adamW: { m: t.adam_W_m.data as Float32Array, v: t.adam_W_v.data as Float32Array },
-      adamB: { m: t.adam_b_m.data as Float32Array, v: t.adam_b_v.data as Float32Array },
-      lossSteps: Array.from(t.loss_steps.data),
-      loss: Array.from(t.loss.data),
-      snapshotSteps: Array.from(t.snapshot_steps.data),
-      snapshotsW: Array.from({ length: k }, (_, i) => sW.slice(i * m * n, (i + 1) * m * n)),
-      snapshotsB: Array.from({ length: k }, (_, i) => sB.slice(i * n, (i + 1) * n)),
-      wallSeconds: Number(metadata.wallSeconds),
-    };
-  } catch {
-    return null; // unreadable checkpoint: start over rather than trust it
-  }
+export function readCheckpoint(root: string, hash: string, config?: RunConfig): TrainState | null {
+  const status = checkpointStatus(root, hash, config);
+  return status.kind === 'ok' ? status.state : null;
 }
 
 export function clearCheckpoint(root: string, hash: string): void {
-  rmSync(checkpointFile(root, hash), { force: true });
+  rmSync(checkpointFile(root, hash), { force: true, recursive: true }); // recursive: even a folder in its place
 }

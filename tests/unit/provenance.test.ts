@@ -1,8 +1,9 @@
-import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { canonicalJson, importClosure, provenanceHash, sourceHash } from '../../pipeline/store/provenance.ts';
+import { canonicalJson, DATA_GENERATOR_ENTRY, importClosure, provenanceHash, REPO_ROOT, sourceHash, TRAINING_LOOP_ENTRY } from '../../pipeline/store/provenance.ts';
+import { engines } from '../../pipeline/train/engines.ts';
 import { runHash } from '../../pipeline/stages/runs.ts';
 import type { Experiment, RunConfig } from '../../pipeline/experiments/types.ts';
 
@@ -94,5 +95,42 @@ describe('sourceHash', () => {
     expect(sourceHash(['a/label.ts'], recommented)).toBe(base);
     const retexted = project({ ...files, 'a/label.ts': 'export const label = (x: number) => `x  = ${x} and ${`nested ${x}`}`;\n' });
     expect(sourceHash(['a/label.ts'], retexted)).not.toBe(base);
+  });
+});
+
+describe('sourceHash and line endings', () => {
+  const entries = [[DATA_GENERATOR_ENTRY], ...Object.values(engines).map((engine) => [engine.sourceEntry, TRAINING_LOOP_ENTRY])];
+
+  it('is unchanged for the LF files in the repository (no committed run moves)', () => {
+    // The data-generator hash every committed run records in meta.json; it changes only
+    // when pipeline/data/ changes, which retrains everything anyway.
+    expect(sourceHash([DATA_GENERATOR_ENTRY])).toBe('5a1b1760aca674f6e9773e6a111eda1bb96ad1efc71bb90be1d08e07f7629533');
+  });
+
+  it('is the same for a CRLF checkout (git core.autocrlf=true), template literals included', () => {
+    const crlf = mkdtempSync(path.join(tmpdir(), 'crlf-'));
+    cpSync(path.join(REPO_ROOT, 'pipeline'), path.join(crlf, 'pipeline'), { recursive: true });
+    let converted = 0;
+    const convert = (dir: string) => {
+      for (const entry of readdirSync(dir, { withFileTypes: true })) {
+        const file = path.join(dir, entry.name);
+        if (entry.isDirectory()) convert(file);
+        else if (file.endsWith('.ts')) {
+          writeFileSync(file, readFileSync(file, 'utf8').replace(/\n/g, '\r\n'));
+          converted++;
+        }
+      }
+    };
+    convert(path.join(crlf, 'pipeline'));
+    expect(converted).toBeGreaterThan(10);
+    for (const entry of entries) expect(sourceHash(entry, crlf), entry.join(', ')).toBe(sourceHash(entry));
+    // A multi-line template literal is where the raw line ending used to leak into the hash.
+    const lf = 'export const text = `first line\nsecond ${1 + 1} line\n`;\n';
+    const one = mkdtempSync(path.join(tmpdir(), 'crlf-'));
+    const two = mkdtempSync(path.join(tmpdir(), 'crlf-'));
+    writeFileSync(path.join(one, 'x.ts'), lf);
+    writeFileSync(path.join(two, 'x.ts'), lf.replace(/\n/g, '\r\n'));
+    expect(sourceHash(['x.ts'], two)).toBe(sourceHash(['x.ts'], one));
+    for (const dir of [crlf, one, two]) rmSync(dir, { recursive: true });
   });
 });

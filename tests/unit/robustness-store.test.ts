@@ -11,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addExperiments, copyRepo, hasStackTrace, onlyEntry, removeCopy, runCli, startCli, TEST_EXPERIMENTS, waitForFile } from '../fixtures/repoCopy.ts';
 import { readEntry, removeStaleTemporaries, META_FILE, TENSOR_FILE } from '../../pipeline/store/runStore.ts';
 import { canonicalJson, sha256 } from '../../pipeline/store/provenance.ts';
+import { decodeSafetensors, encodeSafetensors } from '../../pipeline/store/safetensors.ts';
 
 let root: string;
 let store: string;
@@ -21,6 +22,13 @@ let entry: string;
 const train = (extraEnv: Record<string, string> = {}) => runCli(root, 'pipeline/cli/train.ts', ['tiny-run', '--store', store], extraEnv);
 const hashOf = (dir: string) => path.basename(dir);
 const status = () => readEntry(store, 'identity', hashOf(entry)).kind;
+/** Edits meta.json and recomputes its checksum, as a careful hand (or a script) would. */
+const forgeMeta = (edit: (meta: Record<string, any>) => void) => {
+  const file = path.join(entry, META_FILE);
+  const { metaChecksum: _old, ...meta } = JSON.parse(readFileSync(file, 'utf8'));
+  edit(meta);
+  writeFileSync(file, JSON.stringify({ ...meta, metaChecksum: sha256(canonicalJson(meta)) }));
+};
 
 beforeAll(async () => {
   root = copyRepo();
@@ -45,6 +53,17 @@ describe('a damaged store entry is detected, reported and retrained', () => {
       /meta\.json does not match its checksum \(edited by hand\?\)/,
     ],
     ['a deleted meta.json', () => rmSync(path.join(entry, META_FILE)), /meta\.json is missing/],
+    // Checksums recomputed by hand prove only that the files agree with each other.
+    ['an edited config with its checksum recomputed', () => forgeMeta((meta) => (meta.config.steps = 301)), /meta\.json: its config, engine and data generator hash to [0-9a-f]{64}, not its directory's/],
+    [
+      "another run's tensors, with meta.json's checksums recomputed to match",
+      () => {
+        const foreign = encodeSafetensors(decodeSafetensors(reference).tensors, { hash: 'f'.repeat(64) });
+        writeFileSync(path.join(entry, TENSOR_FILE), foreign);
+        forgeMeta((meta) => (meta.files = { [TENSOR_FILE]: sha256(foreign) }));
+      },
+      /tensors\.safetensors belongs to run f{64}, not/,
+    ],
   ];
 
   it.each(damages)('%s', async (_name, damage, reason) => {

@@ -3,9 +3,9 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { decodeSafetensors, encodeSafetensors } from '../../pipeline/store/safetensors.ts';
-import { clearCheckpoint, entryDir, readCheckpoint, readEntry, runTensors, writeCheckpoint, writeEntry, META_FILE, TENSOR_FILE } from '../../pipeline/store/runStore.ts';
+import { checkpointFile, checkpointStatus, clearCheckpoint, entryDir, readCheckpoint, readEntry, runTensors, writeCheckpoint, writeEntry, META_FILE, TENSOR_FILE } from '../../pipeline/store/runStore.ts';
 import { initialState } from '../../pipeline/train/loop.ts';
-import { STORE_FORMAT } from '../../pipeline/store/provenance.ts';
+import { canonicalJson, provenanceHash, sha256, STORE_FORMAT } from '../../pipeline/store/provenance.ts';
 import type { RunConfig } from '../../pipeline/experiments/types.ts';
 import type { RunMeta } from '../../pipeline/store/types.ts';
 
@@ -36,11 +36,15 @@ function sampleState() {
   return state;
 }
 
-function sampleMeta(hash: string): Omit<RunMeta, 'files'> {
+/** The provenance hash of `c` under the sample engine and data-generator hashes. */
+const hashOf = (c: RunConfig) => provenanceHash({ config: c, engineSourceHash: 'x', dataGeneratorHash: 'y' });
+const HASH = hashOf(config);
+
+function sampleMeta(hash = HASH, c: RunConfig = config): Omit<RunMeta, 'files'> {
   return {
     storeFormat: STORE_FORMAT,
     hash,
-    config,
+    config: c,
     labels: ['sample'],
     engine: { id: 'fused', sourceHash: 'x', backend: 'js-float64', threads: 1 },
     dataGeneratorHash: 'y',
@@ -87,8 +91,8 @@ describe('run store entries', () => {
   it('round-trip: what is written is read back verified and bitwise equal', () => {
     const root = tempRoot();
     const state = sampleState();
-    writeEntry(root, sampleMeta('abc'), runTensors(state));
-    const status = readEntry(root, 'identity', 'abc');
+    writeEntry(root, sampleMeta(), runTensors(state));
+    const status = readEntry(root, 'identity', HASH);
     expect(status.kind).toBe('ok');
     if (status.kind !== 'ok') return;
     expect(bitwise(status.tensors.W.data, state.params.W)).toBe(true);
@@ -96,7 +100,7 @@ describe('run store entries', () => {
     expect(status.tensors.snapshots_W.shape).toEqual([2, 2, 5]);
     expect(status.meta.finalLoss).toBe(0.25);
     // Nothing but the entry is left behind (no temporary directories).
-    expect(readdirSync(path.join(root, 'identity'))).toEqual(['abc']);
+    expect(readdirSync(path.join(root, 'identity'))).toEqual([HASH]);
   });
 
   it('reports a missing entry as missing', () => {
@@ -105,48 +109,89 @@ describe('run store entries', () => {
 
   it('detects a truncated tensor file', () => {
     const root = tempRoot();
-    writeEntry(root, sampleMeta('abc'), runTensors(sampleState()));
-    const file = path.join(entryDir(root, 'identity', 'abc'), TENSOR_FILE);
+    writeEntry(root, sampleMeta(), runTensors(sampleState()));
+    const file = path.join(entryDir(root, 'identity', HASH), TENSOR_FILE);
     const bytes = readFileSync(file);
     writeFileSync(file, bytes.subarray(0, bytes.length - 4));
-    const status = readEntry(root, 'identity', 'abc');
+    const status = readEntry(root, 'identity', HASH);
     expect(status.kind).toBe('corrupt');
     expect(status.kind === 'corrupt' && status.reason).toMatch(/tensors\.safetensors does not match the checksum/);
   });
 
   it('detects a flipped bit in a tensor', () => {
     const root = tempRoot();
-    writeEntry(root, sampleMeta('abc'), runTensors(sampleState()));
-    const file = path.join(entryDir(root, 'identity', 'abc'), TENSOR_FILE);
+    writeEntry(root, sampleMeta(), runTensors(sampleState()));
+    const file = path.join(entryDir(root, 'identity', HASH), TENSOR_FILE);
     const bytes = readFileSync(file);
     bytes[bytes.length - 1] ^= 1;
     writeFileSync(file, bytes);
-    expect(readEntry(root, 'identity', 'abc').kind).toBe('corrupt');
+    expect(readEntry(root, 'identity', HASH).kind).toBe('corrupt');
   });
 
   it('detects a hand-edited meta.json', () => {
     const root = tempRoot();
-    writeEntry(root, sampleMeta('abc'), runTensors(sampleState()));
-    const file = path.join(entryDir(root, 'identity', 'abc'), META_FILE);
+    writeEntry(root, sampleMeta(), runTensors(sampleState()));
+    const file = path.join(entryDir(root, 'identity', HASH), META_FILE);
     const meta = JSON.parse(readFileSync(file, 'utf8'));
     meta.finalLoss = 0.001;
     writeFileSync(file, JSON.stringify(meta));
-    const status = readEntry(root, 'identity', 'abc');
+    const status = readEntry(root, 'identity', HASH);
     expect(status.kind === 'corrupt' && status.reason).toMatch(/meta\.json does not match its checksum/);
   });
 
   it('refuses an entry written by a newer store format', () => {
     const root = tempRoot();
-    writeEntry(root, { ...sampleMeta('abc'), storeFormat: STORE_FORMAT + 1 }, runTensors(sampleState()));
-    expect(readEntry(root, 'identity', 'abc')).toEqual({ kind: 'newer-format', format: STORE_FORMAT + 1 });
+    writeEntry(root, { ...sampleMeta(), storeFormat: STORE_FORMAT + 1 }, runTensors(sampleState()));
+    expect(readEntry(root, 'identity', HASH)).toEqual({ kind: 'newer-format', format: STORE_FORMAT + 1 });
+  });
+
+  /** Rewrites meta.json with `edit` applied and its checksum recomputed, as a careful forger would. */
+  function rewriteMeta(root: string, edit: (meta: Record<string, unknown>) => void): void {
+    const file = path.join(entryDir(root, 'identity', HASH), META_FILE);
+    const { metaChecksum: _old, ...meta } = JSON.parse(readFileSync(file, 'utf8'));
+    edit(meta);
+    writeFileSync(file, JSON.stringify({ ...meta, metaChecksum: sha256(canonicalJson(meta)) }));
+  }
+
+  it('binds meta.json to its hash: an edited config with a recomputed checksum is corrupt', () => {
+    const root = tempRoot();
+    writeEntry(root, sampleMeta(), runTensors(sampleState()));
+    rewriteMeta(root, (meta) => ((meta.config as RunConfig).steps = 11));
+    const status = readEntry(root, 'identity', HASH);
+    expect(status.kind === 'corrupt' && status.reason).toMatch(/meta\.json: its config, engine and data generator hash to [0-9a-f]{64}, not its directory's [0-9a-f]{64} \(edited, or copied from another run\)/);
+    // So is a changed engine source or data generator hash.
+    writeEntry(root, sampleMeta(), runTensors(sampleState()));
+    rewriteMeta(root, (meta) => (meta.dataGeneratorHash = 'z'));
+    expect(readEntry(root, 'identity', HASH).kind).toBe('corrupt');
+  });
+
+  it("binds the tensor file to its hash: another run's tensors with matching checksums are corrupt", () => {
+    const root = tempRoot();
+    const other = { ...config, seed: 4 };
+    writeEntry(root, sampleMeta(), runTensors(sampleState()));
+    writeEntry(root, sampleMeta(hashOf(other), other), runTensors(sampleState()));
+    const foreign = readFileSync(path.join(entryDir(root, 'identity', hashOf(other)), TENSOR_FILE));
+    writeFileSync(path.join(entryDir(root, 'identity', HASH), TENSOR_FILE), foreign);
+    rewriteMeta(root, (meta) => (meta.files = { [TENSOR_FILE]: sha256(foreign) }));
+    const status = readEntry(root, 'identity', HASH);
+    expect(status.kind === 'corrupt' && status.reason).toMatch(new RegExp(`tensors\\.safetensors belongs to run ${hashOf(other)}, not ${HASH} \\(copied from another run\\)`));
+  });
+
+  it("checks the tensors' shapes against the config", () => {
+    const root = tempRoot();
+    const state = sampleState();
+    const tensors = runTensors(state);
+    writeEntry(root, sampleMeta(), { ...tensors, b: { data: new Float32Array(4), shape: [4] } });
+    const status = readEntry(root, 'identity', HASH);
+    expect(status.kind === 'corrupt' && status.reason).toMatch(/tensor "b" is \[4\] \(4 values\), not \[5\] as a run with m = 2, n = 5 requires/);
   });
 
   it('replaces a corrupt entry when the run is written again', () => {
     const root = tempRoot();
-    writeEntry(root, sampleMeta('abc'), runTensors(sampleState()));
-    writeFileSync(path.join(entryDir(root, 'identity', 'abc'), TENSOR_FILE), 'garbage');
-    writeEntry(root, sampleMeta('abc'), runTensors(sampleState()));
-    expect(readEntry(root, 'identity', 'abc').kind).toBe('ok');
+    writeEntry(root, sampleMeta(), runTensors(sampleState()));
+    writeFileSync(path.join(entryDir(root, 'identity', HASH), TENSOR_FILE), 'garbage');
+    writeEntry(root, sampleMeta(), runTensors(sampleState()));
+    expect(readEntry(root, 'identity', HASH).kind).toBe('ok');
   });
 });
 
@@ -154,8 +199,8 @@ describe('checkpoints', () => {
   it('round-trip the whole training state bitwise', () => {
     const root = tempRoot();
     const state = sampleState();
-    writeCheckpoint(root, 'abc', state);
-    const back = readCheckpoint(root, 'abc')!;
+    writeCheckpoint(root, HASH, state);
+    const back = readCheckpoint(root, HASH, config)!;
     expect(back.step).toBe(10);
     expect(back.wallSeconds).toBe(1.5);
     expect(bitwise(back.params.W, state.params.W)).toBe(true);
@@ -164,8 +209,8 @@ describe('checkpoints', () => {
     expect(bitwise(back.adamB.v, state.adamB.v)).toBe(true);
     expect(back.loss).toEqual(state.loss);
     expect(back.snapshotsW.map((s) => Array.from(s))).toEqual(state.snapshotsW.map((s) => Array.from(s)));
-    clearCheckpoint(root, 'abc');
-    expect(readCheckpoint(root, 'abc')).toBeNull();
+    clearCheckpoint(root, HASH);
+    expect(readCheckpoint(root, HASH, config)).toBeNull();
   });
 
   it('ignores a corrupt checkpoint instead of resuming from it', () => {
@@ -177,5 +222,54 @@ describe('checkpoints', () => {
     writeFileSync(file, bytes);
     expect(readCheckpoint(root, 'abc')).toBeNull();
     expect(existsSync(file)).toBe(true);
+  });
+});
+
+describe('checkpoints are bound to their run', () => {
+  /** Re-encodes a checkpoint with `edit` applied to its header metadata (tensors unchanged). */
+  function editCheckpoint(root: string, hash: string, edit: (metadata: Record<string, string>) => void): void {
+    const file = checkpointFile(root, hash);
+    const { tensors, metadata } = decodeSafetensors(readFileSync(file));
+    edit(metadata);
+    writeFileSync(file, encodeSafetensors(tensors, metadata));
+  }
+
+  it('covers the run hash and step by its checksum: edited, another run cannot resume it', () => {
+    const root = tempRoot();
+    const other = hashOf({ ...config, seed: 4 });
+    writeCheckpoint(root, HASH, sampleState());
+    // Renamed to the other run and its hash field edited to match: the checksum catches it.
+    writeFileSync(checkpointFile(root, other), readFileSync(checkpointFile(root, HASH)));
+    editCheckpoint(root, other, (metadata) => (metadata.hash = other));
+    const status = checkpointStatus(root, other, { ...config, seed: 4 });
+    expect(status.kind === 'corrupt' && status.reason).toMatch(/does not match its checksum/);
+    // Copied without editing, it names the run it belongs to.
+    writeFileSync(checkpointFile(root, other), readFileSync(checkpointFile(root, HASH)));
+    const copied = checkpointStatus(root, other, { ...config, seed: 4 });
+    expect(copied.kind === 'corrupt' && copied.reason).toMatch(new RegExp(`belongs to run ${HASH}, not ${other}`));
+    // An edited step or wall time is caught too.
+    for (const field of ['step', 'wallSeconds']) {
+      writeCheckpoint(root, HASH, sampleState());
+      editCheckpoint(root, HASH, (metadata) => (metadata[field] = '3'));
+      expect(checkpointStatus(root, HASH, config).kind).toBe('corrupt');
+    }
+  });
+
+  it('must fit the run it resumes', () => {
+    const root = tempRoot();
+    writeCheckpoint(root, HASH, sampleState());
+    const wider = { ...config, data: { family: 'identity' as const, n: 6 } };
+    const status = checkpointStatus(root, HASH, wider);
+    expect(status.kind === 'corrupt' && status.reason).toMatch(/does not fit the run: tensor "W" is \[2, 5\]/);
+    const shorter = checkpointStatus(root, HASH, { ...config, steps: 5 });
+    expect(shorter.kind === 'corrupt' && shorter.reason).toMatch(/is at step 10, outside the run's 0…5/);
+  });
+
+  it('keeps a finished run (publication failed) with what publishing it needs', () => {
+    const root = tempRoot();
+    const finished = { finalLoss: 0.25, testLoss: null, backend: 'wasm', threads: 2 };
+    writeCheckpoint(root, HASH, sampleState(), finished);
+    const status = checkpointStatus(root, HASH, config);
+    expect(status.kind === 'ok' && status.finished).toEqual(finished);
   });
 });

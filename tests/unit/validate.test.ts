@@ -53,6 +53,25 @@ describe('experiment validation', () => {
     ['negative lossPoints', { lossPoints: -1 }, /field "lossPoints" is -1; must be an integer ≥ 0/],
     ['initBias of the wrong length', { initBias: [0, 1] }, /field "initBias" is \[0,1\]; must be one number, or an array of n = 10 numbers/],
     ['initBias without a bias', { bias: false, initBias: 0.1 }, /field "initBias" is 0\.1; is only meaningful with bias: true/],
+    // Float32 parameters: 1e39 would start training at Infinity (and be blamed on the learning rate).
+    ['initBias beyond float32', { initBias: 1e39 }, /field "initBias" is 1e\+39; must hold numbers that fit in float32 \(magnitude at most 3\.4e38\)/],
+    // Beyond 2^53 neighbouring integers are one double: 2^53 + 1 and 2^53 would be one run.
+    ['a seed beyond 2^53', { seed: 2 ** 53 + 2 }, /field "seed" is 9007199254740994; is beyond 2\^53 − 1 \(Number\.MAX_SAFE_INTEGER\).*collapse onto one run; use a smaller integer/],
+    ['a data seed beyond 2^53', { dataSeed: 2 ** 60 }, /field "dataSeed" is 1152921504606847000; is beyond 2\^53 − 1/],
+    ['an init seed beyond 2^53', { initSeed: 1e300 }, /field "initSeed" is 1e\+300; is beyond 2\^53 − 1/],
+    ['steps beyond 2^53', { steps: 2 ** 54 }, /field "steps" is 18014398509481984; is beyond 2\^53 − 1/],
+    ['T beyond 2^53', { data: { family: 'sparse', n: 10, S: 0.5, T: 2 ** 53 } }, /field "data\.T" is 9007199254740992; is beyond 2\^53 − 1/],
+    ['snapshots beyond 2^53', { snapshots: 2 ** 53 }, /field "snapshots" is 9007199254740992; is beyond/],
+    ['lossPoints beyond 2^53', { lossPoints: 2 ** 53 }, /field "lossPoints" is 9007199254740992; is beyond/],
+    ['warmupSteps beyond 2^53', { schedule: { kind: 'warmup-cosine', peakLr: 1e-3, warmupSteps: 2 ** 53 } }, /field "schedule\.warmupSteps" is 9007199254740992; is beyond/],
+    // About a million redraws per example (S^n = 1 − 1e-6): hours of drawing before a step.
+    [
+      'S so close to 1 that examples are redrawn ~10⁶ times',
+      { data: { family: 'sparse', n: 10, S: 1 - 1e-7, T: 5 } },
+      /field "data\.S" is 0\.9999999; with n = 10 an example is all zeros with probability S\^n = 0\.999999\d* and is redrawn, about 1\.0e\+6 times per example \(at most 1000\); lower S or raise n so that n·\(1 − S\) is at least 0\.001/,
+    ],
+    ['identity(10⁹): more memory than any test machine', { data: { family: 'identity', n: 1e9 }, bias: true, m: 2 }, /field "data\.n" is 1000000000; this run needs about \d+ GB of memory, more than this machine's [\d.]+ GB; lower data\.n/],
+    ['n beyond 32-bit feature indices', { data: { family: 'identity', n: 2 ** 31 }, m: 2 }, /field "data\.n" is 2147483648; must be at most 2\^31 − 1/],
   ];
 
   it.each(rejected)('rejects %s, naming the experiment, field, value and what is allowed', (_name, patch, message) => {
@@ -69,6 +88,25 @@ describe('experiment validation', () => {
 
   it('rejects duplicate ids, naming the id', () => {
     expect(() => validateExperiments([good, { ...good }])).toThrow(/experiment "ok-run".*field "id".*used by another experiment/);
+  });
+
+  it('refuses a run too big for the memory it is given, naming the field that drives it', () => {
+    const sparse = bad({ data: { family: 'sparse', n: 1000, S: 0.95, T: 1_000_000 } });
+    expect(() => validateExperiment(sparse, 'x.ts', 1e12)).not.toThrow();
+    expect(() => validateExperiment(sparse, 'x.ts', 1e9)).toThrow(/experiment "ok-run" \(x\.ts\): field "data\.T" is 1000000; this run needs about [\d.]+ GB of memory, more than this machine's 1\.0 GB; lower data\.T \(or data\.n, or raise data\.S\)\./);
+    const snapshots = bad({ data: { family: 'identity', n: 100_000 }, m: 2, snapshots: 1000 });
+    expect(() => validateExperiment(snapshots, 'x.ts', 1e9)).toThrow(/field "snapshots" is 1000; this run needs about [\d.]+ GB of memory, .*; keep fewer snapshots/);
+  });
+
+  it("refuses runs past the runtime's hard limits whatever the memory", () => {
+    const wasm = bad({ data: { family: 'identity', n: 50_000_000 }, m: 2, engine: 'fused' });
+    expect(() => validateExperiment(wasm, 'x.ts', Infinity)).toThrow(/field "data\.n" is 50000000; makes the fused engine's m = 2 kernel need about [\d.]+ GB of WebAssembly memory, which holds at most 4\.3 GB; lower data\.n/);
+    const dense = bad({ data: { family: 'sparse', n: 100_000, S: 0.999, T: 20_000 }, engine: 'tfjs' });
+    expect(() => validateExperiment(dense, 'x.ts', Infinity)).toThrow(/field "data\.T" is 20000; makes the tfjs engine's dense T × n example matrix 8\.0 GB, .*use engine: "fused"/);
+    const draws = bad({ data: { family: 'sparse', n: 10, S: 0.999, T: 10_000_000 } });
+    expect(() => validateExperiment(draws, 'x.ts', Infinity)).toThrow(/field "data\.T" is 10000000; makes generating the data take about 1\.0e\+9 random draws \(100 attempts per example\), more than the 1e\+9 allowed/);
+    const nonZeros = bad({ data: { family: 'sparse', n: 1_000_000, S: 0, T: 100 } });
+    expect(() => validateExperiment(nonZeros, 'x.ts', Infinity)).toThrow(/field "data\.n" is 1000000; gives an example set of about 1\.0e\+10 non-zeros/);
   });
 
   it('names the file the experiment lives in when told', () => {
