@@ -101,6 +101,9 @@ if (shard) {
   const total = [...missing.values()].reduce((sum, entry) => sum + estimatedCost(entry.experiment), 0);
   const share = [...mine].reduce((sum, hash) => sum + estimatedCost(missing.get(hash)!.experiment), 0);
   reporter.line(`shard ${shard.index}/${shard.count}: ${mine.size} of the ${missing.size} runs missing from runs/ (${total > 0 ? Math.round((100 * share) / total) : 0}% of their estimated cost)`);
+  if (storeRoot === REPO_STORE) {
+    reporter.line('note: this shard writes into runs/ itself, so if it is restarted after storing some runs its share is split anew; give each shard its own --store DIR and merge them (npm run store -- merge) to keep shares fixed');
+  }
   selected = selected.filter((entry) => mine.has(hashOf.get(entry.experiment)!));
 }
 

@@ -25,6 +25,7 @@ describe('--help', () => {
     ['build', [], /Usage: npm run pipeline -- \[options\][\s\S]*--store <dir>[\s\S]*Examples:/],
     ['prune', [], /Usage: npm run prune -- \[options\][\s\S]*--dry-run[\s\S]*Examples:/],
     ['store', [], /Usage: npm run store -- \[options\] \[command\][\s\S]*merge[\s\S]*Examples:/],
+    ['bench', [], /Usage: npm run bench -- \[options\][\s\S]*--seconds <s>[\s\S]*Examples:/],
     ['store', ['merge'], /Usage: npm run store -- merge \[options\] <dirs\.\.\.>[\s\S]*--into <dir>[\s\S]*Examples:/],
   ] as const)('%s %s --help says what it does, its options and examples', async (script, before, pattern) => {
     const result = await cli(script, [...before, '--help']);
