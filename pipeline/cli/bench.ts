@@ -48,8 +48,30 @@ const { values } = parseArgs({
     threads: { type: 'string' },
     // Internal: measure one engine on one case in this process and print JSON.
     one: { type: 'string' },
+    help: { type: 'boolean', short: 'h' },
   },
 });
+if (values.help) {
+  process.stdout.write(`Usage: npm run bench -- [options]
+
+Training speed (steps/s, effective GFLOP/s, peak memory) of every engine and backend
+present and of PyTorch (Debian's python3-torch, installed when missing and root), measured
+in this one run, each in its own process; then a bitwise exactness check across thread
+counts and a checkpoint resume. Prints tables and writes bench/results.json.
+
+Options:
+  --seconds <s>      time per measurement (default: 3)
+  --cases <n×T,…>    sizes for every engine (default: 10000x100,10000x1000,10000x10000,5x5)
+  --curve <n×T,…>    extra sizes for fused and PyTorch only (default: 10000x300,10000x3000)
+  --threads <n>      threads for the fused engine (default: every core)
+  -h, --help         show this help and exit
+
+Examples:
+  npm run bench                                  # about three minutes
+  npm run bench -- --seconds 1 --cases 5x5 --curve ''   # a quick look
+`);
+  process.exit(0);
+}
 const seconds = Number(values.seconds);
 applyThreadsOption(values.threads);
 const threads = fusedEngine.threads;

@@ -1,13 +1,12 @@
 /**
  * npm run pipeline: for every post in content/, experiments → runs → figures and tables.
- * Trains only what the store lacks, re-renders only figures and tables whose inputs
- * changed. `npm run build` runs this and then Astro, which assembles each post around
- * figures/<slug>/.
+ * Trains only what the store lacks (every post's runs together, so small runs share the
+ * cores), re-renders only figures and tables whose inputs changed. `npm run build` runs
+ * this and then Astro, which assembles each post around figures/<slug>/.
  */
 // First: it must be listening before the posts are imported (and validated).
 import './errors.ts';
 import { existsSync, readdirSync, rmSync } from 'node:fs';
-import { parseArgs } from 'node:util';
 import path from 'node:path';
 import { ensureRuns } from '../stages/runs.ts';
 import { renderFigures } from '../stages/figures.ts';
@@ -15,36 +14,55 @@ import { renderTables, TABLES_DIR } from '../stages/tables.ts';
 import { loadPosts } from '../post/post.ts';
 import { REPO_ROOT } from '../store/provenance.ts';
 import { loadRun } from '../store/runStore.ts';
+import { Option } from 'commander';
+import { cliCommand, positiveInteger, usage } from './command.ts';
 import { consoleReporter, interruptFlag } from './reporter.ts';
+import { groupName } from './select.ts';
 import { applyThreadsOption } from './threads.ts';
 
-const { values } = parseArgs({
-  options: {
-    store: { type: 'string', default: path.join(REPO_ROOT, 'runs') },
-    threads: { type: 'string' },
-    figures: { type: 'string', default: path.join(REPO_ROOT, 'figures') },
-    'force-figures': { type: 'boolean', default: false },
-  },
-});
+const program = cliCommand(
+  'npm run pipeline --',
+  'For every post in content/: train the runs its figures, tables and claims need that the store lacks, then render the figures and tables whose inputs changed. `npm run build` runs this, then the site (Astro).',
+  [
+    'npm run pipeline                                    # what npm run build does before the site',
+    'npm run pipeline -- --verbose                       # one line per run',
+    'npm run pipeline -- --store /tmp/store --figures /tmp/figures   # try things without touching runs/ and figures/',
+  ],
+)
+  .addOption(new Option('--store <dir>', 'run store to read and write').default(path.join(REPO_ROOT, 'runs'), 'runs/'))
+  .addOption(new Option('--figures <dir>', 'where figures/<slug>/ are written').default(path.join(REPO_ROOT, 'figures'), 'figures/'))
+  .option('--force-figures', 're-render every figure and table even when cached')
+  .option('--threads <n>', 'threads for a big run (default: every core)')
+  .option('--jobs <n>', 'small runs trained at once, one core each (default: every core)', positiveInteger('--jobs'))
+  .option('--verbose', 'one line per run instead of one per group')
+  .parse();
+const options = program.opts<{ store: string; figures: string; forceFigures?: boolean; threads?: string; jobs?: number; verbose?: boolean }>();
 
-applyThreadsOption(values.threads);
+usage(() => applyThreadsOption(options.threads));
 const started = Date.now();
-const reporter = consoleReporter();
+const reporter = consoleReporter({ verbose: options.verbose });
 const interrupted = interruptFlag();
-const storeRoot = values.store!;
-const figuresRoot = values.figures!;
+const storeRoot = options.store;
+const figuresRoot = options.figures;
 
 const posts = await loadPosts();
-let runCount = 0;
+// Every post's needed runs, by post and group, trained together.
+const groups = posts.flatMap((post) => {
+  const needed = new Set(post.needs());
+  return post.groups
+    .map((group) => ({ label: `${post.slug}/${groupName(group.file)}`, experiments: group.experiments.filter((e) => needed.has(e.id)) }))
+    .filter((group) => group.experiments.length > 0);
+});
+const runHashes = await ensureRuns(groups, { storeRoot, reporter, jobs: options.jobs, shouldStop: interrupted, preparing: interrupted.preparing });
+const runCount = groups.reduce((sum, group) => sum + group.experiments.length, 0);
+
 for (const post of posts) {
-  reporter.line(`post ${post.slug}`);
-  const needed = post.needs().map(post.experimentById);
-  runCount += needed.length;
-  const runHashes = await ensureRuns(needed, { storeRoot, reporter, shouldStop: interrupted });
-  const loadPostRun = (id: string) => loadRun(storeRoot, post.experimentById(id), runHashes.get(id)!);
+  const hashes = new Map(post.needs().map((id) => [id, runHashes.get(id)!]));
+  const loadPostRun = (id: string) => loadRun(storeRoot, post.experimentById(id), hashes.get(id)!);
   const figuresDir = path.join(figuresRoot, post.slug);
-  renderFigures(post.figures, { figuresDir, sourceOf: post.figureSource, experimentFileOf: post.experimentFile, runHashes, loadRun: loadPostRun, line: reporter.line, force: values['force-figures'] });
-  renderTables(post.tables, { tablesDir: path.join(figuresDir, TABLES_DIR), source: post.moduleFile, runHashes, loadRun: loadPostRun, line: reporter.line, force: values['force-figures'] });
+  const line = (text: string) => reporter.line(`${post.slug}: ${text}`);
+  renderFigures(post.figures, { figuresDir, sourceOf: post.figureSource, experimentFileOf: post.experimentFile, runHashes: hashes, loadRun: loadPostRun, line, force: options.forceFigures });
+  renderTables(post.tables, { tablesDir: path.join(figuresDir, TABLES_DIR), source: post.moduleFile, runHashes: hashes, loadRun: loadPostRun, line, force: options.forceFigures });
 }
 
 // A deleted post's figures must not linger: figures/ holds exactly one folder per post.

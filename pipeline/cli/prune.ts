@@ -1,5 +1,5 @@
 /**
- * npm run prune [-- --dry-run]
+ * npm run prune [-- --dry-run] [--store DIR]   (npm run prune -- --help)
  * Removes run-store entries (and checkpoints) that no experiment of any post uses under
  * the current code, e.g. after a post's folder was deleted; --dry-run only lists them.
  * Nothing in use is ever touched, and git still has whatever was committed.
@@ -8,20 +8,24 @@
 import './errors.ts';
 import { existsSync, readdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
-import { parseArgs } from 'node:util';
 import { runHash } from '../stages/runs.ts';
 import { REPO_ROOT } from '../store/provenance.ts';
 import { orphanedEntries } from '../store/prune.ts';
 import { loadPosts } from '../post/post.ts';
+import { Option } from 'commander';
+import { cliCommand } from './command.ts';
 
-const { values } = parseArgs({
-  options: {
-    'dry-run': { type: 'boolean', default: false },
-    store: { type: 'string', default: path.join(REPO_ROOT, 'runs') },
-  },
-});
-const root = values.store!;
-const remove = !values['dry-run'];
+const values = cliCommand(
+  'npm run prune --',
+  'Remove run-store entries and checkpoints that no experiment of any post in content/ uses under the current code (after a post was deleted or an experiment edited). Entries in use are never touched; git keeps whatever was committed.',
+  ['npm run prune -- --dry-run     # list what would be removed', 'npm run prune                 # remove it'],
+)
+  .option('--dry-run', 'only list the unused entries')
+  .addOption(new Option('--store <dir>', 'run store to prune').default(path.join(REPO_ROOT, 'runs'), 'runs/'))
+  .parse()
+  .opts<{ dryRun?: boolean; store: string }>();
+const root = values.store;
+const remove = !values.dryRun;
 // Live: every experiment of every post in content/ (a deleted post's runs become unused).
 const posts = await loadPosts();
 const live = new Set(posts.flatMap((post) => post.experiments.map(runHash)));

@@ -1,7 +1,9 @@
 /**
- * Console reporting for the CLIs: one status line per run, and a progress bar with
- * ETA (cli-progress) for any training that lasts more than a moment. Off a terminal
- * (CI logs) the bar prints a plain line every 15 s instead of redrawing.
+ * Console reporting for the CLIs: one summary line per group of runs, warnings, and one
+ * progress bar with ETA (cli-progress) over all the training a command does, in
+ * estimated cost (stages/cost.ts), so small and big runs weigh what they take. Per-run
+ * lines are details: shown with --verbose (or by the training stage when few runs train).
+ * Off a terminal (CI logs) the bar prints a plain line every 15 s instead of redrawing.
  */
 import cliProgress from 'cli-progress';
 import type { Reporter } from '../stages/runs.ts';
@@ -9,37 +11,53 @@ import type { Reporter } from '../stages/runs.ts';
 const BAR_DELAY_MS = 1500;
 const UPDATE_EVERY_MS = 100;
 
-export function consoleReporter(stream: NodeJS.WriteStream = process.stdout): Reporter {
+export interface ReporterOptions {
+  verbose?: boolean;
+  stream?: NodeJS.WriteStream;
+}
+
+export function consoleReporter({ verbose = false, stream = process.stdout }: ReporterOptions = {}): Reporter {
+  let bar: cliProgress.SingleBar | null = null;
+  const line = (text: string) => {
+    // On a terminal the bar owns the last line: clear it, print above it, redraw it.
+    if (bar && stream.isTTY) {
+      stream.write(`\r\x1b[2K${text}\n`);
+      bar.render(); // redrawn at once if it changed, else at its next update
+    } else stream.write(`${text}\n`);
+  };
   return {
-    line: (text) => stream.write(`${text}\n`),
-    progress(label, totalSteps, startStep) {
+    line,
+    detail: (text) => {
+      if (verbose) line(text);
+    },
+    progress(totalCost, totalRuns) {
       const started = Date.now();
-      let bar: cliProgress.SingleBar | null = null;
       let lastUpdate = 0;
       return {
-        update(step, loss) {
+        update(costDone, runsDone) {
           const now = Date.now();
-          if (now - lastUpdate < UPDATE_EVERY_MS && step < totalSteps) return;
+          if (now - lastUpdate < UPDATE_EVERY_MS && runsDone < totalRuns) return;
           lastUpdate = now;
           if (!bar) {
             if (now - started < BAR_DELAY_MS) return;
             bar = new cliProgress.SingleBar(
               {
-                format: `  ${label} [{bar}] {percentage}% | {value}/{total} steps | loss {loss} | ETA {eta_formatted}`,
+                format: `  training [{bar}] {percentage}% | {runs}/${totalRuns} runs | ETA {eta_formatted}`,
                 stream,
                 noTTYOutput: true,
                 notTTYSchedule: 15_000,
-                etaBuffer: 50,
+                etaBuffer: 100,
                 hideCursor: true,
               },
               cliProgress.Presets.shades_classic,
             );
-            bar.start(totalSteps, startStep, { loss: '…' });
+            bar.start(totalCost, 0, { runs: 0 });
           }
-          bar.update(step, { loss: loss.toPrecision(4) });
+          bar.update(Math.min(costDone, totalCost), { runs: runsDone });
         },
         done() {
           bar?.stop();
+          bar = null;
         },
       };
     },

@@ -56,7 +56,7 @@ export async function refreshPost(post: Post, options: RefreshOptions): Promise<
   const { now, later } = cheapRuns(missing, options.budgetSeconds);
   if (now.length > 0) {
     reporter.line(`training ${now.length} changed run${now.length === 1 ? '' : 's'} (about ${formatSeconds(now.reduce((sum, e) => sum + estimateSeconds(e), 0))})`);
-    await ensureRuns(now, { storeRoot, reporter });
+    await ensureRuns([{ label: post.slug, experiments: now }], { storeRoot, reporter });
   }
   const untrained = new Set(later.map((experiment) => experiment.id));
   if (later.length > 0) {

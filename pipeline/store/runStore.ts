@@ -36,7 +36,7 @@ export function checkpointFile(root: string, hash: string): string {
  */
 export const TEMP_MARK = '.tmp-';
 
-function fsyncFile(file: string): void {
+export function fsyncFile(file: string): void {
   const fd = openSync(file, 'r');
   try {
     fsyncSync(fd);
@@ -100,7 +100,7 @@ export function removeStaleTemporaries(root: string): string[] {
  * before it is renamed into place (after writing <dir>/paused) until <dir>/resume exists,
  * so tests can signal or kill the writer inside that window. Unset, it does nothing.
  */
-function pauseBeforePublish(tempDir: string): void {
+export function pauseBeforePublish(tempDir: string): void {
   const dir = process.env.RUN_STORE_PAUSE_BEFORE_PUBLISH;
   if (!dir) return;
   writeFileAtomic(path.join(dir, 'paused'), tempDir);

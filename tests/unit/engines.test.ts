@@ -15,7 +15,8 @@ import path from 'node:path';
 import { KERNEL_SOURCE_SHA256 } from '../../pipeline/train/wasm/kernel.wasm.ts';
 import { REPO_ROOT, sha256 } from '../../pipeline/store/provenance.ts';
 import { readFileSync } from 'node:fs';
-import { runHash, trainAndStore } from '../../pipeline/stages/runs.ts';
+import { ensureRuns, runHash } from '../../pipeline/stages/runs.ts';
+import { readEntry } from '../../pipeline/store/runStore.ts';
 
 function config(overrides: Partial<RunConfig>): RunConfig {
   return {
@@ -515,12 +516,15 @@ describe('run metadata says what computed the run (issue 12)', () => {
     fusedEngine.threads = 2;
     try {
       const lines: string[] = [];
-      const reporter = { line: (text: string) => lines.push(text), progress: () => ({ update() {}, done() {} }) };
+      const reporter = { line: (text: string) => lines.push(text), detail: (text: string) => lines.push(text), progress: () => ({ update() {}, done() {} }) };
       const experiment = { ...config({ m: 3, steps: 5, snapshots: 0 }), id: 'm3' };
-      const meta = await trainAndStore(experiment, runHash(experiment), { storeRoot: store, reporter });
-      expect(meta.engine.backend).toBe('js-float64');
-      expect(meta.engine.threads).toBe(1);
-      expect(lines[0]).toContain('training (fused/js-float64, 1 thread)');
+      await ensureRuns([{ label: 'test', experiments: [experiment] }], { storeRoot: store, reporter, jobs: 1 });
+      const entry = readEntry(store, experiment.data.family, runHash(experiment));
+      expect(entry.kind).toBe('ok');
+      if (entry.kind !== 'ok') return;
+      expect(entry.meta.engine.backend).toBe('js-float64');
+      expect(entry.meta.engine.threads).toBe(1);
+      expect(lines.find((line) => line.startsWith('m3  trained in'))).toContain('on js-float64, 1 thread');
     } finally {
       fusedEngine.threads = saved;
       rmSync(store, { recursive: true, force: true });

@@ -96,7 +96,7 @@ describe('a store that cannot be written is refused before training, in one line
     try {
       const cached = await train(store, 'tiny-run');
       expect(cached.code, cached.stderr).toBe(0);
-      expect(cached.stdout).toMatch(/tiny-run {2}cached/);
+      expect(cached.stdout).toMatch(/fixture\/spine: 1 run — all cached/);
     } finally {
       undoAgain();
     }
