@@ -9,8 +9,7 @@ import type { RunSet } from '../../../pipeline/post/figure.ts';
 import { CHAOS_SIZE, FAILURE_LRS, FAILURE_N, chaosId, chaosIds, failureLrSweepIds, failureSweepIds } from '../experiments/failure.ts';
 import { wilson } from '../../../pipeline/analysis/stats.ts';
 import { symmetricFailureHessian } from '../../../pipeline/analysis/hessian.ts';
-import { escapes, finalClassification, formatProportion, runsBySymmetricFailureTime } from '../figures/failure-common.ts';
-import { configuration, neighbourChanges } from '../figures/lr-chaos.ts';
+import { configuration, escapes, finalClassification, formatProportion, neighbourChanges, runsBySymmetricFailureTime } from '../measurements/failure.ts';
 import { formatRatio, selectRuns } from '../../../pipeline/post/format.ts';
 
 const n7Ids = failureSweepIds(7);

@@ -1,8 +1,8 @@
 /**
  * Claims of sections 5, 7 and 8 (ReLU's free dimensions, the 2m bound, the lossy
  * pentagon), each tested against the runs with an explicit criterion. Thresholds and run
- * selection are shared with the figures that show the same runs, so a figure and its
- * ledger row cannot disagree about which run is "the best".
+ * selection come from ../measurements/, which the figures showing the same runs read
+ * too, so a figure and its ledger row cannot disagree about which run is "the best".
  */
 import type { LoadedRun } from '../../../pipeline/store/types.ts';
 import type { RunSet } from '../../../pipeline/post/figure.ts';
@@ -10,10 +10,7 @@ import type { Claim, ClaimResult } from '../../../pipeline/post/claim.ts';
 import { angularGaps, featureVectors, isEvenlySpaced, radiansToDegrees, regularity } from '../../../pipeline/analysis/geometry.ts';
 import { angleBetween, smallestPairwiseAngle } from '../../../pipeline/analysis/free-dimensions.ts';
 import { formatDegrees, formatLoss, formatRatio, selectRuns } from '../../../pipeline/post/format.ts';
-import { EXACT_LOSS, N4_SEEDS, bestRun } from '../figures/trained-n4.ts';
-import { N5_SEEDS } from '../figures/trained-n5.ts';
-import { N3_SEEDS, N3_SPARSE_BIAS_SEEDS } from '../figures/trained-n3.ts';
-import { POSITIVE_LOSS, TWO_M_BOUND_IDS, boundCells, boundVerdict } from '../figures/two-m-bound.ts';
+import { EXACT_LOSS, N3_SEEDS, N3_SPARSE_BIAS_SEEDS, N4_SEEDS, N5_SEEDS, POSITIVE_LOSS, TWO_M_BOUND_IDS, bestRun, boundCells, boundVerdict } from '../measurements/free-dimensions.ts';
 import { TWO_M_BOUND_M } from '../experiments/free-dimensions.ts';
 
 /** Angles are compared with the ideal to this many degrees (n = 4 square, n = 5 pentagon). */

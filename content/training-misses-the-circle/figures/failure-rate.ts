@@ -21,17 +21,8 @@ import {
 import { renderGrid, type PlotOptions } from '../../../pipeline/render/render.ts';
 import { formatInteger, selectRuns } from '../../../pipeline/post/format.ts';
 import { colors } from '../../../pipeline/render/theme.ts';
-import {
-  finalClassification,
-  formatProportion,
-  outcomeLegend,
-  outcomeColors,
-  outcomeFractions,
-  outcomeLabels,
-  snapshotClassifications,
-  sweepProvenance,
-  combinedHash,
-} from './failure-common.ts';
+import { finalClassification, formatProportion, outcomeFractions, snapshotClassifications } from '../measurements/failure.ts';
+import { outcomeLegend, outcomeColors, outcomeLabels, sweepProvenance, combinedHash } from './failure-common.ts';
 
 interface Point {
   x: number;

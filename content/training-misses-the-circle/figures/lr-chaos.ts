@@ -7,42 +7,13 @@
  */
 import * as Plot from '@observablehq/plot';
 import type { Figure, FigureOutput, RunSet } from '../../../pipeline/post/figure.ts';
-import { OUTCOMES, type Classification, type Outcome } from '../../../pipeline/analysis/outcomes.ts';
-import { featureVectors, norm } from '../../../pipeline/analysis/geometry.ts';
+import { OUTCOMES, type Outcome } from '../../../pipeline/analysis/outcomes.ts';
 import { CHAOS_BIAS_STEP, CHAOS_N, CHAOS_SEED, CHAOS_SIZE, CHAOS_STEPS, chaosBias, chaosId, chaosIds, chaosLr } from '../experiments/failure.ts';
 import { renderGrid, type PlotOptions } from '../../../pipeline/render/render.ts';
 import { formatInteger, formatRatio, selectRuns } from '../../../pipeline/post/format.ts';
 import { colors } from '../../../pipeline/render/theme.ts';
-import { finalClassification, outcomeColors, outcomeLabels, outcomeLegend, sweepProvenance } from './failure-common.ts';
-
-/** The features that end dead or on the smallest radius level, as a set: a finer label than the outcome class. */
-export function configuration(W: ArrayLike<number>, n: number, c: Classification): string {
-  const norms = featureVectors(W, 2, n).map(norm);
-  const smallest = c.radiusLevels[0] ?? 0;
-  const inner = norms.map((r, i) => i).filter((i) => !c.deadFeatures.includes(i) && c.radiusLevels.length > 1 && norms[i] <= smallest * 1.1);
-  return `${c.outcome}|dead ${c.deadFeatures.join(',')}|inner ${inner.join(',')}`;
-}
-
-/** Counts of neighbouring grid cells (along the learning-rate axis and along the bias axis) whose labels differ. */
-export function neighbourChanges(labels: readonly (readonly string[])[]): { lrPairs: number; lrChanges: number; biasPairs: number; biasChanges: number } {
-  let lrPairs = 0;
-  let lrChanges = 0;
-  let biasPairs = 0;
-  let biasChanges = 0;
-  for (let i = 0; i < labels.length; i++) {
-    for (let j = 0; j < labels[i].length; j++) {
-      if (i + 1 < labels.length) {
-        lrPairs++;
-        if (labels[i + 1][j] !== labels[i][j]) lrChanges++;
-      }
-      if (j + 1 < labels[i].length) {
-        biasPairs++;
-        if (labels[i][j + 1] !== labels[i][j]) biasChanges++;
-      }
-    }
-  }
-  return { lrPairs, lrChanges, biasPairs, biasChanges };
-}
+import { configuration, finalClassification, neighbourChanges } from '../measurements/failure.ts';
+import { outcomeColors, outcomeLabels, outcomeLegend, sweepProvenance } from './failure-common.ts';
 
 const range = (k: number) => Array.from({ length: k }, (_, i) => i);
 

@@ -24,9 +24,8 @@ import {
 import { originPanel, renderGrid, type Panel, type PlotOptions } from '../../../pipeline/render/render.ts';
 import { formatInteger, formatRatio, provenanceLine, selectRuns } from '../../../pipeline/post/format.ts';
 import { colors, fontSize, maxWidth } from '../../../pipeline/render/theme.ts';
+import { MEMO_IDS, MEMO_T } from '../measurements/memorization.ts';
 
-export const MEMO_T = [3, 5, 6, 8, 10, 15, 30];
-export const MEMO_IDS = MEMO_T.map((T) => `memo-T${T}`);
 
 /**
  * Feature vectors shorter than this fraction of the panel's longest are not drawn one by

@@ -10,9 +10,10 @@ import type { Outcome } from '../../../pipeline/analysis/outcomes.ts';
 import { OUTCOMES } from '../../../pipeline/analysis/outcomes.ts';
 import { CONSTRUCTION_TOLERANCE, tgonConstruction } from '../../../pipeline/analysis/tgon.ts';
 import { renderGrid, type Panel, type PlotOptions } from '../../../pipeline/render/render.ts';
-import { formatInteger, formatRatio } from '../../../pipeline/post/format.ts';
+import { formatInteger, formatRatio, sweepProvenance } from '../../../pipeline/post/format.ts';
 import { colors, fontSize, maxWidth } from '../../../pipeline/render/theme.ts';
-import { OUTCOME_STYLE, TGON_IDS, TGON_SEEDS, TGON_T, sweepProvenance, tgonRunsByT, type TgonRun } from './tgon-runs.ts';
+import { TGON_IDS, TGON_SEEDS, TGON_T, tgonRunsByT, type TgonRun } from '../measurements/tgons.ts';
+import { OUTCOME_STYLE } from './tgon-style.ts';
 
 const GAP = 10;
 const PANEL_WIDTH = Math.floor((maxWidth - 8 - 2 * GAP) / 3);

@@ -15,8 +15,8 @@ import { gram } from '../../../pipeline/analysis/free-dimensions.ts';
 import { renderGrid } from '../../../pipeline/render/render.ts';
 import { formatLoss, formatRatio, hash8, provenanceLine, selectRuns } from '../../../pipeline/post/format.ts';
 import { colors, fontSize } from '../../../pipeline/render/theme.ts';
-import { bestRun, featureLabel } from './trained-n4.ts';
-import { N5_SEEDS } from './trained-n5.ts';
+import { featureLabel } from './trained-n4.ts';
+import { N5_SEEDS, bestRun } from '../measurements/free-dimensions.ts';
 
 /** Colour domain: symmetric around 0, so white means "no interference". */
 const DOMAIN = 1;

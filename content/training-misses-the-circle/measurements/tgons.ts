@@ -1,16 +1,14 @@
 /**
- * Shared by the section 9 figures and the T-gon claims: the tgon sweep's runs
- * (pipeline/experiments/tgons.ts) with each run's outcome class and its comparison
- * with the exact construction, and the rule that picks the run a figure shows for a T.
+ * Section 9 measured, shared by its figures and the T-gon claims: the tgon sweep's runs
+ * (experiments/tgons.ts) with each run's outcome class and its comparison with the
+ * exact construction, and the rule that picks the run a figure shows for a T.
  */
-import { classifyIdentityRun, type Classification, type Outcome } from '../../../pipeline/analysis/outcomes.ts';
+import { classifyIdentityRun, type Classification } from '../../../pipeline/analysis/outcomes.ts';
 import { compareRegularity } from '../../../pipeline/analysis/geometry.ts';
 import { agreesWithConstruction, compareWithConstruction, type ConstructionComparison } from '../../../pipeline/analysis/tgon.ts';
 import { TGON_SEEDS, TGON_T, tgonId } from '../experiments/tgons.ts';
 import type { LoadedRun } from '../../../pipeline/store/types.ts';
 import type { RunSet } from '../../../pipeline/post/figure.ts';
-import { colors } from '../../../pipeline/render/theme.ts';
-export { sweepProvenance } from '../../../pipeline/post/format.ts';
 
 export { TGON_SEEDS, TGON_T, tgonId };
 
@@ -75,12 +73,3 @@ export function shownRun(list: readonly TgonRun[]): TgonRun {
 /** The selection rule in words, for captions. */
 export const SHOWN_RUN_RULE =
   'for each $T$ the lowest seed whose run is classified even, or, when none of the seeds is, the run with the most regular feature vectors (marked)';
-
-/** One look per outcome class, used wherever the section 9 figures mark classes. */
-export const OUTCOME_STYLE: Record<Outcome, { label: string; color: string; symbol: 'circle' | 'triangle' | 'times' | 'square' }> = {
-  even: { label: 'even T-gon', color: colors.feature, symbol: 'circle' },
-  'several-radii': { label: 'several radii', color: '#e08214', symbol: 'triangle' },
-  'symmetric-failure': { label: 'symmetric failure', color: colors.accent, symbol: 'times' },
-  other: { label: 'other', color: '#6a6a6a', symbol: 'square' },
-};
-
