@@ -75,7 +75,17 @@ export interface Classification {
  * - minNormRatio 0.9 and maxGapRatio 1.15: even spacing of the live vectors, geometry.ts's
  *   EVEN_THRESHOLDS, so "even" means the same thing across the article.
  */
-export const OUTCOME_THRESHOLDS = {
+export interface OutcomeThresholds {
+  exactLoss: number;
+  deadFraction: number;
+  deadBiasTolerance: number;
+  failureLossSlack: number;
+  radiusGap: number;
+  minNormRatio: number;
+  maxGapRatio: number;
+}
+
+export const OUTCOME_THRESHOLDS: Readonly<OutcomeThresholds> = {
   exactLoss: 0.01,
   deadFraction: 0.1,
   deadBiasTolerance: 0.05,
@@ -83,9 +93,7 @@ export const OUTCOME_THRESHOLDS = {
   radiusGap: 0.1,
   minNormRatio: EVEN_THRESHOLDS.minNormRatio,
   maxGapRatio: EVEN_THRESHOLDS.maxGapRatio,
-} as const;
-
-export type OutcomeThresholds = { -readonly [K in keyof typeof OUTCOME_THRESHOLDS]: number };
+};
 
 /** Loss of the symmetric failure with `dead` dead features (bias 1/n) and exact live ones: d(n − 1)/n². */
 export function symmetricFailureLoss(n: number, dead = 1): number {

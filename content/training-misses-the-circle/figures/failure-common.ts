@@ -10,18 +10,28 @@ import { OUTCOMES, type Outcome } from '../../../pipeline/analysis/outcomes.ts';
 import { formatInteger, formatLossRange } from '../../../pipeline/post/format.ts';
 import { colors, fontSize } from '../../../pipeline/render/theme.ts';
 
-/** One colour per outcome; blue/orange/red/grey stay apart under common colour-vision deficiencies. */
+/**
+ * One colour per outcome, the same in every section 10 figure. Memorizing states are
+ * blue/orange/light blue, failures red/purple/near-black, "other" grey; labels always
+ * accompany the colours, so no figure relies on hue alone.
+ */
 export const outcomeColors: Record<Outcome, string> = {
   even: colors.feature,
-  'symmetric-failure': colors.accent,
   'several-radii': '#e08214',
+  uneven: '#92c5de',
+  'symmetric-failure': colors.accent,
+  'small-feature': '#8e44ad',
+  'switched-off': '#3b3b3b',
   other: colors.muted,
 };
 
 export const outcomeLabels: Record<Outcome, string> = {
   even: 'even n-gon',
-  'symmetric-failure': 'symmetric failure',
   'several-radii': 'several radii',
+  uneven: 'one circle, uneven',
+  'symmetric-failure': 'symmetric failure',
+  'small-feature': 'small feature',
+  'switched-off': 'switched off',
   other: 'other',
 };
 

@@ -1,11 +1,14 @@
 /** How the section 9 figures mark outcome classes: one look per class, shared so they agree. */
 import type { Outcome } from '../../../pipeline/analysis/outcomes.ts';
-import { colors } from '../../../pipeline/render/theme.ts';
+import { outcomeColors } from './failure-common.ts';
 
 /** One look per outcome class, used wherever the section 9 figures mark classes. */
-export const OUTCOME_STYLE: Record<Outcome, { label: string; color: string; symbol: 'circle' | 'triangle' | 'times' | 'square' }> = {
-  even: { label: 'even T-gon', color: colors.feature, symbol: 'circle' },
-  'several-radii': { label: 'several radii', color: '#e08214', symbol: 'triangle' },
-  'symmetric-failure': { label: 'symmetric failure', color: colors.accent, symbol: 'times' },
+export const OUTCOME_STYLE: Record<Outcome, { label: string; color: string; symbol: 'circle' | 'triangle' | 'times' | 'square' | 'diamond' | 'star' | 'plus' }> = {
+  even: { label: 'even T-gon', color: outcomeColors.even, symbol: 'circle' },
+  'several-radii': { label: 'several radii', color: outcomeColors['several-radii'], symbol: 'triangle' },
+  uneven: { label: 'one circle, uneven', color: outcomeColors.uneven, symbol: 'diamond' },
+  'symmetric-failure': { label: 'symmetric failure', color: outcomeColors['symmetric-failure'], symbol: 'times' },
+  'small-feature': { label: 'small feature', color: outcomeColors['small-feature'], symbol: 'star' },
+  'switched-off': { label: 'switched off', color: outcomeColors['switched-off'], symbol: 'plus' },
   other: { label: 'other', color: '#6a6a6a', symbol: 'square' },
 };
