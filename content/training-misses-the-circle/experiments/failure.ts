@@ -152,7 +152,7 @@ export const settingIds = (s: SweepSetting): string[] => FAILURE_SEEDS.map((seed
  * are three decay times to well past the rate where features switch off), × 42 starting
  * points: three initialisation seeds, each with 14 starting biases of feature 1 (0 to
  * 0.00975 in steps of 7.5·10⁻⁴; the other biases start at 0). 60,000 steps and 5
- * snapshots (every 15,000): a cell whose outcome changed over the last half of its run
+ * snapshots (every 15,000): a cell whose outcome changed over the last quarter of its run
  * is reported as unsettled. 1,680 runs; the length is what fits next to the sweeps above
  * in about an hour of one core.
  */

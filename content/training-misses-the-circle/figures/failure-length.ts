@@ -3,7 +3,7 @@
  * one panel per learning rate of the sweep (weight decay 10⁻², constant rate). With a
  * constant rate each parameter snapshot is exactly the end state of a shorter run, so a
  * panel is "outcome vs training length" for 100 seeds, read off 41 snapshots. The shaded
- * right half of each panel is the window over which a run must not change its class to
+ * right quarter of each panel is the window over which a run must not change its class to
  * count as settled (measurements/failure.ts, SETTLED_TAIL).
  */
 import * as Plot from '@observablehq/plot';
@@ -52,7 +52,7 @@ const figure: Figure = {
     'How the end states of the $n = 7$ learning-rate sweep develop with training length: at each of 41 snapshots, the ' +
     'fraction of the 100 seeds in each state (stacked), one panel per learning rate, weight decay $10^{-2}$. With a ' +
     'constant learning rate a snapshot is exactly the end state of a shorter run. Each rate is trained for its own ' +
-    'length, so the horizontal axes differ. The shaded right half is the window in which a run must keep its class to ' +
+    'length, so the horizontal axes differ. The shaded right quarter is the window in which a run must keep its class to ' +
     'count as settled.',
   render(runs: RunSet): FigureOutput {
     const measures = lrSweep(runs);

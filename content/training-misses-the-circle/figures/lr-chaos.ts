@@ -2,7 +2,7 @@
  * `lr-chaos` (section 10): end state of n = 7 runs over a grid of 40 learning rates
  * (two decades) × 42 starting points (three initialisation seeds, each with 14 starting
  * biases of feature 1), one coloured cell per run. A cell whose outcome changed during the
- * last half of its run is marked unsettled (a white dot): its colour is a transient, not
+ * last quarter of its run is marked unsettled (a white dot): its colour is a transient, not
  * an end state. A dark outline marks a settled cell whose configuration (which features end
  * dead or on the smallest radius) differs from its left neighbour's.
  * The grid and its statistics come from measurements/failure.ts; this module only draws.
@@ -28,7 +28,7 @@ const figure: Figure = {
     '$10^{-2}$, 60,000 steps at a constant learning rate (horizontal, 40 log-spaced values from $5 \\cdot 10^{-3}$ to ' +
     '$0.5$). Vertically, three blocks, one per initialisation seed; within a block, feature 1 starts at bias $\\delta$ ' +
     'instead of 0 (14 values from 0 to 0.00975). Each cell is one run, coloured by its end state. A white dot marks a run ' +
-    'whose outcome was still changing in the last half of its training: an unsettled transient, not an end state. A dark ' +
+    'whose outcome was still changing in the last quarter of its training: an unsettled transient, not an end state. A dark ' +
     'outline marks a settled cell whose configuration (which features end dead or on the smallest radius) differs from the ' +
     'cell to its left.',
   render(runs: RunSet): FigureOutput {

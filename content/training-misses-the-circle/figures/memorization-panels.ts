@@ -8,7 +8,7 @@
 import * as Plot from '@observablehq/plot';
 import type { LoadedRun } from '../../../pipeline/store/types.ts';
 import type { Figure, FigureOutput, RunSet } from '../../../pipeline/post/figure.ts';
-import { hiddenVectors, trainingExamples } from '../../../pipeline/data/datasets.ts';
+import { TEST_EXAMPLES, hiddenVectors, trainingExamples } from '../../../pipeline/data/datasets.ts';
 import {
   EVEN_THRESHOLDS,
   angularGaps,
@@ -193,6 +193,7 @@ const figure: Figure = {
       numbers: {
         'memorization-panels.steps': steps.map(formatInteger).join(', '),
         'memorization-panels.evenCount': String(columns.filter((c) => c.even).length),
+        'memorization-panels.testExamples': formatInteger(TEST_EXAMPLES),
         'memorization-panels.panelCount': String(columns.length),
         'memorization-panels.worstT': worst ? String(worst.T) : '',
         'memorization-panels.n': settings((c) => c.data.n, formatInteger),

@@ -138,6 +138,8 @@ const figure: Figure = {
         'wtw-n5.negative': negative.length > 0 ? span(negative) : 'none',
         'wtw-n5.optimalDiagonal': formatRatio(PENTAGON_SQUARED_LENGTH, 3),
         'wtw-n5.optimalNeighbour': formatRatio(PENTAGON_SQUARED_LENGTH * PENTAGON_COS, 3),
+        // The loss of the best regular pentagon, 2c²/(1 + 2c²) = 1 − s: the yardstick section 8 compares the runs with.
+        'wtw-n5.optimalLoss': formatRatio(1 - PENTAGON_SQUARED_LENGTH, 3),
       },
     };
   },

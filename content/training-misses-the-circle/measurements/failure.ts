@@ -150,19 +150,24 @@ export function settingKey(s: SweepSetting): string {
 export const ALL_SETTINGS: readonly SweepSetting[] = [...LR_SETTINGS, ...WD_SETTINGS, ...COSINE_SETTINGS];
 export const ALL_SETTING_IDS: readonly string[] = ALL_SETTINGS.flatMap(settingIds);
 
-/** A run's outcome over training: class at each snapshot, and whether the last half of the run changed it. */
+/** A run's outcome over training: class at each snapshot, and whether the last quarter of the run changed it. */
 export interface Trajectory {
   run: LoadedRun;
   snapshots: SnapshotClassification[];
   final: Classification;
-  /** Same class at every snapshot of the last half of the run (the end state stopped changing). */
+  /** Same class at every snapshot of the last quarter of the run (the end state stopped changing). */
   settled: boolean;
   /** Snapshot index at which the run first reached its final class for good. */
   settledFrom: number;
 }
 
-/** A run counts as settled when its class did not change over this last fraction of its snapshots. */
-export const SETTLED_TAIL = 0.5;
+/**
+ * A run counts as settled when its class did not change over this last fraction of its
+ * snapshots. A quarter: long enough to see a state hold (at lr 10⁻⁴ the last quarter is
+ * 500,000 steps, five times the longest pause the pilot runs showed before a change), short
+ * enough that a change early in a long run does not count against it.
+ */
+export const SETTLED_TAIL = 0.25;
 
 export function trajectory(run: LoadedRun): Trajectory {
   const snapshots = snapshotClassifications(run);
@@ -182,7 +187,7 @@ export interface SettingMeasure {
   final: Record<Outcome, Proportion>;
   /** Fractions at every snapshot step, for outcome vs training length. */
   bySteps: { step: number; fractions: Record<Outcome, Proportion> }[];
-  /** Runs whose class changed during the last half of training. */
+  /** Runs whose class changed during the last quarter of training (SETTLED_TAIL). */
   unsettled: number;
   /** Runs that end memorizing every example (even, several radii, uneven). */
   memorizing: Proportion;

@@ -78,7 +78,7 @@ function sweepRun(id: string, n: number, seed: number): LoadedRun {
  * then even (an escape); ≡ 1 even throughout; ≡ 2 symmetric failure to the end; ≡ 3 one
  * feature switched off (a hexagon plus W₇ = 0, b₇ = −0.1) from snapshot 10 on; ≡ 4 a small
  * feature (W₇ short, b₇ = 0.3) until snapshot 30, then even (unsettled: it changed in the
- * last half).
+ * last quarter).
  */
 function settingRun(id: string, seed: number): LoadedRun {
   const even = tgonParams(7);
