@@ -64,8 +64,8 @@ describe('classifyIdentityRun', () => {
 
   it('does not call a switched-off feature (b₇ ≤ 0) a symmetric failure', () => {
     const { vectors, b } = tgon(6);
-    expect(classify([...vectors, [0, 0]], [...b, 0]).outcome).toBe('other');
-    expect(classify([...vectors, [0, 0]], [...b, -0.5]).outcome).toBe('other');
+    expect(classify([...vectors, [0, 0]], [...b, 0]).outcome).toBe('switched-off');
+    expect(classify([...vectors, [0, 0]], [...b, -0.5]).outcome).toBe('switched-off');
   });
 
   it('calls an exact solution on two radii several-radii', () => {
@@ -93,13 +93,13 @@ describe('classifyIdentityRun', () => {
     expect(c.regularity.gapRatio).toBeGreaterThan(1.15);
   });
 
-  it('calls a near-exact but unevenly spaced single circle other', () => {
+  it('calls a near-exact but unevenly spaced single circle uneven', () => {
     // A large radius tolerates uneven angles with zero loss: r² = 10, b = −9 needs cos θ ≤ 0.9.
     const angles = [0, 40, 100, 150, 200, 260, 310].map((d) => (d * Math.PI) / 180);
     const vectors = angles.map((a): Vec2 => [Math.sqrt(10) * Math.cos(a), Math.sqrt(10) * Math.sin(a)]);
     const c = classify(vectors, Array(7).fill(-9));
     expect(c.loss).toBeLessThan(1e-12);
-    expect(c.outcome).toBe('other');
+    expect(c.outcome).toBe('uneven');
   });
 
   it('refuses a bias of the wrong length', () => {

@@ -1,8 +1,8 @@
 /**
  * Claims of section 9 (the T-gon construction) and the section 1 memorization grid,
  * each evaluated from runs (or, for the construction, from exact geometry) with an
- * explicit criterion. Run classification and selection come from the figures' modules,
- * so a ledger row and the figure showing the same runs cannot disagree.
+ * explicit criterion. Run classification and selection come from ../measurements/,
+ * which the figures read too, so a ledger row and the figure showing the same runs cannot disagree.
  */
 import type { RunSet } from '../../../pipeline/post/figure.ts';
 import type { Claim, ClaimResult } from '../../../pipeline/post/claim.ts';
@@ -10,8 +10,8 @@ import { identityLoss, isEvenlySpaced, regularity, rowVectors } from '../../../p
 import { CONSTRUCTION_TOLERANCE, tgonParameters } from '../../../pipeline/analysis/tgon.ts';
 import { hiddenVectors, trainingExamples } from '../../../pipeline/data/datasets.ts';
 import { formatLoss, formatRatio, selectRuns } from '../../../pipeline/post/format.ts';
-import { MEMO_IDS } from '../figures/memorization-panels.ts';
-import { TGON_IDS, TGON_T, tgonRunsByT } from '../figures/tgon-runs.ts';
+import { MEMO_IDS } from '../measurements/memorization.ts';
+import { TGON_IDS, TGON_T, tgonRunsByT } from '../measurements/tgons.ts';
 
 /** "Exact up to float rounding" for the construction evaluated in float64. */
 export const CONSTRUCTION_EXACT_LOSS = 1e-12;

@@ -18,7 +18,7 @@
  *   a few evenly spaced triangles (T = 3) still sat up to 6 % off the construction; at
  *   60,000 they are within about 1.5 %. Each run takes well under a second.
  * - Twenty seeds per T, because from T ≈ 8 on many seeds do not find the T-gon; which
- *   seed a figure shows is decided by a rule in the figure (pipeline/figures/tgon-runs.ts).
+ *   seed a figure shows is decided by a rule in measurements/tgons.ts.
  */
 import type { Experiment } from '../../../pipeline/experiments/types.ts';
 

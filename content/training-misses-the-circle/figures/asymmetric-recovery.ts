@@ -13,16 +13,8 @@ import { wilson } from '../../../pipeline/analysis/stats.ts';
 import { renderGrid, type Panel, type PlotOptions } from '../../../pipeline/render/render.ts';
 import { formatInteger, formatLoss, hash8, selectRuns } from '../../../pipeline/post/format.ts';
 import { colors, fontSize } from '../../../pipeline/render/theme.ts';
-import {
-  escapes,
-  finalClassification,
-  formatProportion,
-  outcomeColors,
-  outcomeLabels,
-  outcomeLegend,
-  runsBySymmetricFailureTime,
-  sweepProvenance,
-} from './failure-common.ts';
+import { escapes, finalClassification, formatProportion, runsBySymmetricFailureTime } from '../measurements/failure.ts';
+import { outcomeColors, outcomeLabels, outcomeLegend, sweepProvenance } from './failure-common.ts';
 import { arrangementPanel } from './arrangement-panel.ts';
 
 const N = 7;

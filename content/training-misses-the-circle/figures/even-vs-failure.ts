@@ -9,7 +9,8 @@ import { failureSweepIds } from '../experiments/failure.ts';
 import { renderGrid } from '../../../pipeline/render/render.ts';
 import { formatLoss, formatRatio, hash8, selectRuns } from '../../../pipeline/post/format.ts';
 import { fontSize } from '../../../pipeline/render/theme.ts';
-import { finalClassification, outcomeColors, outcomeLabels, sweepProvenance } from './failure-common.ts';
+import { finalClassification } from '../measurements/failure.ts';
+import { outcomeColors, outcomeLabels, sweepProvenance } from './failure-common.ts';
 import { arrangementPanel } from './arrangement-panel.ts';
 
 const N = 7;

@@ -1,37 +1,32 @@
 /**
  * `failure-rate`: outcome fractions with 95 % Wilson intervals, 100 seeds per point.
- * Left: final outcome vs n = 3 … 12. Middle: n = 7, final outcome vs learning rate.
- * Right: n = 7 at the baseline rate, outcome vs training length (the snapshots of the
- * constant-rate runs, each of which is the end state of a run of that length).
+ * Top: the outcome vs n = 3 … 12 (lr 10⁻³, 50,000 steps), and n = 7 vs the learning rate,
+ * each rate trained until its outcome stops changing (experiments/failure.ts). Bottom:
+ * weight decay and the warmup + cosine schedule at lr 10⁻³ and 0.1, and how often runs
+ * that enter a failure state leave it (escape), per learning rate.
+ * What the points are comes from measurements/failure.ts; this module only draws.
  */
 import * as Plot from '@observablehq/plot';
-import type { LoadedRun } from '../../../pipeline/store/types.ts';
 import type { Figure, FigureOutput, RunSet } from '../../../pipeline/post/figure.ts';
-import { OUTCOME_THRESHOLDS, OUTCOMES, type Outcome } from '../../../pipeline/analysis/outcomes.ts';
-import type { Proportion } from '../../../pipeline/analysis/stats.ts';
-import {
-  FAILURE_LR,
-  FAILURE_LRS,
-  FAILURE_N,
-  FAILURE_SEEDS,
-  FAILURE_STEPS,
-  failureLrSweepIds,
-  failureSweepIds,
-} from '../experiments/failure.ts';
+import { OUTCOMES, type Outcome } from '../../../pipeline/analysis/outcomes.ts';
+import { wilson, type Proportion } from '../../../pipeline/analysis/stats.ts';
+import { FAILURE_LR, FAILURE_N, FAILURE_SEEDS, FAILURE_STEPS, SWEEP_LRS, failureSweepIds } from '../experiments/failure.ts';
 import { renderGrid, type PlotOptions } from '../../../pipeline/render/render.ts';
 import { formatInteger, selectRuns } from '../../../pipeline/post/format.ts';
-import { colors } from '../../../pipeline/render/theme.ts';
+import { colors, fontSize, maxWidth } from '../../../pipeline/render/theme.ts';
 import {
+  ALL_SETTING_IDS,
+  factorSweep,
   finalClassification,
   formatProportion,
-  outcomeLegend,
-  outcomeColors,
+  formatRate,
+  lrSweep,
   outcomeFractions,
-  outcomeLabels,
-  snapshotClassifications,
-  sweepProvenance,
-  combinedHash,
-} from './failure-common.ts';
+  escapes,
+  settingLabel,
+  type SettingMeasure,
+} from '../measurements/failure.ts';
+import { outcomeColors, outcomeLabels, outcomeLegend, sweepProvenance, combinedHash } from './failure-common.ts';
 
 interface Point {
   x: number;
@@ -40,141 +35,173 @@ interface Point {
 }
 
 const nIds = FAILURE_N.flatMap(failureSweepIds);
-const lrIds = FAILURE_LRS.filter((lr) => lr !== FAILURE_LR).flatMap(failureLrSweepIds);
 
 /** Horizontal offset per outcome (px), so intervals at one x do not hide each other. */
-const DODGE: Record<Outcome, number> = { even: -4.5, 'symmetric-failure': -1.5, 'several-radii': 1.5, other: 4.5 };
+const DODGE: Record<Outcome, number> = { even: -6, 'several-radii': -4, uneven: -2, 'symmetric-failure': 0, 'small-feature': 2, 'switched-off': 4, other: 6 };
 
-function panel(points: Point[], width: number, x: PlotOptions['x'], xLabel: string): PlotOptions {
-  const rows = points.map((d) => ({ x: d.x, outcome: d.outcome, f: d.p.fraction, low: d.p.low, high: d.p.high, color: outcomeColors[d.outcome], dx: DODGE[d.outcome] }));
+const lrTicks = (d: number) => formatRate(d);
+
+function panel(points: Point[], width: number, x: PlotOptions['x'], xLabel: string, options: { lines?: boolean; y?: string } = {}): PlotOptions {
+  // Outcomes that never occur in this panel are left out, so the ones that do stay readable.
+  const present = OUTCOMES.filter((o) => points.some((d) => d.outcome === o && d.p.successes > 0));
+  const rows = points.filter((d) => present.includes(d.outcome)).map((d) => ({ x: d.x, f: d.p.fraction, low: d.p.low, high: d.p.high, color: outcomeColors[d.outcome], outcome: d.outcome }));
   const marks: Plot.Markish[] = [Plot.ruleY([0], { stroke: colors.grid })];
-  for (const outcome of OUTCOMES) {
+  for (const outcome of present) {
     const series = rows.filter((r) => r.outcome === outcome);
     const dx = DODGE[outcome];
     marks.push(
-      Plot.ruleX(series, { x: 'x', y1: 'low', y2: 'high', stroke: 'color', strokeWidth: 1.5, dx }),
-      Plot.line(series, { x: 'x', y: 'f', stroke: 'color', strokeWidth: 1.2, strokeOpacity: 0.7, dx }),
-      Plot.dot(series, { x: 'x', y: 'f', fill: 'color', r: 2.8, dx }),
+      Plot.ruleX(series, { x: 'x', y1: 'low', y2: 'high', stroke: 'color', strokeWidth: 1.4, dx }),
+      ...(options.lines === false ? [] : [Plot.line(series, { x: 'x', y: 'f', stroke: 'color', strokeWidth: 1.1, strokeOpacity: 0.7, dx })]),
+      Plot.dot(series, { x: 'x', y: 'f', fill: 'color', r: 2.6, dx }),
     );
   }
   return {
     width,
-    height: 250,
+    height: 230,
     marginTop: 12,
-    marginRight: 12,
+    marginRight: 14,
     marginBottom: 38,
     marginLeft: 40,
     x: { ...x, label: xLabel, labelAnchor: 'center', labelOffset: 32 },
-    y: { domain: [0, 1], label: 'fraction of seeds', labelAnchor: 'center', labelOffset: 32, grid: true },
+    y: { domain: [0, 1], label: options.y ?? 'fraction of seeds', labelAnchor: 'center', labelOffset: 32, grid: true },
     marks,
   };
 }
 
-function fractionsBy<K>(groups: { key: K; outcomes: Outcome[] }[], toX: (key: K) => number): Point[] {
-  return groups.flatMap(({ key, outcomes }) => {
-    const fractions = outcomeFractions(outcomes);
-    return OUTCOMES.map((outcome) => ({ x: toX(key), outcome, p: fractions[outcome] }));
-  });
+function pointsOf(groups: { x: number; final: Record<Outcome, Proportion> }[]): Point[] {
+  return groups.flatMap((g) => OUTCOMES.map((outcome) => ({ x: g.x, outcome, p: g.final[outcome] })));
 }
+
+/** Short label of a weight-decay / schedule setting for the categorical axis. */
+function factorLabel(m: SettingMeasure): string {
+  if (m.setting.schedule !== 'constant') return 'cosine';
+  return `wd ${formatRate(m.setting.weightDecay)}`;
+}
+
+const countsText = (m: { final: Record<Outcome, Proportion> }) =>
+  OUTCOMES.filter((o) => m.final[o].successes > 0)
+    .map((o) => `${outcomeLabels[o]} ${m.final[o].successes}`)
+    .join(', ');
 
 const figure: Figure = {
   id: 'failure-rate',
-  needs: [...nIds, ...lrIds],
+  needs: [...nIds, ...ALL_SETTING_IDS],
   caption:
-    'How often each outcome occurs, with 95 % Wilson intervals over 100 initialisation seeds per point; identity data, ' +
-    '$m = 2$, trainable bias, AdamW with weight decay $10^{-2}$ at a constant learning rate. Left: the outcome after ' +
-    '50,000 steps at learning rate $10^{-3}$, for $n = 3 \\ldots 12$. Middle: $n = 7$, the same length, six learning rates. ' +
-    'Right: $n = 7$ at $10^{-3}$ against training length; with a constant learning rate a shorter run is exactly the start ' +
-    'of a longer one, so these are the parameter snapshots of the same 100 runs. Outcomes are classified from the ' +
-    'parameters alone (pipeline/analysis/outcomes.ts): an even $n$-gon at zero loss; the symmetric failure (dead features ' +
-    'with bias $1/n$, the rest evenly spaced); zero loss on several radii; anything else.',
+    'How often each end state occurs, with 95 % Wilson intervals over the same 100 initialisation seeds per point; ' +
+    'identity data, $m = 2$, trainable bias, AdamW. Top left: $n = 3 \\ldots 12$ after 50,000 steps at a constant learning ' +
+    'rate of $10^{-3}$ and weight decay $10^{-2}$, the first sweep (which section 10 shows is too short to be final). Top ' +
+    'right: $n = 7$ against the learning rate, weight decay $10^{-2}$, each rate trained until its outcome stops ' +
+    'changing (from $10^{5}$ to $2 \\cdot 10^{6}$ steps; the next figure shows how it gets there). Bottom left and middle: ' +
+    '$n = 7$ at learning rates $10^{-3}$ and $0.1$ with the weight decay varied, and with the warm-up and cosine schedule ' +
+    'instead of a constant rate (same lengths). Bottom right: of the runs that enter a failure state at some snapshot, ' +
+    'the fraction that ends memorizing every example, per learning rate. Only the end states that occur in a panel are drawn.',
   render(runs: RunSet): FigureOutput {
-    const byN = FAILURE_N.map((n) => ({ key: n, runs: selectRuns(runs, failureSweepIds(n)) }));
-    const byLr = FAILURE_LRS.map((lr) => ({ key: lr, runs: selectRuns(runs, failureLrSweepIds(lr)) }));
-    const n7 = byN.find((g) => g.key === 7)!.runs;
-    const classify = (group: LoadedRun[]) => group.map((run) => finalClassification(run).outcome);
-    const nGroups = byN.map((g) => ({ key: g.key, outcomes: classify(g.runs) }));
-    const lrGroups = byLr.map((g) => ({ key: g.key, outcomes: classify(g.runs) }));
-    const snapshotRuns = n7.map(snapshotClassifications);
-    const steps = snapshotRuns[0].map((s) => s.step).filter((s) => s > 0);
-    const lengthGroups = steps.map((step) => ({ key: step, outcomes: snapshotRuns.map((snaps) => snaps.find((s) => s.step === step)!.outcome) }));
+    const byN = FAILURE_N.map((n) => {
+      const used = selectRuns(runs, failureSweepIds(n));
+      return { n, runs: used, final: outcomeFractions(used.map((run) => finalClassification(run).outcome)) };
+    });
+    const lrs = lrSweep(runs);
+    const factors = factorSweep(runs);
 
-    const panelWidth = 290;
+    const wide = Math.floor((maxWidth - 12) / 2);
+    const narrow = Math.floor((maxWidth - 24) / 3);
+    const lrDomain: [number, number] = [SWEEP_LRS[0] / 1.6, SWEEP_LRS[SWEEP_LRS.length - 1] * 1.6];
+    const nPanel = panel(pointsOf(byN.map((g) => ({ x: g.n, final: g.final }))), wide, { domain: [2.5, 12.5], ticks: FAILURE_N, tickFormat: 'd' }, 'n (features = examples)');
+    const lrPanel = panel(pointsOf(lrs.map((m) => ({ x: m.setting.lr, final: m.final }))), wide, { type: 'log', domain: lrDomain, ticks: SWEEP_LRS, tickFormat: lrTicks }, 'learning rate');
+    const factorPanels = factors.map(({ lr, settings }) =>
+      panel(
+        pointsOf(settings.map((m, k) => ({ x: k, final: m.final }))),
+        narrow,
+        { domain: [-0.6, settings.length - 0.4], ticks: settings.map((_, k) => k), tickFormat: (k: number) => factorLabel(settings[k]) },
+        `lr ${formatRate(lr)}: weight decay, schedule`,
+        { lines: false },
+      ),
+    );
+    const escapeRows = lrs.flatMap((m) => [
+      { x: m.setting.lr, p: m.escapedSymmetric, kind: 'symmetric failure' as const, color: outcomeColors['symmetric-failure'], dx: -2 },
+      { x: m.setting.lr, p: m.escapedFailure, kind: 'any failure state' as const, color: outcomeColors['small-feature'], dx: 2 },
+    ]).filter((r) => r.p.trials > 0);
+    const escapePanel: PlotOptions = {
+      width: narrow,
+      height: 230,
+      marginTop: 12,
+      marginRight: 14,
+      marginBottom: 38,
+      marginLeft: 40,
+      x: { type: 'log', domain: lrDomain, ticks: SWEEP_LRS.filter((_, k) => k % 2 === 0), tickFormat: lrTicks, label: 'learning rate', labelAnchor: 'center', labelOffset: 32 },
+      y: { domain: [0, 1], label: 'fraction that escapes', labelAnchor: 'center', labelOffset: 32, grid: true },
+      marks: [
+        Plot.ruleX(escapeRows, { x: 'x', y1: (r: (typeof escapeRows)[number]) => r.p.low, y2: (r: (typeof escapeRows)[number]) => r.p.high, stroke: 'color', strokeWidth: 1.4, dx: 'dx' as never }),
+        Plot.dot(escapeRows, { x: 'x', y: (r: (typeof escapeRows)[number]) => r.p.fraction, fill: 'color', r: 2.6, dx: 'dx' as never }),
+      ],
+    };
+    const present = OUTCOMES.filter((o) => [...byN, ...lrs, ...factors.flatMap((f) => f.settings)].some((g) => g.final[o].successes > 0));
     const svg = renderGrid(
       {
         rows: [
-          [{ plot: outcomeLegend(panelWidth, ['even', 'symmetric-failure']) }, { plot: outcomeLegend(panelWidth, ['several-radii', 'other']) }],
+          [{ plot: outcomeLegend(maxWidth, present, 4) }],
           [
+            { heading: [{ text: `Outcome vs n (lr ${formatRate(FAILURE_LR)}, ${formatInteger(FAILURE_STEPS)} steps)`, weight: 'bold' }], plot: nPanel },
+            { heading: [{ text: 'n = 7: end state vs learning rate', weight: 'bold' }], plot: lrPanel },
+          ],
+          [
+            ...factors.map((f, k) => ({ heading: [{ text: `n = 7, lr ${formatRate(f.lr)}`, weight: 'bold' as const }], plot: factorPanels[k] })),
             {
-              heading: [{ text: 'Outcome vs n (lr 10⁻³)', weight: 'bold' }],
-              plot: panel(fractionsBy(nGroups, (n) => n), panelWidth, { domain: [2.5, 12.5], ticks: FAILURE_N, tickFormat: 'd' }, 'n (features = examples)'),
-            },
-            {
-              heading: [{ text: 'n = 7: outcome vs learning rate', weight: 'bold' }],
-              plot: panel(fractionsBy(lrGroups, (lr) => lr), panelWidth, { type: 'log', domain: [7e-5, 4.5e-2], ticks: FAILURE_LRS, tickFormat: (d: number) => d.toExponential(0).replace('e-', 'e−') }, 'learning rate'),
-            },
-            {
-              heading: [{ text: 'n = 7: outcome vs training length', weight: 'bold' }],
-              plot: panel(fractionsBy(lengthGroups, (s) => s), panelWidth, { domain: [0, FAILURE_STEPS * 1.03], ticks: [0, 10_000, 20_000, 30_000, 40_000, 50_000], tickFormat: (d: number) => `${d / 1000}k` }, 'training steps'),
+              heading: [{ text: 'Escape from a failure state', weight: 'bold' }],
+              plot: escapePanel,
+              footer: [
+                { text: '● runs that were in the symmetric failure', size: fontSize.tick, fill: outcomeColors['symmetric-failure'] },
+                { text: '● runs that were in any failure state', size: fontSize.tick, fill: outcomeColors['small-feature'] },
+              ],
             },
           ],
         ],
-        gap: { x: 8, y: 6 },
+        gap: { x: 12, y: 6 },
       },
       {
         id: 'failure-rate',
-        title: 'Outcome fractions of identity(n), m = 2 training vs n, learning rate and training length',
+        title: 'End-state fractions of identity(n), m = 2 training vs n, learning rate, weight decay and schedule, and escape rates',
         desc:
-          'Three panels of outcome fractions with 95 % Wilson intervals, 100 seeds per point. ' +
-          nGroups.map((g) => `n = ${g.key}: ${OUTCOMES.map((o) => `${outcomeLabels[o]} ${g.outcomes.filter((x) => x === o).length}`).join(', ')}`).join('; ') +
+          'Outcome fractions with 95 % Wilson intervals, 100 seeds per point. ' +
+          byN.map((g) => `n = ${g.n}: ${countsText(g)}`).join('; ') +
           '. n = 7 by learning rate: ' +
-          lrGroups.map((g) => `${g.key}: ${OUTCOMES.map((o) => `${outcomeLabels[o]} ${g.outcomes.filter((x) => x === o).length}`).join(', ')}`).join('; ') +
-          '. n = 7 by training length: ' +
-          lengthGroups.map((g) => `${g.key} steps: ${OUTCOMES.map((o) => `${outcomeLabels[o]} ${g.outcomes.filter((x) => x === o).length}`).join(', ')}`).join('; ') +
+          lrs.map((m) => `${formatRate(m.setting.lr)}: ${countsText(m)}`).join('; ') +
+          '. Weight decay and schedule: ' +
+          factors.flatMap((f) => f.settings.map((m) => `${settingLabel(m.setting)}: ${countsText(m)}`)).join('; ') +
+          '. Escape: ' +
+          lrs.map((m) => `${formatRate(m.setting.lr)}: ${m.escapedSymmetric.successes}/${m.escapedSymmetric.trials} leave the symmetric failure, ${m.escapedFailure.successes}/${m.escapedFailure.trials} any failure state`).join('; ') +
           '.',
       },
     );
 
+    const key = (o: Outcome) => o.replace(/-(\w)/g, (_, c: string) => c.toUpperCase());
     const numbers: Record<string, string> = {
       'failure-rate.seeds': formatInteger(FAILURE_SEEDS.length),
-      'failure-rate.runs': formatInteger(nIds.length + lrIds.length),
       'failure-rate.steps': formatInteger(FAILURE_STEPS),
-      'failure-rate.baselineLr': FAILURE_LR.toExponential(0),
+      'failure-rate.baselineLr': formatRate(FAILURE_LR),
+      'failure-rate.nRuns': formatInteger(nIds.length),
+      'failure-rate.sweepRuns': formatInteger(ALL_SETTING_IDS.length),
+      'failure-rate.lrCount': String(lrs.length),
+      'failure-rate.lowestLr': formatRate(SWEEP_LRS[0]),
+      'failure-rate.highestLr': formatRate(SWEEP_LRS[SWEEP_LRS.length - 1]),
     };
-    const key = (o: Outcome) => o.replace(/-(\w)/g, (_, c: string) => c.toUpperCase());
-    for (const g of nGroups) {
-      const f = outcomeFractions(g.outcomes);
-      for (const o of OUTCOMES) numbers[`failure-rate.n${g.key}.${key(o)}`] = formatProportion(f[o]);
-    }
-    for (const g of lrGroups) {
-      const f = outcomeFractions(g.outcomes);
-      for (const o of OUTCOMES) numbers[`failure-rate.lr${g.key.toExponential(0)}.${key(o)}`] = formatProportion(f[o]);
-    }
-    for (const g of lengthGroups) {
-      const f = outcomeFractions(g.outcomes);
-      for (const o of OUTCOMES) numbers[`failure-rate.step${g.key}.${key(o)}`] = formatProportion(f[o]);
-    }
-    // The most common symmetric failure over lengths (n = 7, baseline rate) and where it peaks.
-    const peak = lengthGroups
-      .map((g) => ({ step: g.key, p: outcomeFractions(g.outcomes)['symmetric-failure'] }))
-      .reduce((a, b) => (b.p.fraction > a.p.fraction ? b : a));
-    numbers['failure-rate.n7PeakFailureStep'] = formatInteger(peak.step);
-    numbers['failure-rate.n7PeakFailure'] = formatProportion(peak.p);
-    // 'other' mixes two things: exact memorization with uneven spacing, and lossy states.
     for (const g of byN) {
-      const others = g.runs.map(finalClassification).filter((c) => c.outcome === 'other');
-      numbers[`failure-rate.n${g.key}.otherExact`] = `${others.filter((c) => c.loss < OUTCOME_THRESHOLDS.exactLoss).length} of ${others.length}`;
-      numbers[`failure-rate.n${g.key}.otherDead`] = `${others.filter((c) => c.deadFeatures.length > 0).length} of ${others.length}`;
+      for (const o of OUTCOMES) numbers[`failure-rate.n${g.n}.${key(o)}`] = formatProportion(g.final[o]);
+      numbers[`failure-rate.n${g.n}.memorizing`] = formatProportion(wilson(g.runs.filter((r) => escapes(finalClassification(r).outcome)).length, g.runs.length));
     }
-    const finalAll = nGroups.flatMap((g) => g.outcomes);
-    numbers['failure-rate.allN.finalSymmetricFailure'] = `${finalAll.filter((o) => o === 'symmetric-failure').length} of ${formatInteger(finalAll.length)}`;
-    numbers['failure-rate.allN.finalSeveralRadii'] = `${finalAll.filter((o) => o === 'several-radii').length} of ${formatInteger(finalAll.length)}`;
-
+    for (const m of [...lrs, ...factors.flatMap((f) => f.settings)]) {
+      for (const o of OUTCOMES) numbers[`failure-rate.${m.key}.${key(o)}`] = formatProportion(m.final[o]);
+      numbers[`failure-rate.${m.key}.memorizing`] = formatProportion(m.memorizing);
+      numbers[`failure-rate.${m.key}.steps`] = formatInteger(m.setting.steps);
+      numbers[`failure-rate.${m.key}.escapeSymmetric`] = `${m.escapedSymmetric.successes} of ${m.escapedSymmetric.trials}`;
+      numbers[`failure-rate.${m.key}.escapeAny`] = `${m.escapedFailure.successes} of ${m.escapedFailure.trials}`;
+      numbers[`failure-rate.${m.key}.escapeAnyRate`] = formatProportion(m.escapedFailure);
+      numbers[`failure-rate.${m.key}.unsettled`] = String(m.unsettled);
+    }
     const provenance = [
-      ...byN.map((g) => sweepProvenance(`n = ${g.key}, lr 10⁻³`, g.runs)),
-      ...byLr.filter((g) => g.key !== FAILURE_LR).map((g) => sweepProvenance(`n = 7, lr ${g.key.toExponential(0)}`, g.runs)),
-      `training length: ${steps.length} snapshots of the n = 7, lr 10⁻³ runs`,
-      `all ${formatInteger(nIds.length + lrIds.length)} runs #${combinedHash(selectRuns(runs, [...nIds, ...lrIds]))}`,
+      sweepProvenance(`n = 3 … 12, lr ${formatRate(FAILURE_LR)}`, selectRuns(runs, nIds)),
+      ...[...lrs, ...factors.flatMap((f) => f.settings.filter((m) => !lrs.includes(m)))].map((m) => sweepProvenance(`n = 7, ${settingLabel(m.setting)}`, m.runs)),
+      `all ${formatInteger(nIds.length + ALL_SETTING_IDS.length)} runs #${combinedHash(selectRuns(runs, [...nIds, ...ALL_SETTING_IDS]))}`,
     ].join('; ');
     return { svg, provenance, numbers };
   },

@@ -13,9 +13,10 @@ import * as Plot from '@observablehq/plot';
 import type { Figure, FigureOutput, RunSet } from '../../../pipeline/post/figure.ts';
 import { featureVectors, norm, type Vec2 } from '../../../pipeline/analysis/geometry.ts';
 import { renderGrid, type PlotOptions } from '../../../pipeline/render/render.ts';
-import { formatLoss, formatRatio, runProvenance } from '../../../pipeline/post/format.ts';
+import { formatLoss, formatRatio, runProvenance, sweepProvenance } from '../../../pipeline/post/format.ts';
 import { colors, fontSize, maxWidth } from '../../../pipeline/render/theme.ts';
-import { OUTCOME_STYLE, SHOWN_RUN_RULE, TGON_IDS, shownRun, sweepProvenance, tgonRunsByT, type TgonRun } from './tgon-runs.ts';
+import { SHOWN_RUN_RULE, TGON_IDS, shownRun, tgonRunsByT, type TgonRun } from '../measurements/tgons.ts';
+import { OUTCOME_STYLE } from './tgon-style.ts';
 
 type Polygon = Vec2[];
 

@@ -1,126 +1,117 @@
 /**
- * `lr-chaos` (section 10): final outcome of one seed (n = 7) over a 40 × 40 grid of
- * learning rate × starting bias of feature 1, one coloured cell per run. A second
- * measure looks below the outcome class at the arrangement itself: which features end
- * dead or on the smallest radius ("configuration"); the figure outlines cells whose
- * configuration differs from the cell to their left.
+ * `lr-chaos` (section 10): end state of n = 7 runs over a grid of 40 learning rates
+ * (two decades) × 42 starting points (three initialisation seeds, each with 14 starting
+ * biases of feature 1), one coloured cell per run. A cell whose outcome changed during the
+ * last quarter of its run is marked unsettled (a white dot): its colour is a transient, not
+ * an end state. A dark outline marks a settled cell whose configuration (which features end
+ * dead or on the smallest radius) differs from its left neighbour's.
+ * The grid and its statistics come from measurements/failure.ts; this module only draws.
  */
 import * as Plot from '@observablehq/plot';
 import type { Figure, FigureOutput, RunSet } from '../../../pipeline/post/figure.ts';
-import { OUTCOMES, type Classification, type Outcome } from '../../../pipeline/analysis/outcomes.ts';
-import { featureVectors, norm } from '../../../pipeline/analysis/geometry.ts';
-import { CHAOS_BIAS_STEP, CHAOS_N, CHAOS_SEED, CHAOS_SIZE, CHAOS_STEPS, chaosBias, chaosId, chaosIds, chaosLr } from '../experiments/failure.ts';
+import { OUTCOMES } from '../../../pipeline/analysis/outcomes.ts';
+import { CHAOS_BIASES, CHAOS_BIAS_STEP, CHAOS_LRS, CHAOS_LR_RANGE, CHAOS_SEEDS, CHAOS_STEPS, chaosBias, chaosIds, chaosLr } from '../experiments/failure.ts';
 import { renderGrid, type PlotOptions } from '../../../pipeline/render/render.ts';
 import { formatInteger, formatRatio, selectRuns } from '../../../pipeline/post/format.ts';
-import { colors } from '../../../pipeline/render/theme.ts';
-import { finalClassification, outcomeColors, outcomeLabels, outcomeLegend, sweepProvenance } from './failure-common.ts';
+import { colors, maxWidth } from '../../../pipeline/render/theme.ts';
+import { chaosGrid, chaosSummary, formatRate } from '../measurements/failure.ts';
+import { outcomeColors, outcomeLabels, outcomeLegend, sweepProvenance } from './failure-common.ts';
 
-/** The features that end dead or on the smallest radius level, as a set: a finer label than the outcome class. */
-export function configuration(W: ArrayLike<number>, n: number, c: Classification): string {
-  const norms = featureVectors(W, 2, n).map(norm);
-  const smallest = c.radiusLevels[0] ?? 0;
-  const inner = norms.map((r, i) => i).filter((i) => !c.deadFeatures.includes(i) && c.radiusLevels.length > 1 && norms[i] <= smallest * 1.1);
-  return `${c.outcome}|dead ${c.deadFeatures.join(',')}|inner ${inner.join(',')}`;
-}
-
-/** Counts of neighbouring grid cells (along the learning-rate axis and along the bias axis) whose labels differ. */
-export function neighbourChanges(labels: readonly (readonly string[])[]): { lrPairs: number; lrChanges: number; biasPairs: number; biasChanges: number } {
-  let lrPairs = 0;
-  let lrChanges = 0;
-  let biasPairs = 0;
-  let biasChanges = 0;
-  for (let i = 0; i < labels.length; i++) {
-    for (let j = 0; j < labels[i].length; j++) {
-      if (i + 1 < labels.length) {
-        lrPairs++;
-        if (labels[i + 1][j] !== labels[i][j]) lrChanges++;
-      }
-      if (j + 1 < labels[i].length) {
-        biasPairs++;
-        if (labels[i][j + 1] !== labels[i][j]) biasChanges++;
-      }
-    }
-  }
-  return { lrPairs, lrChanges, biasPairs, biasChanges };
-}
-
-const range = (k: number) => Array.from({ length: k }, (_, i) => i);
+/** Rows of one seed's block, plus this many empty rows between blocks. */
+const BLOCK_GAP = 1;
 
 const figure: Figure = {
   id: 'lr-chaos',
   needs: chaosIds,
   caption:
-    'How the outcome depends on the learning rate and on a tiny change of the starting point. One initialisation seed, ' +
-    '$n = 7$, weight decay $10^{-2}$, 20,000 steps at a constant learning rate (horizontal, 40 log-spaced values from ' +
-    '$3 \\cdot 10^{-4}$ to $3 \\cdot 10^{-3}$) with feature 1 starting at bias $\\delta$ instead of 0 (vertical, 40 values ' +
-    'from 0 to 0.00975). Each cell is one run, coloured by its final outcome. A dark outline marks a cell whose ' +
-    'configuration (which features end dead or on the smallest radius) differs from the cell to its left.',
+    'How the end state depends on the learning rate and on a tiny change of the starting point. $n = 7$, weight decay ' +
+    '$10^{-2}$, 60,000 steps at a constant learning rate (horizontal, 40 log-spaced values from $5 \\cdot 10^{-3}$ to ' +
+    '$0.5$). Vertically, three blocks, one per initialisation seed; within a block, feature 1 starts at bias $\\delta$ ' +
+    'instead of 0 (14 values from 0 to 0.00975). Each cell is one run, coloured by its end state. A white dot marks a run ' +
+    'whose outcome was still changing in the last quarter of its training: an unsettled transient, not an end state. A dark ' +
+    'outline marks a settled cell whose configuration (which features end dead or on the smallest radius) differs from the ' +
+    'cell to its left.',
   render(runs: RunSet): FigureOutput {
     const used = selectRuns(runs, chaosIds);
-    const cells = range(CHAOS_SIZE).map((i) =>
-      range(CHAOS_SIZE).map((j) => {
-        const run = runs.get(chaosId(i, j))!;
-        const c = finalClassification(run);
-        return { i, j, outcome: c.outcome as Outcome, config: configuration(run.W, CHAOS_N, c) };
-      }),
-    );
-    const outcomeGrid = cells.map((col) => col.map((d) => d.outcome as string));
-    const configGrid = cells.map((col) => col.map((d) => d.config));
-    const classChanges = neighbourChanges(outcomeGrid);
-    const configChanges = neighbourChanges(configGrid);
-    const flat = cells.flat();
+    const cells = chaosGrid(runs);
+    const summary = chaosSummary(cells);
     const logLr = (i: number) => Math.log10(chaosLr(i));
-    const halfLog = (logLr(1) - logLr(0)) / 2;
-    const rects = flat.map((d) => ({
-      x1: 10 ** (logLr(d.i) - halfLog),
-      x2: 10 ** (logLr(d.i) + halfLog),
-      y1: chaosBias(d.j) - CHAOS_BIAS_STEP / 2,
-      y2: chaosBias(d.j) + CHAOS_BIAS_STEP / 2,
-      fill: outcomeColors[d.outcome],
-      edge: d.i > 0 && cells[d.i - 1][d.j].config !== d.config,
-    }));
-    const width = 720;
+    const half = (logLr(1) - logLr(0)) / 2;
+    const rowOf = (seed: number, j: number) => CHAOS_SEEDS.indexOf(seed) * (CHAOS_BIASES + BLOCK_GAP) + j;
+    const at = new Map(cells.map((c) => [`${c.i}/${c.seed}/${c.j}`, c]));
+    const rects = cells.map((c) => {
+      const left = at.get(`${c.i - 1}/${c.seed}/${c.j}`);
+      return {
+        x1: 10 ** (logLr(c.i) - half),
+        x2: 10 ** (logLr(c.i) + half),
+        x: chaosLr(c.i),
+        y1: rowOf(c.seed, c.j) - 0.5,
+        y2: rowOf(c.seed, c.j) + 0.5,
+        y: rowOf(c.seed, c.j),
+        fill: outcomeColors[c.outcome],
+        settled: c.settled,
+        edge: c.settled && left !== undefined && left.settled && left.config !== c.config,
+      };
+    });
+    const rows = CHAOS_SEEDS.length * (CHAOS_BIASES + BLOCK_GAP) - BLOCK_GAP;
+    const ticks = CHAOS_SEEDS.flatMap((seed) => [0, CHAOS_BIASES - 1].map((j) => ({ y: rowOf(seed, j), label: `seed ${seed}, δ = ${formatRatio(chaosBias(j), j === 0 ? 0 : 5)}` })));
+    const width = maxWidth;
     const plot: PlotOptions = {
       width,
-      height: 560,
-      marginTop: 10,
+      height: 12 * rows + 60,
+      marginTop: 8,
       marginRight: 14,
-      marginBottom: 40,
-      marginLeft: 76,
-      x: { type: 'log', domain: [rects[0].x1, rects[rects.length - 1].x2], label: 'learning rate', labelAnchor: 'center', labelOffset: 34, ticks: [3e-4, 5e-4, 1e-3, 2e-3, 3e-3], tickFormat: (d: number) => d.toExponential(0).replace('e-', 'e−') },
-      y: { domain: [-CHAOS_BIAS_STEP / 2, chaosBias(CHAOS_SIZE - 1) + CHAOS_BIAS_STEP / 2], label: 'starting bias δ of feature 1', labelAnchor: 'center', labelOffset: 66 },
+      marginBottom: 42,
+      marginLeft: 150,
+      x: {
+        type: 'log',
+        domain: [rects[0].x1, 10 ** (logLr(CHAOS_LRS - 1) + half)],
+        label: 'learning rate',
+        labelAnchor: 'center',
+        labelOffset: 34,
+        ticks: [5e-3, 1e-2, 2e-2, 5e-2, 1e-1, 2e-1, 5e-1],
+        tickFormat: (d: number) => formatRate(d),
+      },
+      y: { domain: [rows - 0.5, -0.5], ticks: ticks.map((t) => t.y), tickFormat: (y: number) => ticks.find((t) => t.y === y)?.label ?? '', label: null },
       marks: [
-        Plot.rect(rects, { x1: 'x1', x2: 'x2', y1: 'y1', y2: 'y2', fill: 'fill', stroke: 'fill', strokeWidth: 0.5 }),
+        Plot.rect(rects, { x1: 'x1', x2: 'x2', y1: 'y1', y2: 'y2', fill: 'fill', stroke: 'fill', strokeWidth: 0.4 }),
         Plot.rect(rects.filter((r) => r.edge), { x1: 'x1', x2: 'x2', y1: 'y1', y2: 'y2', fill: 'none', stroke: colors.ink, strokeWidth: 1, inset: 1 }),
+        Plot.dot(rects.filter((r) => !r.settled), { x: 'x', y: 'y', r: 2, fill: 'white', stroke: colors.ink, strokeWidth: 0.4 }),
       ],
     };
-    const counts = Object.fromEntries(OUTCOMES.map((o) => [o, flat.filter((d) => d.outcome === o).length])) as Record<Outcome, number>;
-    const distinctConfigs = new Set(flat.map((d) => d.config)).size;
+    const present = OUTCOMES.filter((o) => summary.counts[o] > 0);
     const svg = renderGrid(
-      { rows: [[{ plot: outcomeLegend(width, OUTCOMES, 4) }], [{ plot }]], gap: { x: 0, y: 6 } },
+      { rows: [[{ plot: outcomeLegend(width, present, 4) }], [{ plot }]], gap: { x: 0, y: 6 } },
       {
         id: 'lr-chaos',
-        title: `Final outcome of one n = 7 seed over a ${CHAOS_SIZE} × ${CHAOS_SIZE} grid of learning rate and starting bias`,
+        title: `End state of n = 7 runs over ${CHAOS_LRS} learning rates × ${CHAOS_SEEDS.length * CHAOS_BIASES} starting points`,
         desc:
-          `${flat.length} runs. Outcomes: ${OUTCOMES.map((o) => `${outcomeLabels[o]} ${counts[o]}`).join(', ')}. ` +
-          `Outcome class changes between learning-rate neighbours in ${classChanges.lrChanges} of ${classChanges.lrPairs} pairs and between bias neighbours in ${classChanges.biasChanges} of ${classChanges.biasPairs}; ` +
-          `configuration changes in ${configChanges.lrChanges} and ${configChanges.biasChanges} of those pairs; ${distinctConfigs} distinct configurations.`,
+          `${summary.cells} runs. End states: ${present.map((o) => `${outcomeLabels[o]} ${summary.counts[o]}`).join(', ')}; ${summary.unsettled} unsettled. ` +
+          `Among settled cells the outcome changes between learning-rate neighbours in ${summary.lrChanges} of ${summary.lrPairs} pairs and between starting-bias neighbours in ${summary.biasChanges} of ${summary.biasPairs}; ` +
+          `the configuration changes in ${summary.configLrChanges} and ${summary.configBiasChanges} of those pairs; ${summary.distinctConfigs} distinct configurations.`,
       },
     );
-    const frac = (k: number, n: number) => formatRatio(k / n);
+    const frac = (k: number, n: number) => formatRatio(n === 0 ? 0 : k / n);
     const numbers: Record<string, string> = {
-      'lr-chaos.runs': formatInteger(flat.length),
-      'lr-chaos.size': String(CHAOS_SIZE),
-      'lr-chaos.seed': String(CHAOS_SEED),
+      'lr-chaos.runs': formatInteger(summary.cells),
+      'lr-chaos.lrs': String(CHAOS_LRS),
+      'lr-chaos.startingPoints': String(CHAOS_SEEDS.length * CHAOS_BIASES),
+      'lr-chaos.seeds': String(CHAOS_SEEDS.length),
+      'lr-chaos.biases': String(CHAOS_BIASES),
+      'lr-chaos.biasStep': formatRate(CHAOS_BIAS_STEP),
+      'lr-chaos.lowLr': formatRate(CHAOS_LR_RANGE[0]),
+      'lr-chaos.highLr': formatRate(CHAOS_LR_RANGE[1]),
       'lr-chaos.steps': formatInteger(CHAOS_STEPS),
-      'lr-chaos.classChangeLr': frac(classChanges.lrChanges, classChanges.lrPairs),
-      'lr-chaos.classChangeBias': frac(classChanges.biasChanges, classChanges.biasPairs),
-      'lr-chaos.configChangeLr': frac(configChanges.lrChanges, configChanges.lrPairs),
-      'lr-chaos.configChangeBias': frac(configChanges.biasChanges, configChanges.biasPairs),
-      'lr-chaos.distinctConfigs': String(distinctConfigs),
+      'lr-chaos.unsettled': String(summary.unsettled),
+      'lr-chaos.classChangeLr': frac(summary.lrChanges, summary.lrPairs),
+      'lr-chaos.classChangeBias': frac(summary.biasChanges, summary.biasPairs),
+      'lr-chaos.configChangeLr': frac(summary.configLrChanges, summary.lrPairs),
+      'lr-chaos.configChangeBias': frac(summary.configBiasChanges, summary.biasPairs),
+      'lr-chaos.distinctConfigs': String(summary.distinctConfigs),
+      'lr-chaos.mixedColumns': String(summary.mixedColumns),
     };
-    for (const o of OUTCOMES) numbers[`lr-chaos.count.${o.replace(/-(\w)/g, (_, ch: string) => ch.toUpperCase())}`] = String(counts[o]);
-    return { svg, provenance: sweepProvenance(`lr × starting-bias grid, n = 7`, used), numbers };
+    for (const o of OUTCOMES) numbers[`lr-chaos.count.${o.replace(/-(\w)/g, (_, ch: string) => ch.toUpperCase())}`] = String(summary.counts[o]);
+    return { svg, provenance: sweepProvenance(`lr × starting-point grid, n = 7`, used), numbers };
   },
 };
 

@@ -8,7 +8,7 @@
 import * as Plot from '@observablehq/plot';
 import type { LoadedRun } from '../../../pipeline/store/types.ts';
 import type { Figure, FigureOutput, RunSet } from '../../../pipeline/post/figure.ts';
-import { hiddenVectors, trainingExamples } from '../../../pipeline/data/datasets.ts';
+import { TEST_EXAMPLES, hiddenVectors, trainingExamples } from '../../../pipeline/data/datasets.ts';
 import {
   EVEN_THRESHOLDS,
   angularGaps,
@@ -25,9 +25,8 @@ import { originPanel, renderGrid, type Panel, type PlotOptions } from '../../../
 import { featureSpokes, spokes } from '../../../pipeline/render/vectors.ts';
 import { formatInteger, formatRatio, provenanceLine, selectRuns } from '../../../pipeline/post/format.ts';
 import { colors, fontSize, maxWidth } from '../../../pipeline/render/theme.ts';
+import { MEMO_IDS, MEMO_T } from '../measurements/memorization.ts';
 
-export const MEMO_T = [3, 5, 6, 8, 10, 15, 30];
-export const MEMO_IDS = MEMO_T.map((T) => `memo-T${T}`);
 
 /**
  * Feature vectors shorter than this fraction of the panel's longest are not drawn one by
@@ -165,6 +164,7 @@ const figure: Figure = {
       numbers: {
         'memorization-panels.steps': steps.map(formatInteger).join(', '),
         'memorization-panels.evenCount': String(columns.filter((c) => c.even).length),
+        'memorization-panels.testExamples': formatInteger(TEST_EXAMPLES),
         'memorization-panels.panelCount': String(columns.length),
         'memorization-panels.worstT': worst ? String(worst.T) : '',
         'memorization-panels.n': settings((c) => c.data.n, formatInteger),

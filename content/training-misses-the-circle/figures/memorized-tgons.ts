@@ -2,7 +2,7 @@
  * `memorized-tgons`: the hidden vectors of the T training examples for T = 3 … 12, one
  * trained run per T (identity data, so h_t = W e_t is column t of W), drawn as small
  * multiples in the manner of Anthropic's "T-gons as T grows" figure. Which seed is shown
- * is decided by `shownRun` (tgon-runs.ts); the dashed circle is the exact construction's
+ * is decided by `shownRun` (measurements/tgons.ts); the dashed circle is the exact construction's
  * radius for that T.
  */
 import * as Plot from '@observablehq/plot';
@@ -10,9 +10,10 @@ import type { Figure, FigureOutput, RunSet } from '../../../pipeline/post/figure
 import { angularGaps, featureVectors, norm, type Vec2 } from '../../../pipeline/analysis/geometry.ts';
 import { tgonConstruction } from '../../../pipeline/analysis/tgon.ts';
 import { originPanel, renderGrid, type Panel, type PlotOptions } from '../../../pipeline/render/render.ts';
-import { formatRatio, runProvenance } from '../../../pipeline/post/format.ts';
+import { formatRatio, runProvenance, sweepProvenance } from '../../../pipeline/post/format.ts';
 import { colors, fontSize, maxWidth } from '../../../pipeline/render/theme.ts';
-import { OUTCOME_STYLE, SHOWN_RUN_RULE, TGON_IDS, TGON_T, shownRun, sweepProvenance, tgonRunsByT, type TgonRun } from './tgon-runs.ts';
+import { SHOWN_RUN_RULE, TGON_IDS, TGON_T, shownRun, tgonRunsByT, type TgonRun } from '../measurements/tgons.ts';
+import { OUTCOME_STYLE } from './tgon-style.ts';
 
 const COLUMNS = 5;
 const GAP = 6;

@@ -10,13 +10,13 @@
 import * as Plot from '@observablehq/plot';
 import type { Figure, FigureOutput, RunSet } from '../../../pipeline/post/figure.ts';
 import { featureVectors, norm, type Vec2 } from '../../../pipeline/analysis/geometry.ts';
-import { bestRun, featureLabel } from './trained-n4.ts';
+import { featureLabel } from './trained-n4.ts';
+import { N3_SEEDS, bestRun } from '../measurements/free-dimensions.ts';
 import { camera, projectScene, sceneMarks, scenePanel, type Primitive, type Vec3 } from '../../../pipeline/render/camera3d.ts';
 import { renderGrid, type PlotOptions } from '../../../pipeline/render/render.ts';
 import { formatLoss, hash8, provenanceLine, selectRuns } from '../../../pipeline/post/format.ts';
 import { colors, fontSize } from '../../../pipeline/render/theme.ts';
 
-export const N3_SEEDS = [0, 1, 2, 3, 4].map((s) => `n3-seed${s}`);
 /** Grid points per side of the latent square. */
 const GRID = 21;
 /** Directions sampled to measure how much of the plane snaps to a single axis. */

@@ -5,9 +5,9 @@
  * fire, the bias of every feature over training, and a histogram of the biases of every
  * symmetric-failure state in the sweep (all runs, all snapshots in that state).
  *
- * It also tests "the state is a local optimum" exactly: the Hessian of the loss at the
- * analytic state (six features on a hexagon of the run's radius, b = 1 − r², one feature
- * at W = 0 with b = 1/7), by central differences of geometry.ts's identityLoss.
+ * Its numbers include the local-minimum test of measurements/failure.ts (failureCurvature):
+ * one-sided curvature on the ReLU kink at r² = 2, where trained failures sit, and the
+ * Hessian 10 % beyond it.
  */
 import * as Plot from '@observablehq/plot';
 import type { Figure, FigureOutput, RunSet } from '../../../pipeline/post/figure.ts';
@@ -16,10 +16,10 @@ import { symmetricFailureLoss } from '../../../pipeline/analysis/outcomes.ts';
 import { renderGrid, type PlotOptions } from '../../../pipeline/render/render.ts';
 import { formatInteger, formatLoss, formatRatio, hash8, selectRuns } from '../../../pipeline/post/format.ts';
 import { colors, fontSize } from '../../../pipeline/render/theme.ts';
-import { runsBySymmetricFailureTime, swatchLegend, sweepProvenance, type LegendItem } from './failure-common.ts';
+import { OFF_KINK, failureCurvature, kinkR2, runsBySymmetricFailureTime } from '../measurements/failure.ts';
+import { swatchLegend, sweepProvenance, type LegendItem } from './failure-common.ts';
 import { arrangementPanel, zoneLegend } from './arrangement-panel.ts';
 import { featureLabel } from './trained-n4.ts';
-import { symmetricFailureHessian } from '../../../pipeline/analysis/hessian.ts';
 
 const N = 7;
 const ids = failureSweepIds(N);
@@ -43,10 +43,10 @@ const figure: Figure = {
     const state = failed[failed.length - 1];
     const dead = state.deadFeatures;
     const liveR2 = state.radiusLevels.reduce((s, r) => s + r * r, 0) / state.radiusLevels.length;
-    // Weight decay pulls the hexagon to its smallest exact radius, r² = 2, where neighbours sit
-    // exactly on a ReLU kink and the Hessian is undefined; the curvature is taken 10 % beyond it.
-    const hessianR2 = 1.1 / (1 - Math.cos((2 * Math.PI) / (N - 1)));
-    const hessian = symmetricFailureHessian(N, hessianR2);
+    const { onKink, offKink } = failureCurvature();
+    // Where the run's failure states sit: mean r² of the live features over all its symmetric-failure snapshots.
+    const pooledR2 = ranked.flatMap((r) => r.snapshots.filter((s) => s.outcome === 'symmetric-failure').map((s) => s.radiusLevels.reduce((a, x) => a + x * x, 0) / s.radiusLevels.length));
+    const sortedR2 = [...pooledR2].sort((a, b) => a - b);
 
     const size = 300;
     const zones = arrangementPanel(state.W, state.b, N, state, { size, zones: true, extent: 2.4 * Math.sqrt(liveR2) });
@@ -122,7 +122,7 @@ const figure: Figure = {
     const provenance = [
       sweepProvenance(`n = 7 sweep, lr ${FAILURE_LR.toExponential(0)}`, used),
       `drawn: ${pick.run.experiment.id} #${hash8(pick.run.hash)} at step ${formatInteger(state.step)} (${failed.length} of ${pick.snapshots.length} snapshots in the symmetric failure, the most of any seed)`,
-      `Hessian: central differences at the analytic state with r² = ${formatRatio(hessianR2, 2)}`,
+      `curvature: one-sided on the kink (r² = ${formatRatio(onKink.r2, 2)}) and central-difference Hessian at r² = ${formatRatio(OFF_KINK * kinkR2(N), 2)} (measurements/failure.ts)`,
     ].join('; ');
     return {
       svg,
@@ -139,10 +139,20 @@ const figure: Figure = {
         'symmetric-failure.liveRadius2': formatRatio(liveR2, 2),
         'symmetric-failure.states': String(pooled.length / N),
         'symmetric-failure.runsInFailure': String(ranked.length),
-        'symmetric-failure.hessianMin': formatRatio(hessian.min, 4),
-        'symmetric-failure.hessianNegative': String(hessian.negative),
-        'symmetric-failure.hessianR2': formatRatio(hessianR2, 1),
-        'symmetric-failure.hessianW7': formatRatio(hessian.deadBlockMin, 3),
+        'symmetric-failure.hessianMin': formatRatio(offKink.min, 4),
+        'symmetric-failure.hessianNegative': String(offKink.negative),
+        'symmetric-failure.hessianR2': formatRatio(OFF_KINK * kinkR2(N), 1),
+        'symmetric-failure.hessianW7': formatRatio(offKink.deadBlockMin, 3),
+        'symmetric-failure.kinkR2': formatRatio(onKink.r2, 0),
+        'symmetric-failure.kinkTerms': String(onKink.kinkTerms),
+        'symmetric-failure.kinkCurvature': formatLoss(onKink.minCurvature, 2),
+        'symmetric-failure.kinkOpposite': formatRatio(onKink.oppositeCurvature, 2),
+        'symmetric-failure.kinkLossChange': formatLoss(onKink.lossChange, 2),
+        'symmetric-failure.kinkStep': formatRatio(onKink.step, 1),
+        'symmetric-failure.kinkDeadShare': formatRatio(onKink.deadShare, 2),
+        'symmetric-failure.kinkGradient': formatLoss(onKink.gradientNorm, 1),
+        'symmetric-failure.trainedR2Median': formatRatio(sortedR2[Math.floor(sortedR2.length / 2)], 2),
+        'symmetric-failure.trainedR2Range': `${formatRatio(sortedR2[0], 2)}–${formatRatio(sortedR2[sortedR2.length - 1], 2)}`,
       },
     };
   },

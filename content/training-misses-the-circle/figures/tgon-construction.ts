@@ -10,9 +10,10 @@ import type { Outcome } from '../../../pipeline/analysis/outcomes.ts';
 import { OUTCOMES } from '../../../pipeline/analysis/outcomes.ts';
 import { CONSTRUCTION_TOLERANCE, tgonConstruction } from '../../../pipeline/analysis/tgon.ts';
 import { renderGrid, type Panel, type PlotOptions } from '../../../pipeline/render/render.ts';
-import { formatInteger, formatRatio } from '../../../pipeline/post/format.ts';
+import { formatInteger, formatRatio, sweepProvenance } from '../../../pipeline/post/format.ts';
 import { colors, fontSize, maxWidth } from '../../../pipeline/render/theme.ts';
-import { OUTCOME_STYLE, TGON_IDS, TGON_SEEDS, TGON_T, sweepProvenance, tgonRunsByT, type TgonRun } from './tgon-runs.ts';
+import { TGON_IDS, TGON_SEEDS, TGON_T, tgonRunsByT, type TgonRun } from '../measurements/tgons.ts';
+import { OUTCOME_STYLE } from './tgon-style.ts';
 
 const GAP = 10;
 const PANEL_WIDTH = Math.floor((maxWidth - 8 - 2 * GAP) / 3);
@@ -178,6 +179,10 @@ const figure: Figure = {
         'tgon-construction.symmetricFailureCount': String(all.filter((r) => r.classification.outcome === 'symmetric-failure').length),
         'tgon-construction.severalRadiiCount': String(all.filter((r) => r.classification.outcome === 'several-radii').length),
         'tgon-construction.otherCount': String(all.filter((r) => r.classification.outcome === 'other').length),
+        'tgon-construction.unevenCount': String(all.filter((r) => r.classification.outcome === 'uneven').length),
+        'tgon-construction.smallFeatureCount': String(all.filter((r) => r.classification.outcome === 'small-feature').length),
+        'tgon-construction.switchedOffCount': String(all.filter((r) => r.classification.outcome === 'switched-off').length),
+        'tgon-construction.tolerance': `${formatRatio(100 * CONSTRUCTION_TOLERANCE, 0)}%`,
         'tgon-construction.allEvenUpToT': String(allEvenUpTo),
         'tgon-construction.evenByT': TGON_T.map((T) => `${(byT.get(T) ?? []).filter((r) => r.classification.outcome === 'even').length}`).join(', '),
         'tgon-construction.hexagonR2': formatRatio(hexagon.r2, 3),

@@ -25,11 +25,9 @@ import { allowedArc, smallestPairwiseAngle } from '../../../pipeline/analysis/fr
 import { renderGrid, type Panel, type PlotOptions } from '../../../pipeline/render/render.ts';
 import { formatDegrees, formatInteger, formatLoss, formatLossRange, formatRatio, hash8, provenanceLine, selectRuns } from '../../../pipeline/post/format.ts';
 import { bareMargin, colors, fontSize, width as figureWidth } from '../../../pipeline/render/theme.ts';
-import { EXACT_LOSS, bestRun, featureLabel } from './trained-n4.ts';
+import { featureLabel } from './trained-n4.ts';
+import { EXACT_LOSS, N3_SEEDS, N3_SPARSE_BIAS_SEEDS, bestRun } from '../measurements/free-dimensions.ts';
 import { SPARSE_TRIANGLE } from '../experiments/free-dimensions.ts';
-
-export const N3_SEEDS = [0, 1, 2, 3, 4].map((s) => `n3-seed${s}`);
-export const N3_SPARSE_BIAS_SEEDS = [0, 1, 2, 3, 4].map((s) => `n3-sparse-bias-seed${s}`);
 
 /** Half the drawing's width, in latent units; the same in every panel so lengths compare. */
 const EXTENT = 1.38;

@@ -22,9 +22,7 @@ import {
 import { renderGrid, type PlotOptions } from '../../../pipeline/render/render.ts';
 import { formatDegrees, formatInteger, formatLoss, formatRatio, hash8, provenanceLine, selectRuns } from '../../../pipeline/post/format.ts';
 import { bareMargin, colors, fontSize, width as defaultWidth } from '../../../pipeline/render/theme.ts';
-
-/** A run "reconstructs exactly" when its final loss is below this (the zero-output model scores 1). */
-export const EXACT_LOSS = 1e-3;
+import { EXACT_LOSS, N4_SEEDS, bestRun } from '../measurements/free-dimensions.ts';
 
 const SUBSCRIPT_DIGITS = '₀₁₂₃₄₅₆₇₈₉';
 /** 12 → "₁₂". */
@@ -35,12 +33,6 @@ export function subscript(k: number): string {
 /** Feature label "W₁" for index 0 (features are numbered from 1 in the article). */
 export function featureLabel(i: number): string {
   return `W${subscript(i + 1)}`;
-}
-
-/** The run with the lowest final loss; ties go to the first in `runs` (the lower seed). */
-export function bestRun(runs: readonly LoadedRun[]): LoadedRun {
-  if (runs.length === 0) throw new Error('bestRun: no runs');
-  return runs.reduce((best, run) => (run.meta.finalLoss < best.meta.finalLoss ? run : best));
 }
 
 /** n equally spaced points on a circle of radius r, closed (first point repeated). */
@@ -235,8 +227,6 @@ export function identityFigure(figureId: string, runs: readonly LoadedRun[]): Id
 function superscriptDigit(n: number): string {
   return String(n).replace(/\d/g, (d) => '⁰¹²³⁴⁵⁶⁷⁸⁹'[Number(d)]);
 }
-
-export const N4_SEEDS = [0, 1, 2, 3, 4].map((s) => `n4-seed${s}`);
 
 const figure: Figure = {
   id: 'trained-n4',

@@ -6,8 +6,7 @@
 import type { Figure, FigureOutput, RunSet } from '../../../pipeline/post/figure.ts';
 import { identityFigure } from './trained-n4.ts';
 import { formatInteger, formatLoss, formatLossRange, selectRuns } from '../../../pipeline/post/format.ts';
-
-export const N5_SEEDS = [0, 1, 2, 3, 4].map((s) => `n5-seed${s}`);
+import { N5_SEEDS } from '../measurements/free-dimensions.ts';
 
 const figure: Figure = {
   id: 'trained-n5',

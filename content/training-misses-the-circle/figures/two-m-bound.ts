@@ -7,59 +7,15 @@
  * on a log axis, so anything below FLOOR is drawn on the floor line as a hollow marker.
  */
 import * as Plot from '@observablehq/plot';
-import type { LoadedRun } from '../../../pipeline/store/types.ts';
 import type { Figure, FigureOutput, RunSet } from '../../../pipeline/post/figure.ts';
 import { renderGrid, type Panel } from '../../../pipeline/render/render.ts';
-import { formatInteger, formatLoss, hash8, provenanceLine, selectRuns } from '../../../pipeline/post/format.ts';
+import { formatInteger, formatLoss, hash8, provenanceLine } from '../../../pipeline/post/format.ts';
 import { colors, fontSize, width as figureWidth } from '../../../pipeline/render/theme.ts';
-import { EXACT_LOSS, bestRun } from './trained-n4.ts';
-import { TWO_M_BOUND_M, twoMBoundExperiments, twoMBoundId } from '../experiments/free-dimensions.ts';
+import { TWO_M_BOUND_M } from '../experiments/free-dimensions.ts';
+import { EXACT_LOSS, POSITIVE_LOSS, TWO_M_BOUND_IDS, boundCells, boundSeeds, boundVerdict, type BoundCell } from '../measurements/free-dimensions.ts';
 
 /** Losses below this are drawn on the floor line (log axes cannot show 0). */
 export const FLOOR = 1e-16;
-/** The loss above which n = 2m + 1 counts as "clearly positive". */
-export const POSITIVE_LOSS = 1e-2;
-
-/** The n values trained for each m (n = m … 2m + 3), read from the experiments. */
-export function boundNs(m: number): number[] {
-  return [...new Set(twoMBoundExperiments.filter((e) => e.m === m).map((e) => e.data.n))].sort((a, b) => a - b);
-}
-
-export function boundSeeds(): number[] {
-  return [...new Set(twoMBoundExperiments.map((e) => e.seed))].sort((a, b) => a - b);
-}
-
-/** Every experiment id the figure reads, m-major, then n, then seed. */
-export const TWO_M_BOUND_IDS = TWO_M_BOUND_M.flatMap((m) => boundNs(m).flatMap((n) => boundSeeds().map((s) => twoMBoundId(m, n, s))));
-
-/** Per m and n: the runs of all seeds and the best of them (lowest final loss, lower seed on ties). */
-export interface BoundCell {
-  m: number;
-  n: number;
-  runs: LoadedRun[];
-  best: LoadedRun;
-}
-
-export function boundCells(runs: RunSet): BoundCell[] {
-  return TWO_M_BOUND_M.flatMap((m) =>
-    boundNs(m).map((n) => {
-      const cellRuns = selectRuns(runs, boundSeeds().map((s) => twoMBoundId(m, n, s)));
-      return { m, n, runs: cellRuns, best: bestRun(cellRuns) };
-    }),
-  );
-}
-
-/** The bound's test for one m: best loss < EXACT_LOSS for every n ≤ 2m and > POSITIVE_LOSS at n = 2m + 1. */
-export function boundVerdict(cells: readonly BoundCell[], m: number): { maxExact: number; beyond: number; holds: boolean } {
-  const mine = cells.filter((c) => c.m === m);
-  const exact = mine.filter((c) => c.n <= 2 * m).map((c) => c.best.meta.finalLoss);
-  const next = mine.find((c) => c.n === 2 * m + 1);
-  if (!next || exact.length === 0) throw new Error(`two-m-bound: no runs for m = ${m} around n = 2m`);
-  const maxExact = Math.max(...exact);
-  const beyond = next.best.meta.finalLoss;
-  return { maxExact, beyond, holds: maxExact < EXACT_LOSS && beyond > POSITIVE_LOSS };
-}
-
 const floored = (loss: number) => Math.max(loss, FLOOR);
 const Y_TICKS = [1e-16, 1e-12, 1e-8, 1e-4, 1];
 const tickLabel = (v: number) => (v === FLOOR ? '≤10⁻¹⁶' : v === 1 ? '1' : `10${'⁻' + String(-Math.log10(v)).replace(/\d/g, (d) => '⁰¹²³⁴⁵⁶⁷⁸⁹'[Number(d)])}`);

@@ -12,7 +12,8 @@ import { angularGaps, featureVectors } from '../../../pipeline/analysis/geometry
 import { renderGrid, type PlotOptions } from '../../../pipeline/render/render.ts';
 import { formatLoss, formatRatio, hash8, runProvenance } from '../../../pipeline/post/format.ts';
 import { colors, fontSize } from '../../../pipeline/render/theme.ts';
-import { OUTCOME_STYLE, SHOWN_RUN_RULE, TGON_SEEDS, shownRun, tgonId, tgonRun } from './tgon-runs.ts';
+import { SHOWN_RUN_RULE, TGON_SEEDS, shownRun, tgonId, tgonRun } from '../measurements/tgons.ts';
+import { OUTCOME_STYLE } from './tgon-style.ts';
 
 const T = 6;
 const NEEDS = TGON_SEEDS.map((seed) => tgonId(T, seed));

@@ -15,8 +15,8 @@ import { gram } from '../../../pipeline/analysis/free-dimensions.ts';
 import { renderGrid } from '../../../pipeline/render/render.ts';
 import { formatLoss, formatRatio, hash8, provenanceLine, selectRuns } from '../../../pipeline/post/format.ts';
 import { colors, fontSize } from '../../../pipeline/render/theme.ts';
-import { bestRun, featureLabel } from './trained-n4.ts';
-import { N5_SEEDS } from './trained-n5.ts';
+import { featureLabel } from './trained-n4.ts';
+import { N5_SEEDS, bestRun } from '../measurements/free-dimensions.ts';
 
 /** Colour domain: symmetric around 0, so white means "no interference". */
 const DOMAIN = 1;
@@ -138,6 +138,8 @@ const figure: Figure = {
         'wtw-n5.negative': negative.length > 0 ? span(negative) : 'none',
         'wtw-n5.optimalDiagonal': formatRatio(PENTAGON_SQUARED_LENGTH, 3),
         'wtw-n5.optimalNeighbour': formatRatio(PENTAGON_SQUARED_LENGTH * PENTAGON_COS, 3),
+        // The loss of the best regular pentagon, 2c²/(1 + 2c²) = 1 − s: the yardstick section 8 compares the runs with.
+        'wtw-n5.optimalLoss': formatRatio(1 - PENTAGON_SQUARED_LENGTH, 3),
       },
     };
   },

@@ -5,6 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Claim } from '../../../pipeline/post/claim.ts';
 import type { RunSet } from '../../../pipeline/post/figure.ts';
+import type { LoadedRun } from '../../../pipeline/store/types.ts';
 import { freeDimensionClaims } from '../claims/free-dimensions.ts';
 import { experimentById } from '../experiments/index.ts';
 import { fakeRun, n4Runs, n5Runs, weightsFromVectors } from './fixtures/runs.ts';
@@ -38,7 +39,7 @@ describe('free-dimension claims', () => {
   it('have unique ids, statements, criteria and the sections the article uses', () => {
     const ids = freeDimensionClaims.map((c) => c.id);
     expect(new Set(ids).size).toBe(ids.length);
-    expect(ids).toEqual(['n3-right-angles', 'n3-sparse-bias-regular', 'n4-exact', 'two-m-bound', 'n5-lossy-pentagon']);
+    expect(ids).toEqual(['n3-right-angles', 'n3-sparse-bias-regular', 'n4-exact', 'two-m-bound', 'two-m-bound-reached', 'n5-lossy-pentagon']);
     for (const c of freeDimensionClaims) {
       expect(c.statement.length).toBeGreaterThan(30);
       expect(c.criterion.length).toBeGreaterThan(30);
@@ -47,33 +48,51 @@ describe('free-dimension claims', () => {
     }
   });
 
-  it('two-m-bound holds on the ± basis construction and fails when n = 2m is inexact', () => {
+  it('two-m-bound holds unless some seed reaches zero loss at n = 2m + 1', () => {
     const good = evaluate('two-m-bound', boundRuns());
     expect(good.holds).toBe(true);
-    expect(good.measured).toContain('m = 1: max over n ≤ 2 0, n = 3 0.333');
-    expect(evaluate('two-m-bound', boundRuns((m, n) => m === 3 && n === 6)).holds).toBe(false);
-    // Exact everywhere, even at n = 2m + 1, is not possible, but the criterion must catch it too.
+    expect(good.measured).toContain('m = 1: lowest of the seeds at n = 3 0.333');
+    // An inexact n = 2m does not touch the bound itself.
+    expect(evaluate('two-m-bound', boundRuns((m, n) => m === 3 && n === 6)).holds).toBe(true);
+    // Exact at n = 2m + 1 is not possible, but the criterion must catch it.
     const tooGood = boundRuns();
     const beyond = boundRuns((m, n) => m === 1 && n === 3);
     for (const [id, run] of beyond) if (id.startsWith('bound-m1-n3-')) tooGood.set(id, { ...run, meta: { ...run.meta, finalLoss: 0 } });
     expect(evaluate('two-m-bound', tooGood).holds).toBe(false);
   });
 
-  it('n4-exact holds on the square and fails when the best arrangement is not two antipodal pairs', () => {
-    expect(evaluate('n4-exact', n4Runs()).holds).toBe(true);
+  it('two-m-bound-reached needs every seed exact up to n = 2m, not only the best', () => {
+    // The fixture makes only seed 0 exact; copy its tensors to every seed for the all-exact case.
+    const everySeed = (runs: Map<string, LoadedRun>) =>
+      new Map([...runs].map(([id, run]) => [id, { ...runs.get(id.replace(/seed\d+$/, 'seed0'))!, experiment: run.experiment }]));
+    expect(evaluate('two-m-bound-reached', everySeed(boundRuns())).holds).toBe(true);
+    expect(evaluate('two-m-bound-reached', boundRuns()).holds).toBe(false);
+    const stuck = evaluate('two-m-bound-reached', everySeed(boundRuns((m, n) => m === 3 && n === 6)));
+    expect(stuck.holds).toBe(false);
+    expect(stuck.measured).toMatch(/m = 3: \d+ of \d+ runs exact \(not: n = 6 seed 0/);
+  });
+
+  it('n4-exact holds when every seed is the square and fails when one seed is not', () => {
+    expect(evaluate('n4-exact', sameLayout('n4', [polar(1, 10), polar(1, 100), polar(1, 190), polar(1, 280)])).holds).toBe(true);
+    // The fixture's seeds are mostly worse than the square: judged over all seeds, the claim fails.
+    const mixed = evaluate('n4-exact', n4Runs());
+    expect(mixed.holds).toBe(false);
+    expect(mixed.measured).toMatch(/^2 of 5 seeds/);
     const tilted = sameLayout('n4', [polar(1, 0), polar(1, 92), polar(1, 180), polar(1, 270)]);
     const result = evaluate('n4-exact', tilted);
     expect(result.holds).toBe(false);
-    expect(result.measured).toContain('92.0°');
+    expect(result.measured).toContain('2.00°');
   });
 
-  it('n5-lossy-pentagon holds on the optimal pentagon and fails on an uneven one', () => {
-    expect(evaluate('n5-lossy-pentagon', n5Runs()).holds).toBe(true);
+  it('n5-lossy-pentagon holds when every seed is the optimal pentagon and fails on an uneven one', () => {
+    const optimal = n5Runs().get('n5-seed3')!;
+    const allOptimal = new Map([0, 1, 2, 3, 4].map((seed) => [`n5-seed${seed}`, { ...optimal, experiment: experimentById(`n5-seed${seed}`) }]));
+    expect(evaluate('n5-lossy-pentagon', allOptimal).holds).toBe(true);
+    expect(evaluate('n5-lossy-pentagon', n5Runs()).holds).toBe(false);
     const uneven = sameLayout('n5', [polar(1, 0), polar(1, 70), polar(1, 144), polar(1, 216), polar(1, 288)]);
     expect(evaluate('n5-lossy-pentagon', uneven).holds).toBe(false);
     // A regular pentagon with a loss below the threshold (fake metadata) must fail too.
-    const cheap = n5Runs();
-    for (const [id, run] of cheap) cheap.set(id, { ...run, meta: { ...run.meta, finalLoss: 0.05 } });
+    const cheap = new Map([...allOptimal].map(([id, run]) => [id, { ...run, meta: { ...run.meta, finalLoss: 0.05 } }]));
     expect(evaluate('n5-lossy-pentagon', cheap).holds).toBe(false);
   });
 

@@ -9,7 +9,8 @@ import { identityLoss, regularPolygon } from '../../../pipeline/analysis/geometr
 import { allowedArc, angleBetween, gram, smallestPairwiseAngle, TWO_FEATURE_INFLECTION, twoFeatureLoss } from '../../../pipeline/analysis/free-dimensions.ts';
 import { boundRuns, boundWeights, n3Runs, n3SparseBiasRuns, polar } from './fixtures/free-dimensions-runs.ts';
 import { n5Runs, weightsFromVectors } from './fixtures/runs.ts';
-import { FLOOR, boundCells, boundVerdict } from '../figures/two-m-bound.ts';
+import { FLOOR } from '../figures/two-m-bound.ts';
+import { boundCells, boundVerdict } from '../measurements/free-dimensions.ts';
 import { parseSvg } from '../../../tests/fixtures/svg.ts';
 
 const DEG = Math.PI / 180;

@@ -13,7 +13,7 @@ import {
 } from '../../../pipeline/analysis/tgon.ts';
 import { tgonClaims } from '../claims/tgons.ts';
 import { activeZones, splitPolygon } from '../figures/latent-zones.ts';
-import { shownRun, tgonRun } from '../figures/tgon-runs.ts';
+import { shownRun, tgonRun } from '../measurements/tgons.ts';
 import { experimentById } from '../experiments/index.ts';
 import { tgonId } from '../experiments/tgons.ts';
 import { fakeRun, weightsFromVectors } from './fixtures/runs.ts';
