@@ -351,12 +351,15 @@ async function trainRuns(toTrain: readonly PlannedRun[], options: EnsureOptions,
     startedAny = true;
     let result: RunResult;
     let resume: TrainState | null = null;
+    // Where it resumed, kept apart: training continues in the resumed state object itself.
+    let resumedAt: { step: number; wallSeconds: number } | null = null;
     if (saved.kind === 'ok' && saved.finished) {
       // Trained before, but its publication failed: publish it now, without training again.
       say(`${experiment.id}  finished earlier; publishing it from its checkpoint`);
       result = { kind: 'finished', state: saved.state, ...saved.finished };
     } else {
       resume = saved.kind === 'ok' ? saved.state : null;
+      resumedAt = resume && { step: resume.step, wallSeconds: resume.wallSeconds };
       // Before any training is spent: can its result be saved?
       checkStoreWritable(storeRoot, experiment.data.family, storeBytesNeeded(config), experiment.id);
       say(`${experiment.id}  training (${where}${resume ? `, resuming at step ${resume.step}` : ''})`);
@@ -382,7 +385,7 @@ async function trainRuns(toTrain: readonly PlannedRun[], options: EnsureOptions,
       const total = formatSeconds(state.wallSeconds);
       const ranOn = `${backend}, ${threads} thread${threads === 1 ? '' : 's'}`;
       if (saved.kind === 'ok' && saved.finished) say(`${experiment.id}  published (trained earlier in ${total} on ${ranOn}, final loss ${finalLoss.toPrecision(4)})`);
-      else if (resume) say(`${experiment.id}  trained in ${formatSeconds(state.wallSeconds - resume.wallSeconds)} since resuming at step ${resume.step} (${total} in total on ${ranOn}; final loss ${finalLoss.toPrecision(4)})`);
+      else if (resumedAt) say(`${experiment.id}  trained in ${formatSeconds(state.wallSeconds - resumedAt.wallSeconds)} since resuming at step ${resumedAt.step} (${total} in total on ${ranOn}; final loss ${finalLoss.toPrecision(4)})`);
       else say(`${experiment.id}  trained in ${total} on ${ranOn} (final loss ${finalLoss.toPrecision(4)})`);
     }
     tick();
