@@ -46,7 +46,7 @@ if (unit && unitStatus !== 0 && unit.numFailedTests === 0) failed += 1; // e.g. 
 // The second build is the same site for a sub-path host (playwright.config.ts serves it).
 const buildStatus =
   run('npm', ['run', 'build']) ||
-  run('npx', ['astro', 'build'], { ASTRO_TELEMETRY_DISABLED: '1', SITE_BASE: '/series-subpath-check/', OUT_DIR: 'dist-subpath' });
+  run('node', ['--import', 'tsx', 'scripts/site.ts'], { SITE_BASE: '/series-subpath-check/', OUT_DIR: 'dist-subpath' });
 if (buildStatus !== 0) {
   failed += 1;
   process.stdout.write('\nnpm run build failed: the page tests need the built site, so they did not run.\n');

@@ -1,19 +1,20 @@
 // One pixel-exact screenshot per figure of every published post, read from the
 // manifests, so a figure or a post the pipeline adds is covered without editing this
 // file. Baselines live in content/<slug>/tests/screenshots/fig-<id>.png; accept intended
-// changes with `npm run test:update`.
-import { expect, test } from '@playwright/test';
-import { builtPosts } from './posts.ts';
+// changes with `npm run test:update`. The post is loaded once for all its figures.
+import { expect, test, type Page } from '@playwright/test';
+import { builtPosts, openPost, scrollToWholePixel } from './posts.ts';
 
 for (const post of builtPosts()) {
   test.describe(`figures of ${post.slug}`, () => {
-    test.beforeEach(async ({ page }) => {
-      await page.goto(`${post.slug}/`);
-      await page.evaluate(() => document.fonts.ready);
+    let page: Page;
+    test.beforeAll(async ({ browser }, testInfo) => {
+      page = await openPost(browser, testInfo, post.slug);
     });
+    test.afterAll(async () => page?.context().close());
 
     for (const id of Object.keys(post.figures).sort()) {
-      test(`figure ${id}`, async ({ page }) => {
+      test(`figure ${id}`, async () => {
         const figure = page.locator(`#fig-${id}`);
         await expect(
           figure,
@@ -21,6 +22,7 @@ for (const post of builtPosts()) {
         ).toHaveCount(1);
         await expect(figure.locator('svg').first()).toBeVisible();
         await expect(figure.locator('figcaption .provenance')).not.toBeEmpty();
+        await scrollToWholePixel(figure);
         await expect(figure).toHaveScreenshot(post.screenshot(`fig-${id}.png`));
       });
     }

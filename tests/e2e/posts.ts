@@ -3,6 +3,7 @@
 // the same folder for `astro build` and `playwright test` (default: figures/).
 import fs from 'node:fs';
 import path from 'node:path';
+import type { Browser, Locator, Page, TestInfo } from '@playwright/test';
 import { isDraftProse } from '../../pipeline/post/front-matter.ts';
 import { postSlugs } from '../../pipeline/post/post.ts';
 
@@ -34,4 +35,34 @@ export function builtPosts(): BuiltPost[] {
         screenshot: (name: string) => ['content', slug, 'tests', 'screenshots', name],
       };
     });
+}
+
+/**
+ * One page of a post for a whole describe block (figures, tables): loading a long post
+ * costs seconds, a screenshot a fraction of one. Opened with the project's context
+ * options (viewport, scale, locale…), as the built-in `page` fixture would be.
+ */
+export async function openPost(browser: Browser, testInfo: TestInfo, slug: string): Promise<Page> {
+  const { baseURL, viewport, deviceScaleFactor, colorScheme, locale, timezoneId } = testInfo.project.use;
+  const context = await browser.newContext({ baseURL, viewport, deviceScaleFactor, colorScheme, locale, timezoneId });
+  const page = await context.newPage();
+  await page.goto(`${slug}/`);
+  await page.evaluate(() => document.fonts.ready);
+  return page;
+}
+
+/**
+ * Scrolls so the element's top sits 16 px below the top of the viewport, at a whole-pixel
+ * scroll offset, before a screenshot. Chromium's pixels for a figure deep in a long post
+ * depend on the scroll offset it is drawn at (two whole-pixel offsets gave two images 2 px
+ * apart), and Playwright's own scroll-into-view lands on an offset whose sub-pixel part
+ * varied from one page load to the next (one part of the page's layout is fractional):
+ * the same build then gave two images a dozen pixels apart. Scrolled here, the element is
+ * already in view, Playwright does not scroll, and every load draws it at one offset.
+ */
+export async function scrollToWholePixel(element: Locator): Promise<void> {
+  await element.evaluate(async (node) => {
+    window.scrollTo(0, Math.max(0, Math.floor(node.getBoundingClientRect().top + window.scrollY) - 16));
+    await new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve)));
+  });
 }

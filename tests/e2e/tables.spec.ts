@@ -4,28 +4,30 @@
 // line per run. Baselines live in content/<slug>/tests/screenshots/table-<id>.png.
 import fs from 'node:fs';
 import path from 'node:path';
-import { expect, test } from '@playwright/test';
-import { builtPosts, figuresRoot } from './posts.ts';
+import { expect, test, type Page } from '@playwright/test';
+import { builtPosts, figuresRoot, openPost, scrollToWholePixel } from './posts.ts';
 
 for (const post of builtPosts()) {
   test.describe(`tables of ${post.slug}`, () => {
-    test.beforeEach(async ({ page }) => {
-      await page.goto(`${post.slug}/`);
-      await page.evaluate(() => document.fonts.ready);
+    let page: Page;
+    test.beforeAll(async ({ browser }, testInfo) => {
+      page = await openPost(browser, testInfo, post.slug);
     });
+    test.afterAll(async () => page?.context().close());
 
     for (const id of Object.keys(post.tables).sort()) {
-      test(`table ${id}`, async ({ page }) => {
+      test(`table ${id}`, async () => {
         const table = page.locator(`#table-${id}`);
         await expect(table, `table "${id}" is in the manifest but not on the page: place it with ::table[${id}]`).toHaveCount(1);
         await expect(table.locator('table')).toBeVisible();
+        await scrollToWholePixel(table);
         await expect(table).toHaveScreenshot(post.screenshot(`table-${id}.png`));
       });
     }
 
     const ledger = post.tables['claims-ledger'];
     if (ledger) {
-      test('the claims ledger gives every claim a computed verdict', async ({ page }) => {
+      test('the claims ledger gives every claim a computed verdict', async () => {
         const rows = page.locator('#table-claims-ledger tbody tr');
         const count = Number(ledger.numbers['claims-ledger.count']);
         await expect(rows).toHaveCount(count);

@@ -7,7 +7,7 @@
  * `npm run test:update` accepts intended changes.
  */
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { normalizeSvg } from '../../pipeline/render/normalize.ts';
@@ -19,6 +19,16 @@ import { readManifest } from '../../pipeline/stages/figures.ts';
 
 const storeRoot = path.join(REPO_ROOT, 'runs');
 const posts = await loadPosts();
+
+// Always present, so the file has a test even when content/ holds no post (a fresh series).
+it('keeps no SVG snapshot of a figure its post no longer has', () => {
+  for (const post of posts) {
+    const dir = path.join(REPO_ROOT, post.dir, 'tests', 'snapshots');
+    const ids = new Set(post.figures.map((figure) => `${figure.id}.svg`));
+    const stale = existsSync(dir) ? readdirSync(dir).filter((name) => name.endsWith('.svg') && !ids.has(name)) : [];
+    expect(stale, `delete these from ${post.dir}/tests/snapshots/`).toEqual([]);
+  }
+});
 
 const cases = posts.flatMap((post) => post.figures.map((figure) => [`${post.slug}/${figure.id}`, post, figure] as const));
 

@@ -1,0 +1,76 @@
+/**
+ * npm run new-post -- <slug> "<title>"
+ * Starts a post: copies scripts/post-template/ (a small, complete post that type-checks in
+ * place) to content/<slug>/, with the slug, the title and today's date filled in. The
+ * post has one cheap experiment, one figure, one claim, the claims ledger and the run
+ * summary, so `npm run build` shows it at once; edit from there. Nothing outside
+ * content/<slug>/ is touched.
+ */
+import { chmodSync, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { CONTENT_DIR, SLUG_PATTERN } from '../pipeline/post/post.ts';
+
+const root = path.resolve(import.meta.dirname, '..');
+const templateDir = path.join(import.meta.dirname, 'post-template');
+
+function fail(message: string): never {
+  process.stderr.write(`new-post: ${message}\n`);
+  process.exit(1);
+}
+
+/** YYYY-MM-DD in the machine's time zone: the date the author sees on their calendar. */
+function today(): string {
+  const now = new Date();
+  return `${now.getFullYear()}-${String(now.getMonth() + 1).padStart(2, '0')}-${String(now.getDate()).padStart(2, '0')}`;
+}
+
+function filesUnder(dir: string): string[] {
+  return readdirSync(dir).flatMap((name) => {
+    const file = path.join(dir, name);
+    return statSync(file).isDirectory() ? filesUnder(file) : [file];
+  });
+}
+
+const [slug, title, ...rest] = process.argv.slice(2).filter((arg) => arg !== '--');
+const usage = 'usage: npm run new-post -- <slug> "<title>"';
+if (!slug || title === undefined || rest.length > 0) fail(usage);
+if (!SLUG_PATTERN.test(slug)) fail(`"${slug}" is not a valid slug: the slug is the post's folder name and URL, so use lower-case letters, digits and dashes (e.g. my-follow-up)`);
+if (title.trim() === '') fail(`the title is empty; ${usage}`);
+const postDir = path.join(root, CONTENT_DIR, slug);
+if (existsSync(postDir)) fail(`${CONTENT_DIR}/${slug} already exists; choose another slug, or delete that folder first`);
+
+// YAML double-quoted scalars accept JSON string syntax, so any title survives the front matter.
+const fill = (text: string) => text.replaceAll('__SLUG__', slug).replaceAll('__TITLE__', JSON.stringify(title.trim()).slice(1, -1)).replaceAll('__DATE__', today());
+
+// Written one level below content/ (where nothing looks for posts), then renamed into
+// place: an interrupted scaffold leaves no half post.
+const stagingRoot = path.join(root, CONTENT_DIR, '.new-post');
+mkdirSync(stagingRoot, { recursive: true });
+const staging = mkdtempSync(path.join(stagingRoot, `${slug}-`));
+let failure: Error | undefined;
+try {
+  cpSync(templateDir, staging, { recursive: true });
+  for (const file of filesUnder(staging)) writeFileSync(file, fill(readFileSync(file, 'utf8')));
+  renameSync(staging, postDir);
+  // mkdtemp made the folder private; give it the permissions any new folder gets.
+  chmodSync(postDir, 0o777 & ~process.umask());
+} catch (error) {
+  failure = error as Error;
+}
+rmSync(staging, { recursive: true, force: true });
+if (readdirSync(stagingRoot).length === 0) rmSync(stagingRoot, { recursive: true, force: true });
+if (failure) fail(`could not create ${CONTENT_DIR}/${slug}: ${failure.message}`);
+
+const relative = `${CONTENT_DIR}/${slug}`;
+process.stdout.write(
+  [
+    `created ${relative}/ (${filesUnder(postDir).length} files): post.md, post.ts, experiments/, figures/, claims/, measurements.ts, tests/`,
+    'next:',
+    `  edit ${relative}/post.md (the prose) and the modules beside it`,
+    '  npm run build          # trains what is missing, renders figures, builds dist/',
+    '  npm run preview        # look at it',
+    '  npm run test:update    # record its SVG snapshots and screenshots, then review them',
+    '  npm test',
+    '',
+  ].join('\n'),
+);

@@ -1,0 +1,73 @@
+/**
+ * npm run site (and the second half of npm run build): `astro build` into a temporary
+ * folder beside dist/, swapped in only when the build succeeded. Astro empties its
+ * output folder before it writes, so building into dist/ directly would leave no site at
+ * all after a failed, interrupted or killed build; this way dist/ is always the last
+ * good site. OUT_DIR (as in astro.config.mjs) names another output folder.
+ *
+ * The swap is two renames (dist → .dist.old-<pid>, .dist.tmp-<pid> → dist); a build
+ * killed between them is repaired by the next one, which puts the old site back first.
+ * Leftovers of dead builds are removed; those of a build still running are left alone.
+ */
+import { spawn } from 'node:child_process';
+import { existsSync, readdirSync, renameSync, rmSync } from 'node:fs';
+import path from 'node:path';
+
+const root = path.resolve(import.meta.dirname, '..');
+const target = path.resolve(root, process.env.OUT_DIR ?? 'dist');
+const parent = path.dirname(target);
+const name = path.basename(target);
+const temp = path.join(parent, `.${name}.tmp-${process.pid}`);
+const old = path.join(parent, `.${name}.old-${process.pid}`);
+const LEFTOVER = new RegExp(`^\\.${name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\.(tmp|old)-(\\d+)$`);
+
+function processIsAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM'; // alive, but someone else's
+  }
+}
+
+/** Puts back a site a killed swap left aside, and deletes what dead builds left behind. */
+function repairAndClean(): void {
+  if (!existsSync(parent)) return;
+  const leftovers = readdirSync(parent)
+    .map((entry) => ({ entry, match: LEFTOVER.exec(entry) }))
+    .filter(({ match }) => match !== null && !processIsAlive(Number(match[2])));
+  const aside = leftovers.find(({ match }) => match![1] === 'old');
+  if (!existsSync(target) && aside) {
+    renameSync(path.join(parent, aside.entry), target);
+    process.stdout.write(`site: restored ${name}/ from an interrupted build\n`);
+  }
+  for (const { entry } of leftovers) rmSync(path.join(parent, entry), { recursive: true, force: true });
+}
+
+repairAndClean();
+
+const astro = spawn(process.execPath, [path.join(root, 'node_modules/astro/astro.js'), 'build', ...process.argv.slice(2)], {
+  cwd: root,
+  stdio: 'inherit',
+  env: { ...process.env, ASTRO_TELEMETRY_DISABLED: '1', OUT_DIR: temp },
+});
+
+// Ctrl-C reaches Astro too (same process group); wait for it, then clean up and stop.
+let stopping: NodeJS.Signals | null = null;
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.on(signal, () => {
+    stopping = signal;
+    astro.kill(signal);
+  });
+}
+
+const status = await new Promise<number>((resolve) => astro.on('close', (code, signal) => resolve(code ?? (signal ? 1 : 0))));
+if (stopping || status !== 0) {
+  rmSync(temp, { recursive: true, force: true });
+  process.stderr.write(`\nsite: the build ${stopping ? 'was interrupted' : 'failed'}; ${path.relative(root, target) || name}/ still holds the last good site\n`);
+  process.exit(stopping === 'SIGINT' ? 130 : stopping === 'SIGTERM' ? 143 : status || 1);
+}
+
+if (existsSync(target)) renameSync(target, old);
+renameSync(temp, target);
+rmSync(old, { recursive: true, force: true });
