@@ -8,12 +8,14 @@ import type { Plugin as VitePlugin } from 'vite';
 import rehypeKatexStrict from './rehype-katex-strict.ts';
 import remarkArticle, { type RemarkArticleOptions } from './remark-article.ts';
 import remarkHeadingIds from './remark-heading-ids.ts';
+import remarkProseCheck from './prose-check.ts';
 
 export { ArticleBuildError } from './errors.ts';
 export { loadManifest, type FigureManifest, type FigureEntry } from './manifest.ts';
 export { default as rehypeKatexStrict } from './rehype-katex-strict.ts';
 export { default as remarkArticle, type RemarkArticleOptions } from './remark-article.ts';
 export { default as remarkHeadingIds } from './remark-heading-ids.ts';
+export { default as remarkProseCheck, proseProblems } from './prose-check.ts';
 
 export type ArticleMarkdownOptions = RemarkArticleOptions;
 
@@ -26,8 +28,9 @@ export const katexOptions = { strict: 'error', throwOnError: true } as const;
  */
 export function articleMarkdown(options: ArticleMarkdownOptions) {
   // Order matters: remark-math and remark-directive extend the parser, heading ids and
-  // figures/numbers then rewrite the tree they produce.
-  const remarkPlugins: PluginEntry[] = [remarkMath, remarkDirective, remarkHeadingIds, [remarkArticle, options]];
+  // figures/numbers then rewrite the tree they produce. The prose check reads the tree
+  // before :num[…] is replaced, so it can tell injected numbers from typed ones.
+  const remarkPlugins: PluginEntry[] = [remarkMath, remarkDirective, remarkHeadingIds, remarkProseCheck, [remarkArticle, options]];
   const rehypePlugins: PluginEntry[] = [[rehypeKatexStrict, { ...katexOptions }]];
   return { remarkPlugins, rehypePlugins };
 }
