@@ -9,6 +9,7 @@ import rehypeKatexStrict from './rehype-katex-strict.ts';
 import remarkArticle, { type RemarkArticleOptions } from './remark-article.ts';
 import remarkHeadingIds from './remark-heading-ids.ts';
 import remarkSourceCheck from './source-check.ts';
+import remarkProseCheck from './prose-check.ts';
 
 export { ArticleBuildError } from './errors.ts';
 export { loadManifest, type FigureManifest, type FigureEntry } from './manifest.ts';
@@ -17,6 +18,7 @@ export { default as remarkArticle, type RemarkArticleOptions } from './remark-ar
 export { default as remarkHeadingIds } from './remark-heading-ids.ts';
 export { default as remarkSourceCheck, ALLOWED_HTML } from './source-check.ts';
 export { sourceUrlForProject, sourceUrlFrom, type SourceUrl } from './source-links.ts';
+export { default as remarkProseCheck, proseProblems } from './prose-check.ts';
 
 export type ArticleMarkdownOptions = RemarkArticleOptions;
 
@@ -30,8 +32,9 @@ export const katexOptions = { strict: 'error', throwOnError: true } as const;
 export function articleMarkdown(options: ArticleMarkdownOptions) {
   // Order matters: remark-math and remark-directive extend the parser; the source check
   // reads the tree as parsed (leftover syntax, raw HTML) before heading ids and
-  // figures/numbers/references rewrite it.
-  const remarkPlugins: PluginEntry[] = [remarkMath, remarkDirective, remarkSourceCheck, remarkHeadingIds, [remarkArticle, options]];
+  // figures/numbers/references rewrite it. The prose check reads the tree before :num[…]
+  // is replaced, so it can tell injected numbers from typed ones.
+  const remarkPlugins: PluginEntry[] = [remarkMath, remarkDirective, remarkSourceCheck, remarkHeadingIds, remarkProseCheck, [remarkArticle, options]];
   const rehypePlugins: PluginEntry[] = [[rehypeKatexStrict, { ...katexOptions }]];
   return { remarkPlugins, rehypePlugins };
 }

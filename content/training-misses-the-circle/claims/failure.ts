@@ -131,16 +131,20 @@ export const failureClaims: Claim[] = [
   {
     id: 'asymmetric-recovery-rare',
     statement: 'Escape from the symmetric failure (asymmetric recovery) is rare.',
-    needs: [...firstN7Ids, ...lrIds],
-    criterion: `In the first sweep (lr 10⁻³, snapshots every 2,500 steps) or at some learning rate of the n = 7 sweep where at least ${MIN_ENTERING} runs are seen in the symmetric failure, at most ${RARE * 100} % of those end memorizing every example (${MEMORIZING.join(', ')}).`,
+    needs: [...firstN7Ids, ...ALL_SETTING_IDS],
+    criterion: `In the first sweep (lr 10⁻³, snapshots every 2,500 steps) or at some n = 7 setting where at least ${MIN_ENTERING} runs are seen in the symmetric failure, at most ${RARE * 100} % of those end memorizing every example (${MEMORIZING.join(', ')}).`,
     section: 'optimization-failure',
     evaluate(runs: RunSet) {
       const first = runsBySymmetricFailureTime(selectRuns(runs, firstN7Ids));
       const firstEscaped = first.filter((r) => escapes(finalClassification(r.run).outcome)).length;
-      const measures = lrSweep(runs).filter((m) => m.throughSymmetric >= MIN_ENTERING);
-      const rates = measures.map((m) => `lr ${formatRate(m.setting.lr)}: ${m.escapedSymmetric.successes} of ${m.throughSymmetric}`);
-      const rare = measures.filter((m) => m.escapedSymmetric.fraction <= RARE).length + (first.length >= MIN_ENTERING && firstEscaped <= RARE * first.length ? 1 : 0);
-      return { measured: `first sweep: ${firstEscaped} of ${first.length} escape; long sweeps: ${rates.join(', ') || 'no rate with enough runs seen in it'}`, holds: rare > 0 };
+      const measures = all(runs).filter((m) => m.throughSymmetric >= MIN_ENTERING);
+      const rates = measures.map((m) => `${settingLabel(m.setting)}: ${m.escapedSymmetric.successes} of ${m.throughSymmetric}`);
+      const rare = measures.filter((m) => m.escapedSymmetric.fraction <= RARE).map((m) => settingLabel(m.setting));
+      if (first.length >= MIN_ENTERING && firstEscaped <= RARE * first.length) rare.push('the first sweep');
+      return {
+        measured: `first sweep: ${firstEscaped} of ${first.length} escape; ${rates.join('; ') || 'no setting with enough runs seen in it'}; rare at ${rare.join('; ') || 'no setting'}`,
+        holds: rare.length > 0,
+      };
     },
   },
   {

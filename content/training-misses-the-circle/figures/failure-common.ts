@@ -54,6 +54,12 @@ export function sweepProvenance(label: string, runs: readonly LoadedRun[]): stri
   return `${label}: ${formatInteger(runs.length)} runs #${combinedHash(runs)}, ${seedText}, ${steps} steps, final loss ${formatLossRange(Math.min(...losses), Math.max(...losses))}`;
 }
 
+/** The outcome legend split over `columns` grid columns of `width` each (grid columns share a width, so a legend cannot span them). */
+export function outcomeLegendColumns(width: number, outcomes: readonly Outcome[], columns: number): Plot.PlotOptions[] {
+  const per = Math.ceil(outcomes.length / columns);
+  return Array.from({ length: columns }, (_, k) => outcomeLegend(width, outcomes.slice(k * per, (k + 1) * per), 2));
+}
+
 /** Legend of the outcome colours. */
 export function outcomeLegend(width: number, outcomes: readonly Outcome[] = OUTCOMES, perRow = outcomes.length): Plot.PlotOptions {
   return swatchLegend(width, outcomes.map((o) => ({ label: outcomeLabels[o], color: outcomeColors[o] })), perRow);

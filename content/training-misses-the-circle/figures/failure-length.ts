@@ -14,12 +14,13 @@ import { renderGrid, type Panel, type PlotOptions } from '../../../pipeline/rend
 import { formatInteger, selectRuns } from '../../../pipeline/post/format.ts';
 import { colors, fontSize, maxWidth } from '../../../pipeline/render/theme.ts';
 import { SETTLED_TAIL, formatRate, lrSweep, type SettingMeasure } from '../measurements/failure.ts';
-import { combinedHash, outcomeColors, outcomeLabels, outcomeLegend } from './failure-common.ts';
+import { combinedHash, outcomeColors, outcomeLabels, outcomeLegendColumns } from './failure-common.ts';
 
 const COLUMNS = 3;
 
 /** Steps as "50k", "1.5M". */
 function stepLabel(steps: number): string {
+  if (steps === 0) return '0';
   if (steps >= 1e6) return `${Number((steps / 1e6).toPrecision(2))}M`;
   return `${Math.round(steps / 1000)}k`;
 }
@@ -52,21 +53,21 @@ const figure: Figure = {
     'How the end states of the $n = 7$ learning-rate sweep develop with training length: at each of 41 snapshots, the ' +
     'fraction of the 100 seeds in each state (stacked), one panel per learning rate, weight decay $10^{-2}$. With a ' +
     'constant learning rate a snapshot is exactly the end state of a shorter run. Each rate is trained for its own ' +
-    'length, so the horizontal axes differ. The shaded right quarter is the window in which a run must keep its class to ' +
-    'count as settled.',
+    'length, so the horizontal axes differ. The shaded right quarter is the window in which a run must keep its end ' +
+    'state to count as settled (the memorizing states, even, several radii and uneven, count as one end state there).',
   render(runs: RunSet): FigureOutput {
     const measures = lrSweep(runs);
     const present = OUTCOMES.filter((o) => measures.some((m) => m.bySteps.some((s) => s.fractions[o].successes > 0)));
     const width = Math.floor((maxWidth - 2 * 10) / COLUMNS);
     const panels: Panel[] = measures.map((m, k) => ({
       heading: [{ text: `lr ${formatRate(m.setting.lr)}`, weight: 'bold', size: fontSize.label }],
-      footer: [{ text: `${m.unsettled} of ${m.runs.length} unsettled at the end`, size: fontSize.tick }],
+      footer: [{ text: `unsettled: ${m.unsettled} of ${m.runs.length} (by class ${m.unsettledClass})`, size: fontSize.tick }],
       plot: lengthPanel(m, width, k % COLUMNS === 0, present),
     }));
     const rows: Panel[][] = [];
     for (let k = 0; k < panels.length; k += COLUMNS) rows.push(panels.slice(k, k + COLUMNS));
     const svg = renderGrid(
-      { rows: [[{ plot: outcomeLegend(maxWidth, present, 4) }], ...rows], gap: { x: 10, y: 6 } },
+      { rows: [outcomeLegendColumns(width, present, COLUMNS).map((plot) => ({ plot })), ...rows], gap: { x: 10, y: 6 } },
       {
         id: 'failure-length',
         title: 'Fraction of n = 7 seeds in each state against training length, per learning rate',
@@ -95,6 +96,7 @@ const figure: Figure = {
         numbers[`failure-length.${m.key}.peakStep.${key(o)}`] = formatInteger(p.step);
       }
       numbers[`failure-length.${m.key}.unsettled`] = String(m.unsettled);
+      numbers[`failure-length.${m.key}.unsettledClass`] = String(m.unsettledClass);
     }
     const all = selectRuns(runs, LR_SETTINGS.flatMap(settingIds));
     const provenance = `n = 7 learning-rate sweep, wd ${formatRate(SWEEP_WEIGHT_DECAY)}: ${formatInteger(all.length)} runs #${combinedHash(all)}, ${measures.map((m) => `lr ${formatRate(m.setting.lr)} ${formatInteger(m.setting.steps)} steps`).join(', ')}; 41 snapshots each`;

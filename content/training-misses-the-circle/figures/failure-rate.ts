@@ -10,9 +10,9 @@ import * as Plot from '@observablehq/plot';
 import type { Figure, FigureOutput, RunSet } from '../../../pipeline/post/figure.ts';
 import { OUTCOMES, type Outcome } from '../../../pipeline/analysis/outcomes.ts';
 import { wilson, type Proportion } from '../../../pipeline/analysis/stats.ts';
-import { FAILURE_LR, FAILURE_N, FAILURE_SEEDS, FAILURE_STEPS, SWEEP_LRS, failureSweepIds } from '../experiments/failure.ts';
+import { FAILURE_LR, FAILURE_N, FAILURE_SEEDS, FAILURE_STEPS, SWEEP_LRS, SWEEP_N, failureSweepIds } from '../experiments/failure.ts';
 import { renderGrid, type PlotOptions } from '../../../pipeline/render/render.ts';
-import { formatInteger, selectRuns } from '../../../pipeline/post/format.ts';
+import { formatInteger, formatLossRange, formatRatio, selectRuns } from '../../../pipeline/post/format.ts';
 import { colors, fontSize, maxWidth } from '../../../pipeline/render/theme.ts';
 import {
   ALL_SETTING_IDS,
@@ -20,13 +20,15 @@ import {
   finalClassification,
   formatProportion,
   formatRate,
+  isHexagonPlusOff,
   lrSweep,
   outcomeFractions,
+  prevalentEndStates,
   escapes,
   settingLabel,
   type SettingMeasure,
 } from '../measurements/failure.ts';
-import { outcomeColors, outcomeLabels, outcomeLegend, sweepProvenance, combinedHash } from './failure-common.ts';
+import { outcomeColors, outcomeLabels, outcomeLegendColumns, sweepProvenance, combinedHash } from './failure-common.ts';
 
 interface Point {
   x: number;
@@ -61,9 +63,9 @@ function panel(points: Point[], width: number, x: PlotOptions['x'], xLabel: stri
     marginTop: 12,
     marginRight: 14,
     marginBottom: 38,
-    marginLeft: 40,
+    marginLeft: 48,
     x: { ...x, label: xLabel, labelAnchor: 'center', labelOffset: 32 },
-    y: { domain: [0, 1], label: options.y ?? 'fraction of seeds', labelAnchor: 'center', labelOffset: 32, grid: true },
+    y: { domain: [0, 1], label: options.y ?? 'fraction of seeds', labelAnchor: 'center', labelOffset: 40, grid: true },
     marks,
   };
 }
@@ -90,11 +92,12 @@ const figure: Figure = {
     'How often each end state occurs, with 95 % Wilson intervals over the same 100 initialisation seeds per point; ' +
     'identity data, $m = 2$, trainable bias, AdamW. Top left: $n = 3 \\ldots 12$ after 50,000 steps at a constant learning ' +
     'rate of $10^{-3}$ and weight decay $10^{-2}$, the first sweep (which section 10 shows is too short to be final). Top ' +
-    'right: $n = 7$ against the learning rate, weight decay $10^{-2}$, each rate trained until its outcome stops ' +
-    'changing (from $10^{5}$ to $2 \\cdot 10^{6}$ steps; the next figure shows how it gets there). Bottom left and middle: ' +
-    '$n = 7$ at learning rates $10^{-3}$ and $0.1$ with the weight decay varied, and with the warm-up and cosine schedule ' +
-    'instead of a constant rate (same lengths). Bottom right: of the runs that enter a failure state at some snapshot, ' +
-    'the fraction that ends memorizing every example, per learning rate. Only the end states that occur in a panel are drawn.',
+    'middle: $n = 7$ against the learning rate, weight decay $10^{-2}$, each rate trained until its end state stops ' +
+    'changing (from $10^{5}$ to $2 \\cdot 10^{6}$ steps; the next figure shows how it gets there). Top right: of the runs ' +
+    'seen in a failure state at some snapshot, the fraction that ends memorizing every example, per learning rate (a stall ' +
+    'shorter than the snapshot spacing is not seen). Bottom: $n = 7$ at learning rates $10^{-3}$ and $0.1$ with the weight ' +
+    'decay varied, and with the warm-up and cosine schedule instead of a constant rate (same lengths). Only the end states ' +
+    'that occur in a panel are drawn.',
   render(runs: RunSet): FigureOutput {
     const byN = FAILURE_N.map((n) => {
       const used = selectRuns(runs, failureSweepIds(n));
@@ -103,17 +106,17 @@ const figure: Figure = {
     const lrs = lrSweep(runs);
     const factors = factorSweep(runs);
 
-    const wide = Math.floor((maxWidth - 12) / 2);
     const narrow = Math.floor((maxWidth - 24) / 3);
     const lrDomain: [number, number] = [SWEEP_LRS[0] / 1.6, SWEEP_LRS[SWEEP_LRS.length - 1] * 1.6];
-    const nPanel = panel(pointsOf(byN.map((g) => ({ x: g.n, final: g.final }))), wide, { domain: [2.5, 12.5], ticks: FAILURE_N, tickFormat: 'd' }, 'n (features = examples)');
-    const lrPanel = panel(pointsOf(lrs.map((m) => ({ x: m.setting.lr, final: m.final }))), wide, { type: 'log', domain: lrDomain, ticks: SWEEP_LRS, tickFormat: lrTicks }, 'learning rate');
+    const decades = [1e-4, 1e-3, 1e-2, 1e-1];
+    const nPanel = panel(pointsOf(byN.map((g) => ({ x: g.n, final: g.final }))), narrow, { domain: [2.5, 12.5], ticks: FAILURE_N, tickFormat: 'd' }, 'n (features = examples)');
+    const lrPanel = panel(pointsOf(lrs.map((m) => ({ x: m.setting.lr, final: m.final }))), narrow, { type: 'log', domain: lrDomain, ticks: decades, tickFormat: lrTicks }, 'learning rate');
     const factorPanels = factors.map(({ lr, settings }) =>
       panel(
         pointsOf(settings.map((m, k) => ({ x: k, final: m.final }))),
         narrow,
         { domain: [-0.6, settings.length - 0.4], ticks: settings.map((_, k) => k), tickFormat: (k: number) => factorLabel(settings[k]) },
-        `lr ${formatRate(lr)}: weight decay, schedule`,
+        `weight decay, schedule`,
         { lines: false },
       ),
     );
@@ -127,9 +130,9 @@ const figure: Figure = {
       marginTop: 12,
       marginRight: 14,
       marginBottom: 38,
-      marginLeft: 40,
-      x: { type: 'log', domain: lrDomain, ticks: SWEEP_LRS.filter((_, k) => k % 2 === 0), tickFormat: lrTicks, label: 'learning rate', labelAnchor: 'center', labelOffset: 32 },
-      y: { domain: [0, 1], label: 'fraction that escapes', labelAnchor: 'center', labelOffset: 32, grid: true },
+      marginLeft: 48,
+      x: { type: 'log', domain: lrDomain, ticks: decades, tickFormat: lrTicks, label: 'learning rate', labelAnchor: 'center', labelOffset: 32 },
+      y: { domain: [0, 1], label: 'fraction that escapes', labelAnchor: 'center', labelOffset: 40, grid: true },
       marks: [
         Plot.ruleX(escapeRows, { x: 'x', y1: (r: (typeof escapeRows)[number]) => r.p.low, y2: (r: (typeof escapeRows)[number]) => r.p.high, stroke: 'color', strokeWidth: 1.4, dx: 'dx' as never }),
         Plot.dot(escapeRows, { x: 'x', y: (r: (typeof escapeRows)[number]) => r.p.fraction, fill: 'color', r: 2.6, dx: 'dx' as never }),
@@ -139,22 +142,20 @@ const figure: Figure = {
     const svg = renderGrid(
       {
         rows: [
-          [{ plot: outcomeLegend(maxWidth, present, 4) }],
+          outcomeLegendColumns(narrow, present, 3).map((plot) => ({ plot })),
           [
-            { heading: [{ text: `Outcome vs n (lr ${formatRate(FAILURE_LR)}, ${formatInteger(FAILURE_STEPS)} steps)`, weight: 'bold' }], plot: nPanel },
+            { heading: [{ text: `n = 3 … 12 (lr ${formatRate(FAILURE_LR)}, ${formatInteger(FAILURE_STEPS)} steps)`, weight: 'bold' }], plot: nPanel },
             { heading: [{ text: 'n = 7: end state vs learning rate', weight: 'bold' }], plot: lrPanel },
-          ],
-          [
-            ...factors.map((f, k) => ({ heading: [{ text: `n = 7, lr ${formatRate(f.lr)}`, weight: 'bold' as const }], plot: factorPanels[k] })),
             {
-              heading: [{ text: 'Escape from a failure state', weight: 'bold' }],
+              heading: [{ text: 'n = 7: escape from a failure state', weight: 'bold' }],
               plot: escapePanel,
               footer: [
-                { text: '● runs that were in the symmetric failure', size: fontSize.tick, fill: outcomeColors['symmetric-failure'] },
-                { text: '● runs that were in any failure state', size: fontSize.tick, fill: outcomeColors['small-feature'] },
+                { text: '● runs seen in the symmetric failure', size: fontSize.tick, fill: outcomeColors['symmetric-failure'] },
+                { text: '● runs seen in any failure state', size: fontSize.tick, fill: outcomeColors['small-feature'] },
               ],
             },
           ],
+          factors.map((f, k) => ({ heading: [{ text: `n = 7, lr ${formatRate(f.lr)}`, weight: 'bold' as const }], plot: factorPanels[k] })),
         ],
         gap: { x: 12, y: 6 },
       },
@@ -193,11 +194,46 @@ const figure: Figure = {
       for (const o of OUTCOMES) numbers[`failure-rate.${m.key}.${key(o)}`] = formatProportion(m.final[o]);
       numbers[`failure-rate.${m.key}.memorizing`] = formatProportion(m.memorizing);
       numbers[`failure-rate.${m.key}.steps`] = formatInteger(m.setting.steps);
+      // How many weight-decay time scales 1/(lr · wd) the run lasts (the clock on which several radii merge).
+      if (m.setting.weightDecay > 0) numbers[`failure-rate.${m.key}.decayTimes`] = String(Number((m.setting.lr * m.setting.weightDecay * m.setting.steps).toPrecision(2)));
       numbers[`failure-rate.${m.key}.escapeSymmetric`] = `${m.escapedSymmetric.successes} of ${m.escapedSymmetric.trials}`;
       numbers[`failure-rate.${m.key}.escapeAny`] = `${m.escapedFailure.successes} of ${m.escapedFailure.trials}`;
       numbers[`failure-rate.${m.key}.escapeAnyRate`] = formatProportion(m.escapedFailure);
       numbers[`failure-rate.${m.key}.unsettled`] = String(m.unsettled);
+      numbers[`failure-rate.${m.key}.hexagonPlusOff`] = String(m.hexagonPlusOff);
+      const off = [...m.offCounts.keys()].sort((a, b) => a - b);
+      numbers[`failure-rate.${m.key}.offFeatures`] = off.length === 0 ? 'none' : off.length === 1 ? String(off[0]) : `${off[0]} to ${off[off.length - 1]}`;
+      numbers[`failure-rate.${m.key}.allOff`] = String(m.offCounts.get(SWEEP_N) ?? 0);
+      numbers[`failure-rate.${m.key}.unsettledClass`] = String(m.unsettledClass);
     }
+    // The most seeds any rate of the learning-rate sweep (weight decay 10⁻², constant) ends in each state.
+    for (const o of OUTCOMES) {
+      const top = lrs.reduce((a, b) => (b.final[o].successes > a.final[o].successes ? b : a));
+      numbers[`failure-rate.lrSweepMax.${key(o)}`] = `${top.final[o].successes} of ${top.final[o].trials}${top.final[o].successes > 0 ? ` (lr ${formatRate(top.setting.lr)})` : ''}`;
+    }
+    // The loss of each failure state where it is an end state, over every n = 7 setting.
+    const allMeasures = [...lrs, ...factors.flatMap((f) => f.settings.filter((m) => !lrs.includes(m)))];
+    for (const o of ['small-feature', 'switched-off', 'uneven'] as const) {
+      const losses = allMeasures.flatMap((m) => m.trajectories.filter((t) => t.final.outcome === o).map((t) => t.final.loss));
+      numbers[`failure-rate.${key(o)}Loss`] = losses.length === 0 ? 'none' : formatLossRange(Math.min(...losses), Math.max(...losses));
+    }
+    // The small feature's own bias and length relative to the longest feature, over its end states.
+    const small = allMeasures.flatMap((m) => m.trajectories.filter((t) => t.final.outcome === 'small-feature').map((t) => t));
+    const smallBias = small.flatMap((t) => t.final.deadFeatures.map((i) => t.run.b[i]));
+    numbers['failure-rate.smallFeatureBias'] = smallBias.length === 0 ? 'none' : `${formatRatio(Math.min(...smallBias))} to ${formatRatio(Math.max(...smallBias))}`;
+    const levels = small.map((t) => t.final.radiusLevels.length);
+    numbers['failure-rate.smallFeatureRadii'] = small.length === 0 ? 'none' : Math.min(...levels) === Math.max(...levels) ? String(levels[0]) : `${Math.min(...levels)} to ${Math.max(...levels)}`;
+    const hexagonOff = allMeasures.flatMap((m) => m.trajectories.filter((t) => isHexagonPlusOff(t.final, SWEEP_N)).map((t) => t.final.loss));
+    numbers['failure-rate.hexagonPlusOffLoss'] = hexagonOff.length === 0 ? 'none' : formatLossRange(Math.min(...hexagonOff), Math.max(...hexagonOff));
+    numbers['failure-rate.hexagonPlusOffTotal'] = String(hexagonOff.length);
+    // Every end state that holds at least PREVALENT of the seeds at some tested setting, with where it peaks.
+    const settings = [
+      ...byN.map((g) => ({ label: `n = ${g.n}, lr ${formatRate(FAILURE_LR)}, ${formatInteger(FAILURE_STEPS)} steps`, final: g.final })),
+      ...[...lrs, ...factors.flatMap((f) => f.settings.filter((m) => !lrs.includes(m)))].map((m) => ({ label: `n = 7, ${settingLabel(m.setting)}`, final: m.final })),
+    ];
+    const prevalent = prevalentEndStates(settings).map(({ outcome, peak }) => `${outcomeLabels[outcome]} (up to ${peak.final[outcome].successes} of ${peak.final[outcome].trials}, at ${peak.label})`);
+    numbers['failure-rate.prevalent'] = prevalent.join('; ');
+    numbers['failure-rate.prevalentCount'] = String(prevalent.length);
     const provenance = [
       sweepProvenance(`n = 3 … 12, lr ${formatRate(FAILURE_LR)}`, selectRuns(runs, nIds)),
       ...[...lrs, ...factors.flatMap((f) => f.settings.filter((m) => !lrs.includes(m)))].map((m) => sweepProvenance(`n = 7, ${settingLabel(m.setting)}`, m.runs)),
