@@ -14,6 +14,7 @@ import { PAPER_PEAK, PAPER_TEST_LOSS } from '../measurements/paper.ts';
 import { DIMENSIONALITY_TOLERANCE, deviationFromTgon, MEMORIZED_LOSS } from '../measurements/dimensionality-curve.ts';
 import { computedOutcomeRows, failureRateIds } from '../measurements/failure-rate.ts';
 import { formatT, measureRuns } from '../measurements/runs.ts';
+import { SPARSE_OUTCOME_LABELS } from '../measurements/outcomes.ts';
 import { tRangeText } from '../figures/sweep-common.ts';
 
 /** The peak must sit at the paper's T = 2,000 or a neighbouring point of the grid. */
@@ -46,7 +47,7 @@ export function sweepClaims(ids: readonly string[] = COMPUTED_IDS): Claim[] {
       const last = curve.finite[curve.finite.length - 1];
       return {
         measured:
-          `peak at T = ${formatT(peak.T)}: ${formatLoss(peak.test.mean, 4)} (seeds ${formatLoss(peak.test.min, 4)}–${formatLoss(peak.test.max, 4)}); ` +
+          `peak at T = ${formatT(peak.T)}: ${formatLoss(peak.test.mean, 4)} (${peak.test.count === 1 ? '1 seed' : `${peak.test.count} seeds, ${formatLoss(peak.test.min, 4)}–${formatLoss(peak.test.max, 4)}`}); ` +
           `at T = ${formatT(last.T)}: ${formatLoss(last.test.mean, 4)}; ${overallText}`,
         holds: interior && PEAK_T_ALLOWED.includes(peak.T) && peak.test.mean > 1 && last.test.mean < 1,
       };
@@ -64,11 +65,12 @@ export function sweepClaims(ids: readonly string[] = COMPUTED_IDS): Claim[] {
     evaluate(runs: RunSet): ClaimResult {
       const memorized = measureRuns(runs, ids).filter((m) => m.T !== 'inf' && m.T <= 30 && m.trainLoss < MEMORIZED_LOSS);
       if (memorized.length === 0) return { measured: 'no computed run has memorized its training set', holds: false };
-      const deviations = memorized.map((m) => ({ T: m.T, d: deviationFromTgon(m) }));
+      const deviations = memorized.map((m) => ({ m, T: m.T, d: deviationFromTgon(m) }));
       const worst = deviations.reduce((a, b) => (Math.abs(b.d) > Math.abs(a.d) ? b : a));
+      const worstOutcome = worst.m.classification ? `, ${SPARSE_OUTCOME_LABELS[worst.m.classification.outcome]}` : '';
       const Ts = [...new Set(memorized.map((m) => m.T as number))].sort((a, b) => a - b);
       return {
-        measured: `${memorized.length} memorizing runs (T = ${Ts.join(', ')}); largest deviation from 2/T ${formatRatio(100 * worst.d, 1)} % at T = ${formatT(worst.T)}`,
+        measured: `${memorized.length} memorizing runs (T = ${Ts.join(', ')}); largest deviation from 2/T ${formatRatio(100 * worst.d, 1)} % at T = ${formatT(worst.T)} (data seed ${worst.m.dataSeed}${worstOutcome})`,
         holds: deviations.every((x) => Math.abs(x.d) <= DIMENSIONALITY_TOLERANCE),
       };
     },
