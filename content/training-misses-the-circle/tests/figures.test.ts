@@ -171,6 +171,7 @@ describe('memorization-panels', () => {
       'memorization-panels.peakLr': '0.001',
       'memorization-panels.warmupSteps': '2,500',
       'memorization-panels.weightDecay': '0.01',
+      'memorization-panels.testExamples': '10,000',
     });
   });
 
