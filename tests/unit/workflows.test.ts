@@ -13,8 +13,8 @@ const validator = path.join(REPO_ROOT, 'node_modules', '.bin', 'action-validator
 const workflows = readdirSync(dir).filter((name) => /\.ya?ml$/.test(name));
 
 describe('GitHub workflows', () => {
-  it('are the test and Pages workflows', () => {
-    expect(workflows.sort()).toEqual(['pages.yml', 'test.yml']);
+  it('are the test, Pages and sharded-training workflows', () => {
+    expect(workflows.sort()).toEqual(['pages.yml', 'test.yml', 'train-shards.yml']);
   });
 
   it.each(workflows)('%s passes action-validator', (name) => {
