@@ -97,7 +97,8 @@ describe('similar ids', () => {
 describe('training output', () => {
   it('one line per group; a resumed run says how long since resuming and in total', async () => {
     const store = path.join(root, 'resume-store');
-    const stopped = await cli('train', ['slow-run', '--budget', '7s', '--store', store]);
+    // A budget well under the run's length (several seconds even with the active-output kernel).
+    const stopped = await cli('train', ['slow-run', '--budget', '2s', '--store', store]);
     expect(stopped.code, stopped.stderr).toBe(130);
     expect(stopped.stdout).toContain('fixture/spine: 1 run — 0 cached, 1 to train');
     expect(stopped.stdout).toContain('fixture/spine: 1 run — 0 cached, 0 trained, 1 left');
