@@ -340,7 +340,7 @@ async function trainRuns(toTrain: readonly PlannedRun[], options: EnsureOptions,
   let startedAny = false;
 
   /** Trains one run with `trainOne` and handles its result; returns false when nothing more should start. */
-  const runOne = async (run: PlannedRun, where: string, trainOne: (resume: TrainState | null, onStep: (step: number) => void) => Promise<RunResult>) => {
+  const runOne = async (run: PlannedRun, where: string, trainOne: (resume: TrainState | null, onStep: (step: number) => void) => Promise<RunResult>, inThisThread = false) => {
     const { experiment, hash } = run;
     const config = runConfigOf(experiment);
     const saved = checkpointStatus(storeRoot, hash, config);
@@ -362,6 +362,9 @@ async function trainRuns(toTrain: readonly PlannedRun[], options: EnsureOptions,
       resumedAt = resume && { step: resume.step, wallSeconds: resume.wallSeconds };
       // Before any training is spent: can its result be saved?
       checkStoreWritable(storeRoot, experiment.data.family, storeBytesNeeded(config), experiment.id);
+      // Before the line that announces it, so that a signal sent on seeing the line finds the
+      // default disposition while this thread generates the data (trainHere clears it).
+      if (inThisThread) options.preparing?.(true);
       say(`${experiment.id}  training (${where}${resume ? `, resuming at step ${resume.step}` : ''})`);
       const perStep = run.cost / experiment.steps;
       result = await trainOne(resume, (step) => {
@@ -433,7 +436,7 @@ async function trainRuns(toTrain: readonly PlannedRun[], options: EnsureOptions,
       const engine = engines[run.experiment.engine];
       // The engine's preference; the "trained in" line says what the run's model actually used.
       const where = `${engine.id}/${await engine.backend()}, up to ${engine.threads} thread${engine.threads === 1 ? '' : 's'}`;
-      if (!(await runOne(run, where, (resume, onStep) => trainHere(run.experiment, resume, options, run.hash, onStep)))) break;
+      if (!(await runOne(run, where, (resume, onStep) => trainHere(run.experiment, resume, options, run.hash, onStep), true))) break;
     }
   } finally {
     progress.done();
