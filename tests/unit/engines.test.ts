@@ -17,6 +17,7 @@ import { REPO_ROOT, sha256 } from '../../pipeline/store/provenance.ts';
 import { readFileSync } from 'node:fs';
 import { ensureRuns, runHash } from '../../pipeline/stages/runs.ts';
 import { readEntry } from '../../pipeline/store/runStore.ts';
+import { maxRelativeError, newGrads, testPoint } from '../fixtures/gradients.ts';
 
 function config(overrides: Partial<RunConfig>): RunConfig {
   return {
@@ -31,26 +32,6 @@ function config(overrides: Partial<RunConfig>): RunConfig {
     snapshots: 3,
     ...overrides,
   };
-}
-
-/** Parameters away from init, with a bias that leaves some outputs active and some not. */
-function testPoint(c: RunConfig): Parameters {
-  const p = initialParameters(c);
-  for (let i = 0; i < p.W.length; i++) p.W[i] *= 3;
-  for (let j = 0; j < p.b.length; j++) p.b[j] = 0.05 * Math.sin(3 * j);
-  return p;
-}
-
-const newGrads = (p: Parameters): Gradients => ({ W: new Float64Array(p.W.length), b: new Float64Array(p.b.length) });
-
-function maxRelativeError(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  let scale = 0;
-  let diff = 0;
-  for (let i = 0; i < a.length; i++) {
-    scale = Math.max(scale, Math.abs(a[i]), Math.abs(b[i]));
-    diff = Math.max(diff, Math.abs(a[i] - b[i]));
-  }
-  return diff / scale;
 }
 
 const cases: [string, Partial<RunConfig>][] = [

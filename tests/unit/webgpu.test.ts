@@ -15,11 +15,12 @@ import { runHash } from '../../pipeline/stages/runs.ts';
 import type { Gradients } from '../../pipeline/train/engine.ts';
 import { effectiveEngineId, engineFor, ENGINE_OVERRIDE_VARIABLE, EngineOverrideError } from '../../pipeline/train/engines.ts';
 import { createFusedModel } from '../../pipeline/train/fused.ts';
-import { initialParameters, type Parameters } from '../../pipeline/train/init.ts';
+import type { Parameters } from '../../pipeline/train/init.ts';
 import { train, type TrainState } from '../../pipeline/train/loop.ts';
 import { backendDescription, createTfjsModel, useBackend } from '../../pipeline/train/tfjs.ts';
 import { chooseAdapter, isSoftwareAdapter, NoAdapterError, SOFTWARE_ADAPTER_PACKAGES, type GpuAdapter } from '../../pipeline/train/webgpu/device.ts';
 import { createWebgpuModel, dispatchShape, transpose, webgpuEngine } from '../../pipeline/train/webgpu/engine.ts';
+import { maxRelativeError, newGrads, testPoint } from '../fixtures/gradients.ts';
 
 // The tests are about correctness, so a software adapter is fine here (and is what CI has).
 process.env.WEBGPU_ALLOW_SOFTWARE = '1';
@@ -55,26 +56,6 @@ function config(overrides: Partial<RunConfig>): RunConfig {
     snapshots: 3,
     ...overrides,
   };
-}
-
-/** Parameters away from init, with a bias that leaves some outputs active and some not. */
-function testPoint(c: RunConfig): Parameters {
-  const p = initialParameters(c);
-  for (let i = 0; i < p.W.length; i++) p.W[i] *= 3;
-  for (let j = 0; j < p.b.length; j++) p.b[j] = 0.05 * Math.sin(3 * j);
-  return p;
-}
-
-const newGrads = (p: Parameters): Gradients => ({ W: new Float64Array(p.W.length), b: new Float64Array(p.b.length) });
-
-function maxRelativeError(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  let scale = 0;
-  let diff = 0;
-  for (let i = 0; i < a.length; i++) {
-    scale = Math.max(scale, Math.abs(a[i]), Math.abs(b[i]));
-    diff = Math.max(diff, Math.abs(a[i] - b[i]));
-  }
-  return diff / scale;
 }
 
 const cases: [string, Partial<RunConfig>][] = [
