@@ -78,7 +78,7 @@ export function renderPlot(options: PlotOptions, meta: SvgMeta): string {
 /** Line height for compositor text, relative to its font size. */
 const LINE_HEIGHT = 1.3;
 /** Width reserved for a vertical row label. */
-const ROW_LABEL_WIDTH = 22;
+export const ROW_LABEL_WIDTH = 22;
 
 /** Render a grid of Plot panels (small multiples) as one standalone SVG string. */
 export function renderGrid(spec: GridSpec, meta: SvgMeta): string {

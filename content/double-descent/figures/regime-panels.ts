@@ -6,11 +6,12 @@
  */
 import * as Plot from '@observablehq/plot';
 import type { Figure, FigureOutput, RunSet } from '../../../pipeline/post/figure.ts';
-import { angularGaps, featureVectors, norm, type Vec2 } from '../../../pipeline/analysis/geometry.ts';
-import { originPanel, renderGrid, type Panel, type PlotOptions } from '../../../pipeline/render/render.ts';
-import { featureSpokes, spokes } from '../../../pipeline/render/vectors.ts';
+import { featureVectors, norm, type Vec2 } from '../../../pipeline/analysis/geometry.ts';
+import { originPanel, type Panel, type PlotOptions } from '../../../pipeline/render/render.ts';
+import { PANEL_PADDING, panelSize, polygonMarks, renderVectorGrid } from '../../../pipeline/render/vectorGrid.ts';
+import { featureSpokes } from '../../../pipeline/render/vectors.ts';
 import { formatInteger, provenanceLine, selectRuns } from '../../../pipeline/post/format.ts';
-import { colors, fontSize, maxWidth } from '../../../pipeline/render/theme.ts';
+import { colors, fontSize } from '../../../pipeline/render/theme.ts';
 import type { LoadedRun } from '../../../pipeline/store/types.ts';
 import { sweepId } from '../experiments/sweep.ts';
 import { COMPUTED_IDS } from '../measurements/computed.ts';
@@ -29,11 +30,7 @@ export const MAX_DRAWN = 400;
 const SPOKES_UP_TO = 30;
 /** Feature vectors shorter than this fraction of the longest lie inside a grey disc (pipeline/render/vectors.ts). */
 const DRAW_FRACTION = 0.04;
-const PANEL_PADDING = 1.2;
-const GRID_GAP = 6;
-const ROW_LABEL_WIDTH = 22;
-const SIDE_MARGIN = 4;
-const PANEL_SIZE = Math.floor((maxWidth - ROW_LABEL_WIDTH - 2 * SIDE_MARGIN - (REGIME_T.length - 1) * GRID_GAP) / REGIME_T.length);
+const PANEL_SIZE = panelSize(REGIME_T.length);
 
 /** The drawn subset: indices 0, k, 2k, … with k = ⌈count / max⌉. */
 export function subsample(count: number, max = MAX_DRAWN): { indices: number[]; every: number } {
@@ -64,16 +61,8 @@ function column(run: LoadedRun): Column {
 function hiddenPanel(c: Column): PlotOptions {
   const shown = c.drawn.map((t) => c.hidden[t]);
   const longest = Math.max(...shown.map(norm), 1e-12);
+  if (c.T <= SPOKES_UP_TO) return originPanel(PANEL_SIZE, PANEL_PADDING * longest, polygonMarks(shown));
   const tips = shown.map((v) => ({ x: v[0], y: v[1] }));
-  if (c.T <= SPOKES_UP_TO) {
-    const { order } = angularGaps(shown);
-    const outline = [...order, order[0]].filter((i) => i !== undefined).map((i) => tips[i]);
-    return originPanel(PANEL_SIZE, PANEL_PADDING * longest, [
-      Plot.line(outline, { x: 'x', y: 'y', stroke: colors.muted, strokeWidth: 0.75 }),
-      Plot.line(spokes(shown), { x: 'x', y: 'y', stroke: colors.hidden, strokeWidth: 1.25 }),
-      Plot.dot(tips, { x: 'x', y: 'y', r: 2.5, fill: colors.hidden }),
-    ]);
-  }
   return originPanel(PANEL_SIZE, PANEL_PADDING * longest, [Plot.dot(tips, { x: 'x', y: 'y', r: 1.4, fill: colors.hidden, fillOpacity: 0.5 })]);
 }
 
@@ -100,25 +89,14 @@ export function regimePanelsFigure(ids: readonly string[] = COMPUTED_IDS): Figur
         plot: originPanel(PANEL_SIZE, PANEL_PADDING * featureMarks[k].longest, featureMarks[k].marks),
       }));
       const bottom: Panel[] = columns.map((c) => ({ plot: hiddenPanel(c), footer: [{ text: drawnText(c), size: fontSize.tick }] }));
-      const svg = renderGrid(
-        {
-          rows: [top, bottom],
-          rowLabels: [
-            { text: 'features Wᵢ', size: fontSize.label, fill: colors.feature },
-            { text: 'hidden vectors hₜ', size: fontSize.label, fill: colors.hidden },
-          ],
-          gap: { x: GRID_GAP, y: GRID_GAP },
-          margin: { top: 2, right: SIDE_MARGIN, bottom: 4, left: SIDE_MARGIN },
-        },
-        {
+      const svg = renderVectorGrid(top, bottom, {
           id: 'regime-panels',
           title: 'Feature vectors and hidden vectors across the regimes',
           desc:
             `${columns.length} columns, T = ${columns.map((c) => formatT(c.T)).join(', ')}. Top row: the feature vectors as lines from ` +
             `the origin (${columns.map((c, k) => `${featureMarks[k].drawn} drawn individually at T = ${formatT(c.T)}`).join(', ')}), ` +
-            `the rest inside a grey disc. Bottom row: the hidden vectors of the training examples (${columns.map((c) => `T = ${formatT(c.T)}: ${drawnText(c)}`).join('; ')}).`,
-        },
-      );
+          `the rest inside a grey disc. Bottom row: the hidden vectors of the training examples (${columns.map((c) => `T = ${formatT(c.T)}: ${drawnText(c)}`).join('; ')}).`,
+      });
       return {
         svg,
         provenance: provenanceLine(used, { extra: (run) => `test loss ${run.meta.testLoss === null ? '—' : run.meta.testLoss.toPrecision(4)}` }),

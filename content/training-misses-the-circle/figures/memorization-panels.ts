@@ -5,13 +5,11 @@
  * recomputed from the regenerated training data. Under each column, the regularity
  * score of the hidden vectors and whether it counts as an evenly spaced T-gon.
  */
-import * as Plot from '@observablehq/plot';
 import type { LoadedRun } from '../../../pipeline/store/types.ts';
 import type { Figure, FigureOutput, RunSet } from '../../../pipeline/post/figure.ts';
 import { TEST_EXAMPLES, hiddenVectors, trainingExamples } from '../../../pipeline/data/datasets.ts';
 import {
   EVEN_THRESHOLDS,
-  angularGaps,
   compareRegularity,
   featureVectors,
   isEvenlySpaced,
@@ -21,10 +19,11 @@ import {
   type RegularityScore,
   type Vec2,
 } from '../../../pipeline/analysis/geometry.ts';
-import { originPanel, renderGrid, type Panel, type PlotOptions } from '../../../pipeline/render/render.ts';
-import { featureSpokes, spokes } from '../../../pipeline/render/vectors.ts';
+import { originPanel, type Panel, type PlotOptions } from '../../../pipeline/render/render.ts';
+import { PANEL_PADDING, panelSize, polygonMarks, renderVectorGrid } from '../../../pipeline/render/vectorGrid.ts';
+import { featureSpokes } from '../../../pipeline/render/vectors.ts';
 import { formatInteger, formatRatio, provenanceLine, selectRuns } from '../../../pipeline/post/format.ts';
-import { colors, fontSize, maxWidth } from '../../../pipeline/render/theme.ts';
+import { colors, fontSize } from '../../../pipeline/render/theme.ts';
 import { MEMO_IDS, MEMO_T } from '../measurements/memorization.ts';
 
 
@@ -36,14 +35,8 @@ import { MEMO_IDS, MEMO_T } from '../measurements/memorization.ts';
  */
 export const DRAW_FRACTION = 0.04;
 
-/** Panels are scaled to their own longest vector, plus this much room. */
-const PANEL_PADDING = 1.2;
-
-const GRID_GAP = 6;
-const ROW_LABEL_WIDTH = 22;
-const SIDE_MARGIN = 4;
 /** Seven square panels filling the widest figure width. */
-const PANEL_SIZE = Math.floor((maxWidth - ROW_LABEL_WIDTH - 2 * SIDE_MARGIN - (MEMO_T.length - 1) * GRID_GAP) / MEMO_T.length);
+const PANEL_SIZE = panelSize(MEMO_T.length);
 
 interface Column {
   run: LoadedRun;
@@ -71,14 +64,7 @@ function featurePanel(c: Column): { plot: PlotOptions; drawn: number } {
 
 function hiddenPanel(c: Column): PlotOptions {
   const longest = Math.max(...c.hidden.map(norm), 1e-12);
-  const { order } = angularGaps(c.hidden);
-  const outline = [...order, order[0]].filter((i) => i !== undefined).map((i) => ({ x: c.hidden[i][0], y: c.hidden[i][1] }));
-  const tips = c.hidden.map((v) => ({ x: v[0], y: v[1] }));
-  return originPanel(PANEL_SIZE, PANEL_PADDING * longest, [
-    Plot.line(outline, { x: 'x', y: 'y', stroke: colors.muted, strokeWidth: 0.75 }),
-    Plot.line(spokes(c.hidden), { x: 'x', y: 'y', stroke: colors.hidden, strokeWidth: 1.25 }),
-    Plot.dot(tips, { x: 'x', y: 'y', r: 2.5, fill: colors.hidden }),
-  ]);
+  return originPanel(PANEL_SIZE, PANEL_PADDING * longest, polygonMarks(c.hidden));
 }
 
 /** "(0.98, 1.03)". */
@@ -123,17 +109,7 @@ const figure: Figure = {
       .map((c) => `T = ${c.T}: norm ratio ${formatRatio(c.score.normRatio)}, gap ratio ${formatRatio(c.score.gapRatio)}, ${verdict(c)}`)
       .join('; ');
     const drawnCounts = columns.map((c, k) => `${featurePanels[k].drawn} at T = ${c.T}`).join(', ');
-    const svg = renderGrid(
-      {
-        rows: [top, bottom],
-        rowLabels: [
-          { text: 'features Wᵢ', size: fontSize.label, fill: colors.feature },
-          { text: 'hidden vectors hₜ', size: fontSize.label, fill: colors.hidden },
-        ],
-        gap: { x: GRID_GAP, y: GRID_GAP },
-        margin: { top: 2, right: SIDE_MARGIN, bottom: 4, left: SIDE_MARGIN },
-      },
-      {
+    const svg = renderVectorGrid(top, bottom, {
         id: 'memorization-panels',
         title: 'Feature vectors and hidden vectors for seven training-set sizes T',
         desc:
@@ -142,8 +118,7 @@ const figure: Figure = {
           `are drawn individually (${drawnCounts}), the rest lie inside a grey disc at the origin. Bottom row: the T hidden ` +
           `vectors of the training examples as lines from the origin, joined in angular order. Regularity of the hidden ` +
           `vectors: ${scores}.`,
-      },
-    );
+    });
     const ordered = [...columns].sort((a, b) => compareRegularity(a.score, b.score));
     const worst = ordered[ordered.length - 1];
     // The settings quoted in the prose come from the runs' configs, so the text cannot drift from them.
