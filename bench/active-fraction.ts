@@ -13,6 +13,7 @@
  */
 import { parseArgs } from 'node:util';
 import { trainingExamples } from '../pipeline/data/datasets.ts';
+import { paperSettingConfig } from '../pipeline/cli/benchConfigs.ts';
 import type { RunConfig } from '../pipeline/experiments/types.ts';
 import { adamwUpdate, newAdamState } from '../pipeline/train/adamw.ts';
 import { createFusedModel } from '../pipeline/train/fused.ts';
@@ -33,20 +34,6 @@ const steps = Number(values.steps);
 const every = Number(values.every);
 const threads = Number(values.threads);
 
-function post2Config(T: number): RunConfig {
-  return {
-    data: { family: 'sparse', n: 10_000, S: 0.999, T },
-    m: 2,
-    bias: true,
-    steps: 50_000,
-    schedule: { kind: 'warmup-cosine', peakLr: 1e-3, warmupSteps: 2_500 },
-    weightDecay: 1e-2,
-    seed: 0,
-    engine: 'fused',
-    snapshots: 0,
-  };
-}
-
 const bytes = (a: Float64Array) => Buffer.from(a.buffer, a.byteOffset, a.byteLength);
 
 function timeDense(config: RunConfig, params: Parameters, reference: { loss: number; W: Float64Array; b: Float64Array }): { ms: number; identical: boolean } {
@@ -62,7 +49,7 @@ function timeDense(config: RunConfig, params: Parameters, reference: { loss: num
 }
 
 for (const T of values.T!.split(',').map(Number)) {
-  const config = post2Config(T);
+  const config = paperSettingConfig(T);
   const examples = trainingExamples(config);
   // The engine as training uses it (dense while most outputs fire), and a probe that always
   // takes the active path, evaluated at the reported steps for the fractions.

@@ -16,6 +16,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import type { RunConfig } from '../experiments/types.ts';
+import { benchConfig, paperSettingConfig } from './benchConfigs.ts';
 import { trainingExamples } from '../data/datasets.ts';
 import { createFusedModel, fusedEngine } from '../train/fused.ts';
 import type { WasmModel } from '../train/fusedWasm.ts';
@@ -81,11 +82,6 @@ const TFJS_CPU_MAX_WORK = 1e7;
 // only on a hardware adapter, or a software one with WEBGPU_ALLOW_SOFTWARE=1).
 const TFJS_LABELS = ['tfjs-node-gpu', 'tfjs-node', 'tfjs-webgpu', 'tfjs-wasm', 'tfjs-cpu'];
 
-function benchConfig(n: number, T: number): RunConfig {
-  const S = n >= 1000 ? 0.999 : 0.5;
-  return { data: { family: 'sparse', n, S, T }, m: M, bias: true, steps: 1_000_000_000, schedule: { kind: 'constant', lr: 1e-3 }, weightDecay: 1e-2, seed: 0, engine: 'fused', snapshots: 0 };
-}
-
 async function measureHere(engineLabel: string, n: number, T: number): Promise<Measurement> {
   const config = benchConfig(n, T);
   let engine: Engine = fusedEngine;
@@ -136,8 +132,8 @@ interface ActiveComparison {
 }
 
 async function compareHere(T: number, warmSteps: number): Promise<ActiveComparison> {
-  const n = 10_000;
-  const config: RunConfig = { data: { family: 'sparse', n, S: 0.999, T }, m: M, bias: true, steps: 50_000, schedule: { kind: 'warmup-cosine', peakLr: 1e-3, warmupSteps: 2_500 }, weightDecay: 1e-2, seed: 0, engine: 'fused', snapshots: 0, lossPoints: 0 };
+  const config: RunConfig = { ...paperSettingConfig(T), lossPoints: 0 };
+  const n = config.data.n;
   let done = 0;
   const { state } = await train(config, fusedEngine, null, { shouldStop: () => done++ >= warmSteps });
   const examples = trainingExamples(config);
