@@ -12,7 +12,7 @@ import { editDistance, similarNames } from '../../pipeline/cli/select.ts';
 
 let root: string;
 beforeAll(() => {
-  root = copyRepo();
+  root = copyRepo(['pipeline', 'scripts', 'package.json', 'tsconfig.json']);
   addExperiments(root, TEST_EXPERIMENTS);
 });
 afterAll(() => removeCopy(root));
@@ -31,6 +31,16 @@ describe('--help', () => {
     const result = await cli(script, [...before, '--help']);
     expect(result.code, result.stderr).toBe(0);
     expect(result.stdout).toMatch(pattern);
+  });
+});
+
+describe('npm run build -- --help', () => {
+  it("prints the pipeline's options and what follows it, and builds nothing (it used to reach Astro)", async () => {
+    const result = await runCli(root, 'scripts/build.ts', ['--help']);
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stdout).toMatch(/Usage: npm run pipeline -- \[options\][\s\S]*--store <dir>[\s\S]*then builds the site into dist\//);
+    expect(existsSync(path.join(root, 'dist'))).toBe(false);
+    expect(existsSync(path.join(root, 'figures'))).toBe(false);
   });
 });
 

@@ -1,0 +1,38 @@
+/**
+ * npm run build: the pipeline (npm run pipeline: runs, figures, tables), then the site
+ * (scripts/site.ts: Astro into a temporary folder, swapped into dist/). Options are the
+ * pipeline's; `--help` prints them and builds nothing. One script rather than two joined
+ * by `&&` in package.json, because npm appends `-- <args>` to the last command only,
+ * which sent them to Astro.
+ */
+import { spawn } from 'node:child_process';
+import path from 'node:path';
+
+const root = path.resolve(import.meta.dirname, '..');
+const args = process.argv.slice(2);
+
+const parent = process.ppid;
+
+/**
+ * Runs a script to its end. A signal sent to this process is passed on and waited for, and
+ * so is the end of npm (SIGTERM to npm alone): the pipeline then checkpoints and stops, as
+ * `npm run train` does, instead of training on as an orphan.
+ */
+async function node(script: string, scriptArgs: string[], imports: string[]): Promise<number> {
+  const child = spawn(process.execPath, [...imports.flatMap((i) => ['--import', i]), path.join(root, script), ...scriptArgs], { cwd: root, stdio: 'inherit' });
+  const forward = (signal: NodeJS.Signals) => child.kill(signal);
+  process.on('SIGINT', forward).on('SIGTERM', forward);
+  const orphaned = setInterval(() => process.ppid !== parent && forward('SIGTERM'), 250);
+  const code = await new Promise<number>((resolve) => child.on('close', (exit, signal) => resolve(exit ?? (signal === 'SIGINT' ? 130 : 143))));
+  clearInterval(orphaned);
+  process.off('SIGINT', forward).off('SIGTERM', forward);
+  return code;
+}
+
+const pipeline = await node('pipeline/cli/build.ts', args, ['tsx', './pipeline/cli/errors.ts']);
+if (pipeline !== 0 || process.ppid !== parent) process.exit(pipeline || 143);
+if (args.includes('--help') || args.includes('-h')) {
+  process.stdout.write('\nnpm run build runs the pipeline with these options, then builds the site into dist/ (OUT_DIR; SITE_BASE for a sub-path).\n');
+  process.exit(0);
+}
+process.exit(await node('scripts/site.ts', [], ['tsx']));
