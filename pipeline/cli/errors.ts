@@ -1,7 +1,7 @@
 /**
  * How the CLIs end on an error. Mistakes a user can fix (a bad experiment, a syntax
  * error in a source file, a diverged run, an unknown id or bad option, a store from
- * newer code, a read-only, full or damaged store) and interruptions print their message alone, no stack trace, and exit
+ * newer code, a read-only, full or damaged store, a missing package-lock.json) and interruptions print their message alone, no stack trace, and exit
  * non-zero; anything else is a bug and keeps its stack.
  *
  * The npm scripts preload this module (`node --import tsx --import ./pipeline/cli/errors.ts`):
@@ -12,6 +12,7 @@
 import path from 'node:path';
 import { ExperimentError } from '../experiments/validate.ts';
 import { InterruptedError, RunDivergedError, StoreError, StoreFormatError } from '../stages/runs.ts';
+import { LockFileError } from '../stages/dependencies.ts';
 import { PostError } from '../post/post.ts';
 import { EngineOverrideError } from '../train/engines.ts';
 import { NoAdapterError } from '../train/webgpu/device.ts';
@@ -44,7 +45,8 @@ export function exitStatusOf(error: unknown): { status: number; expected: boolea
     error instanceof StoreError ||
     error instanceof UsageError ||
     error instanceof EngineOverrideError ||
-    error instanceof NoAdapterError
+    error instanceof NoAdapterError ||
+    error instanceof LockFileError
   ) {
     return { status: 1, expected: true };
   }

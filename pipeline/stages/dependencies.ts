@@ -18,6 +18,9 @@ export const FIGURE_PACKAGES = ['@observablehq/plot', 'jsdom'];
 
 const cache = new Map<string, Record<string, string>>();
 
+/** package-lock.json is missing or unreadable: a user's fix (restore it), printed as one line. */
+export class LockFileError extends Error {}
+
 /** name → locked version for `roots` and their dependency closure (sorted by name). */
 export function lockedVersions(roots: readonly string[], root = REPO_ROOT): Record<string, string> {
   const key = `${root}\0${roots.join('\0')}`;
@@ -28,7 +31,7 @@ export function lockedVersions(roots: readonly string[], root = REPO_ROOT): Reco
   try {
     packages = (JSON.parse(readFileSync(lockFile, 'utf8')) as { packages: Record<string, LockedPackage> }).packages;
   } catch (error) {
-    throw new Error(`${lockFile} cannot be read (${(error as Error).message}); it pins the versions that figures are keyed on: restore it with git checkout package-lock.json`);
+    throw new LockFileError(`${path.relative(process.cwd(), lockFile) || lockFile} cannot be read (${(error as Error).message}); it pins the versions that figures are keyed on: restore it with git checkout package-lock.json`);
   }
   const versions: Record<string, string> = {};
   const visit = (name: string) => {
