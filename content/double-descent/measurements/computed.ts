@@ -9,23 +9,15 @@
  * then `npm run pipeline` re-renders what changed. Once every entry of the sweep is here,
  * the post can drop `draft: true`.
  */
-import { dataSeedsAt, sweepId, SWEEP_T, type SweepT } from '../experiments/sweep.ts';
+import { dataSeedsAt, FAILURE_DATA_SEEDS, FAILURE_T, sweepId, SWEEP_T, type SweepT } from '../experiments/sweep.ts';
 
 export interface ComputedT {
   T: SweepT;
   dataSeeds: readonly number[];
 }
 
-/** Committed today: the first post's seven memorization runs (data seed 0). */
-export const COMPUTED: readonly ComputedT[] = [
-  { T: 3, dataSeeds: [0] },
-  { T: 5, dataSeeds: [0] },
-  { T: 6, dataSeeds: [0] },
-  { T: 8, dataSeeds: [0] },
-  { T: 10, dataSeeds: [0] },
-  { T: 15, dataSeeds: [0] },
-  { T: 30, dataSeeds: [0] },
-];
+/** Committed today: every T ≤ 30 with its twenty dataset seeds. */
+export const COMPUTED: readonly ComputedT[] = FAILURE_T.map((T) => ({ T, dataSeeds: FAILURE_DATA_SEEDS }));
 
 /** The whole sweep in the same form: what COMPUTED grows towards. */
 export const FULL_SWEEP: readonly ComputedT[] = [...SWEEP_T, 'inf' as const].map((T) => ({ T, dataSeeds: dataSeedsAt(T) }));

@@ -57,6 +57,16 @@ const fullIds = idsOf(FULL_SWEEP);
 const fullRuns = constructedRuns(fullIds);
 const given = (figure: Figure, runs: Map<string, LoadedRun>): RunSet => new Map(figure.needs.map((id) => [id, runs.get(id)!]));
 
+/** Every run by its hash, or past 100 runs their combined hash (tests/unit/figure-snapshots.test.ts holds figures to this). */
+function expectRunsNamed(figure: Figure, out: { provenance: string }, runs: Map<string, LoadedRun>): void {
+  if (figure.needs.length >= 100) {
+    expect(out.provenance).toContain(`#${hash8(combinedRunHash(figure.needs.map((id) => runs.get(id)!.hash)))}`);
+    expect(out.provenance).toMatch(/each run listed in runs\.csv/);
+  } else {
+    for (const id of figure.needs) expect(out.provenance).toContain(hash8(runs.get(id)!.hash));
+  }
+}
+
 describe('figures on the computed runs', () => {
   const outputs = figures.map((figure) => [figure.id, figure, figure.render(given(figure, computedRuns))] as const);
 
@@ -65,7 +75,7 @@ describe('figures on the computed runs', () => {
     expect(root.children[0].tagName).toBe('title');
     expect(root.children[1].tagName).toBe('desc');
     expect(figure.needs.length).toBeGreaterThan(0);
-    for (const need of figure.needs) expect(out.provenance).toContain(hash8(computedRuns.get(need)!.hash));
+    expectRunsNamed(figure, out, computedRuns);
     for (const key of Object.keys(out.numbers)) expect(key.startsWith(`${id}.`)).toBe(true);
   });
 
@@ -98,13 +108,7 @@ describe('figures and claims on the full sweep (constructed runs)', () => {
       const figure = make(fullIds);
       const out = figure.render(given(figure, fullRuns));
       parseSvg(out.svg);
-      // Every run by its hash, or past 100 runs their combined hash (tests/unit/figure-snapshots.test.ts holds figures to this).
-      if (figure.needs.length >= 100) {
-        expect(out.provenance).toContain(`#${hash8(combinedRunHash(figure.needs.map((id) => fullRuns.get(id)!.hash)))}`);
-        expect(out.provenance).toMatch(/each run listed in runs\.csv/);
-      } else {
-        for (const id of figure.needs) expect(out.provenance).toContain(hash8(fullRuns.get(id)!.hash));
-      }
+      expectRunsNamed(figure, out, fullRuns);
     }
     const regime = regimePanelsFigure(fullIds);
     expect(regime.needs).toHaveLength(REGIME_T.length);
