@@ -18,6 +18,7 @@ import { SWEEP_T, sweepExperiments, sweepId } from '../experiments/sweep.ts';
 import { claims } from '../claims/index.ts';
 import { subsample } from '../figures/regime-panels.ts';
 import { initRun, sweepRun, tgonRun, weightsPlacing } from './fixtures.ts';
+import { costliestT, sweepCost } from '../measurements/cost.ts';
 
 const experiment = (id: string) => {
   const found = sweepExperiments.find((e) => e.id === id);
@@ -239,5 +240,28 @@ describe('claims on constructed runs', () => {
       expect(result.holds).toBe(false);
       expect(result.measured).toMatch(/not computed yet: no run with T ≥ 100/);
     }
+  });
+});
+
+describe('sweepCost', () => {
+  const experiment = (T: number | 'inf', seed: number) => sweepExperiments.find((e) => e.id === sweepId(T, seed))!;
+  const timed = (T: number | 'inf', seed: number, wallSeconds: number, backend: string, threads: number): [string, LoadedRun] => {
+    const run = initRun(experiment(T, seed), { train: 0.5, test: 1 });
+    return [run.experiment.id, { ...run, meta: { ...run.meta, wallSeconds, engine: { ...run.meta.engine, backend, threads } } }];
+  };
+
+  it('sums each T’s recorded wall times, finite T ascending then ∞, with the backends it ran on', () => {
+    const runs: RunSet = new Map([
+      timed('inf', 0, 1800, 'wasm-simd-float64', 2),
+      timed(1000, 1, 300, 'wasm-simd-float64', 2),
+      timed(1000, 0, 100, 'wasm-simd-float64', 2),
+      timed(3, 0, 20, 'wasm-simd-float64-dense', 1),
+      timed(3, 1, 40, 'wasm-simd-float64-dense', 2),
+    ]);
+    const cost = sweepCost(runs, [...runs.keys()]);
+    expect(cost.map((c) => c.T)).toEqual([3, 1000, 'inf']);
+    expect(cost[0]).toEqual({ T: 3, runs: 2, engines: ['wasm-simd-float64-dense, 1 thread', 'wasm-simd-float64-dense, 2 threads'], meanSeconds: 30, minSeconds: 20, maxSeconds: 40, totalSeconds: 60 });
+    expect(cost[1].totalSeconds).toBe(400);
+    expect(costliestT(cost)).toBe('∞');
   });
 });
