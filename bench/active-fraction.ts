@@ -1,5 +1,5 @@
 /**
- * npx tsx bench/active-fraction.ts -- [--T 100,1000,10000] [--steps 3000] [--every 500] [--threads 2] [--dense]
+ * npx tsx bench/active-fraction.ts -- [--T 100,1000,10000] [--steps 3000] [--every 500] [--threads 2] [--dense] [--trained]
  *
  * Trains post 2's configuration (sparse(10000, S = 0.999), m = 2, bias, full batch, AdamW,
  * warmup-cosine to 1e-3 over a 50,000-step schedule) with the fused engine's active-output
@@ -13,7 +13,11 @@
  */
 import { parseArgs } from 'node:util';
 import { trainingExamples } from '../pipeline/data/datasets.ts';
+import path from 'node:path';
 import { paperSettingConfig } from '../pipeline/cli/benchConfigs.ts';
+import { runHash } from '../pipeline/stages/runs.ts';
+import { REPO_ROOT } from '../pipeline/store/provenance.ts';
+import { loadRun } from '../pipeline/store/runStore.ts';
 import type { RunConfig } from '../pipeline/experiments/types.ts';
 import { adamwUpdate, newAdamState } from '../pipeline/train/adamw.ts';
 import { createFusedModel } from '../pipeline/train/fused.ts';
@@ -28,6 +32,7 @@ const { values } = parseArgs({
     every: { type: 'string', default: '500' },
     threads: { type: 'string', default: '2' },
     dense: { type: 'boolean', default: false },
+    trained: { type: 'boolean', default: false },
   },
 });
 const steps = Number(values.steps);
@@ -46,6 +51,38 @@ function timeDense(config: RunConfig, params: Parameters, reference: { loss: num
   const ms = (performance.now() - start) / 3;
   dense.dispose();
   return { ms, identical };
+}
+
+/**
+ * --trained: the end of training instead of its start. For each T, the committed run of the
+ * paper's setting (post 2's data seed 0) is read from runs/, and the active fraction of its
+ * final parameters is printed with the active-path and dense times there (bitwise checked).
+ */
+if (values.trained) {
+  console.log('     T  active  visited  active-path ms  dense ms  ratio  bitwise');
+  for (const T of values.T!.split(',').map(Number)) {
+    const config = paperSettingConfig(T);
+    const experiment = { id: `paper-T${T}`, ...config };
+    let run;
+    try {
+      run = loadRun(path.join(REPO_ROOT, 'runs'), experiment, runHash(experiment));
+    } catch {
+      console.log(`${String(T).padStart(6)}  not in the run store (npm run train -- dd-T${T}-data0)`);
+      continue;
+    }
+    const params = { m: 2, n: config.data.n, W: run.W, b: run.b };
+    const probe = createFusedModel(trainingExamples(config), 2, { kernel: 'wasm', threads, denseAbove: Infinity }) as WasmModel;
+    const grads = { W: new Float64Array(params.W.length), b: new Float64Array(params.b.length) };
+    const loss = probe.lossAndGradient(params, grads);
+    const activity = probe.activity()!;
+    const begin = performance.now();
+    for (let k = 0; k < 3; k++) probe.lossAndGradient(params, grads);
+    const activeMs = (performance.now() - begin) / 3;
+    const dense = timeDense(config, params, { loss, W: grads.W.slice(), b: grads.b.slice() });
+    probe.dispose();
+    console.log(`${String(T).padStart(6)}  ${activity.activeFraction.toFixed(4)}  ${activity.visitedFraction.toFixed(4)}  ${activeMs.toFixed(2).padStart(14)}  ${dense.ms.toFixed(2).padStart(8)}  ${(dense.ms / activeMs).toFixed(1).padStart(5)}  ${dense.identical ? 'yes' : 'NO'}`);
+  }
+  process.exit(0);
 }
 
 for (const T of values.T!.split(',').map(Number)) {
