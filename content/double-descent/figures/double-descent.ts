@@ -32,7 +32,7 @@ function lossPanel(curve: LossCurve, which: Which, height: number, withPaper: bo
   const values = [...groups.flatMap((g) => g.values), ...paper.map((p) => p.loss), ...(inf ? [inf.min, inf.max] : []), 1];
   const low = which === 'train' ? 0 : Math.min(...values);
   const high = Math.max(...values);
-  const pad = (high - low) * 0.08 || 0.01;
+  const pad = (high - low) * 0.08 || 0.01; // training panel only
   return {
     width: WIDTH,
     height,
@@ -41,7 +41,12 @@ function lossPanel(curve: LossCurve, which: Which, height: number, withPaper: bo
     marginBottom: 40,
     marginLeft: 56,
     x: tScale(),
-    y: { domain: [which === 'train' ? 0 : low - pad, high + pad], label: which === 'test' ? 'test loss' : 'training loss', labelAnchor: 'center', labelArrow: 'none', grid: true },
+    // The test loss spans values just above 1 (where the paper's curve lives) and, past the
+    // memorizing regime, tens: a log axis keeps both readable. Training loss stays in [0, 1].
+    y:
+      which === 'test'
+        ? { type: 'log', domain: [low / 1.02, high * 1.05], label: 'test loss (log scale)', labelAnchor: 'center', labelArrow: 'none', grid: true }
+        : { domain: [0, high + pad], label: 'training loss', labelAnchor: 'center', labelArrow: 'none', grid: true },
     marks: [
       // Loss 1 is what a model that outputs zeros scores on unit-norm data.
       Plot.ruleY([1], { stroke: colors.muted, strokeWidth: 1 }),
@@ -65,7 +70,7 @@ export function doubleDescentFigure(ids: readonly string[] = COMPUTED_IDS): Figu
     id: 'double-descent',
     needs: [...ids],
     caption:
-      'Test loss (top) and training loss (bottom) against the number of training examples $T$, on a log axis: ' +
+      'Test loss (top, on a log axis) and training loss (bottom) against the number of training examples $T$, on a log axis: ' +
       '$\\operatorname{sparse}(10{,}000, 0.999)$, $m = 2$, with bias, 50,000 AdamW steps (peak learning rate $10^{-3}$, ' +
       'warmup and cosine decay, weight decay $10^{-2}$), one run per dataset seed with the initialisation held fixed. ' +
       'Large dots: the mean over dataset seeds; small dots: single runs; bars: their range. The dashed line is $T = \\infty$ ' +

@@ -9,15 +9,18 @@
  * then `npm run pipeline` re-renders what changed. Once every entry of the sweep is here,
  * the post can drop `draft: true`.
  */
-import { dataSeedsAt, FAILURE_DATA_SEEDS, FAILURE_T, sweepId, SWEEP_T, type SweepT } from '../experiments/sweep.ts';
+import { dataSeedsAt, FAILURE_DATA_SEEDS, FAILURE_T, SWEEP_DATA_SEEDS, sweepId, SWEEP_T, type SweepT } from '../experiments/sweep.ts';
 
 export interface ComputedT {
   T: SweepT;
   dataSeeds: readonly number[];
 }
 
-/** Committed today: every T ≤ 30 with its twenty dataset seeds. */
-export const COMPUTED: readonly ComputedT[] = FAILURE_T.map((T) => ({ T, dataSeeds: FAILURE_DATA_SEEDS }));
+/** Committed today: every T ≤ 30 with its twenty dataset seeds, and T = 50 … 1,000 with four. */
+export const COMPUTED: readonly ComputedT[] = [
+  ...FAILURE_T.map((T) => ({ T, dataSeeds: FAILURE_DATA_SEEDS })),
+  ...[50, 100, 200, 500, 1_000].map((T) => ({ T, dataSeeds: SWEEP_DATA_SEEDS })),
+];
 
 /** The whole sweep in the same form: what COMPUTED grows towards. */
 export const FULL_SWEEP: readonly ComputedT[] = [...SWEEP_T, 'inf' as const].map((T) => ({ T, dataSeeds: dataSeedsAt(T) }));

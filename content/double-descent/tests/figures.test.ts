@@ -95,10 +95,13 @@ describe('figures on the computed runs', () => {
   });
 
   it('says plainly what is not computed yet', () => {
-    const out = doubleDescentFigure().render(given(doubleDescentFigure(), computedRuns));
+    // Only the memorizing sizes, as when the sweep was first committed.
+    const smallIds = idsOf(FULL_SWEEP.filter(({ T }) => T !== 'inf' && T <= 30));
+    const figure = doubleDescentFigure(smallIds);
+    const out = figure.render(given(figure, constructedRuns(smallIds)));
     expect(out.numbers['double-descent.transitionPeak']).toMatch(/none yet/);
     expect(out.numbers['double-descent.infinity']).toBe('not computed yet');
-    expect(out.numbers['double-descent.runs']).toBe(String(COMPUTED_IDS.length));
+    expect(out.numbers['double-descent.runs']).toBe(String(smallIds.length));
   });
 });
 
