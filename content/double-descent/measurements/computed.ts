@@ -16,10 +16,10 @@ export interface ComputedT {
   dataSeeds: readonly number[];
 }
 
-/** Committed today: every T ≤ 30 with its twenty dataset seeds, and T = 50 … 1,000 with four. */
+/** Committed today: every T ≤ 30 with its twenty dataset seeds, T = 50 … 1,000 and ∞ with four. */
 export const COMPUTED: readonly ComputedT[] = [
   ...FAILURE_T.map((T) => ({ T, dataSeeds: FAILURE_DATA_SEEDS })),
-  ...[50, 100, 200, 500, 1_000].map((T) => ({ T, dataSeeds: SWEEP_DATA_SEEDS })),
+  ...[50, 100, 200, 500, 1_000, 'inf' as const].map((T) => ({ T, dataSeeds: SWEEP_DATA_SEEDS })),
 ];
 
 /** The whole sweep in the same form: what COMPUTED grows towards. */
