@@ -14,8 +14,8 @@ import { outcomeRows } from '../measurements/failure-rate.ts';
 import { PAPER_TEST_LOSS } from '../measurements/paper.ts';
 import { COMPUTED, COMPUTED_IDS, FULL_SWEEP, coverageOf, idsOf } from '../measurements/computed.ts';
 import { experimentGroups } from '../experiments/index.ts';
-import { SWEEP_T, sweepExperiments, sweepId } from '../experiments/sweep.ts';
-import { claims } from '../claims/index.ts';
+import { FAILURE_T, SWEEP_T, sweepExperiments, sweepId, type SweepT } from '../experiments/sweep.ts';
+import { sweepClaims } from '../claims/index.ts';
 import { subsample } from '../figures/regime-panels.ts';
 import { initRun, sweepRun, tgonRun, weightsPlacing } from './fixtures.ts';
 import { costliestT, sweepCost } from '../measurements/cost.ts';
@@ -185,39 +185,47 @@ describe('regime panels subsample', () => {
 });
 
 describe('claims on constructed runs', () => {
-  const claim = (id: string) => claims.find((c) => c.id === id)!;
-  /** Runs for every id a claim needs, T-gon memorizers with the given test loss per T. */
-  function runsFor(ids: readonly string[], testLoss: (T: number) => number, build: 'tgon' | 'init' = 'tgon'): RunSet {
+  // Each test names the runs it evaluates, so the tests do not move as COMPUTED grows.
+  const claimOver = (id: string, ids: readonly string[]) => sweepClaims(ids).find((c) => c.id === id)!;
+  const idsAt = (Ts: readonly SweepT[], seeds: readonly number[]) => idsOf(Ts.map((T) => ({ T, dataSeeds: seeds })));
+  const memorizingIds = (seeds: readonly number[]) => idsAt(FAILURE_T, seeds);
+  /** T-gon memorizers (training loss 0) for T ≤ 30, initial parameters (training loss 0.5) beyond and for ∞; test loss per T. */
+  function runsFor(ids: readonly string[], testLoss: (T: SweepT) => number, build: 'tgon' | 'init' = 'tgon'): RunSet {
     return new Map(
       ids.map((id): [string, LoadedRun] => {
         const e = experiment(id);
-        const T = e.data.family === 'sparse' ? e.data.T : NaN;
-        const losses = { train: build === 'tgon' ? 0 : 0.5, test: testLoss(T) };
-        return [id, build === 'tgon' ? tgonRun(e, 2, losses) : initRun(e, losses)];
+        const T: SweepT = e.data.family === 'sparse' ? e.data.T : 'inf';
+        const memorizer = build === 'tgon' && T !== 'inf' && T <= 30;
+        const losses = { train: memorizer ? 0 : 0.5, test: testLoss(T) };
+        return [id, memorizer ? tgonRun(e, 2, losses) : initRun(e, losses)];
       }),
     );
   }
-  const paperLoss = (T: number) => PAPER_TEST_LOSS.find((p) => p.T === T)?.loss ?? 1.01;
+  const paperLoss = (T: SweepT) => PAPER_TEST_LOSS.find((p) => p.T === T)?.loss ?? 1.01;
+  const paperTs = PAPER_TEST_LOSS.map((p) => p.T).filter((T) => (SWEEP_T as readonly number[]).includes(T));
 
   it('paper agreement holds on runs at the paper\u2019s values and fails 0.02 off', () => {
-    const c = claim('dd-paper-agreement');
-    expect(c.evaluate(runsFor(c.needs, paperLoss)).holds).toBe(true);
-    const off = c.evaluate(runsFor(c.needs, (T) => paperLoss(T) + (T === 8 ? 0.02 : 0)));
+    const ids = idsAt(paperTs, [0, 1]);
+    const c = claimOver('dd-paper-agreement', ids);
+    expect(c.evaluate(runsFor(ids, paperLoss)).holds).toBe(true);
+    const off = c.evaluate(runsFor(ids, (T) => paperLoss(T) + (T === 8 ? 0.02 : 0)));
     expect(off.holds).toBe(false);
     expect(off.measured).toMatch(/outside at T = 8/);
   });
 
   it('the 2/T claim holds for T-gon memorizers and fails for runs that memorize with a different share', () => {
-    const c = claim('dd-memorizing-dimensionality');
-    expect(c.evaluate(runsFor(c.needs, () => 1)).holds).toBe(true);
+    const ids = memorizingIds([0, 1]);
+    const c = claimOver('dd-memorizing-dimensionality', ids);
+    expect(c.evaluate(runsFor(ids, () => 1)).holds).toBe(true);
     // Initial parameters with training loss 0 claimed: "memorized", but no polygon.
-    const random = new Map([...runsFor(c.needs, () => 1, 'init')].map(([id, run]) => [id, { ...run, meta: { ...run.meta, finalLoss: 0 } }]));
+    const random = new Map([...runsFor(ids, () => 1, 'init')].map(([id, run]) => [id, { ...run, meta: { ...run.meta, finalLoss: 0 } }]));
     expect(c.evaluate(random).holds).toBe(false);
   });
 
   it('the failure claim needs an interval below 1/2, which one seed cannot give', () => {
-    const c = claim('dd-paper-setting-fails');
-    const result = c.evaluate(runsFor(c.needs, () => 1));
+    const ids = memorizingIds([0]);
+    const c = claimOver('dd-paper-setting-fails', ids);
+    const result = c.evaluate(runsFor(ids, () => 1));
     expect(result.holds).toBe(false);
     expect(result.measured).toMatch(/no T decided below 1\/2 yet/);
     // Four uneven seeds at one T decide it: each example placed on one of two radii.
@@ -233,13 +241,20 @@ describe('claims on constructed runs', () => {
     expect(rows[0].unevenSeeds).toEqual([0, 1, 2, 3]);
   });
 
-  it('the peak claim says what is missing until runs with T ≥ 100 exist', () => {
-    const c = claim('dd-test-loss-peak');
-    const result = c.evaluate(runsFor(c.needs, () => 1));
-    if (COMPUTED.every((entry) => entry.T !== 'inf' && entry.T < 100)) {
-      expect(result.holds).toBe(false);
-      expect(result.measured).toMatch(/not computed yet: no run with T ≥ 100/);
-    }
+  it('the peak claim: missing without T ≥ 100, holds for a peak at the paper\u2019s T that ends below 1, fails for a falling curve', () => {
+    const small = memorizingIds([0]);
+    const missing = claimOver('dd-test-loss-peak', small).evaluate(runsFor(small, () => 1));
+    expect(missing.holds).toBe(false);
+    expect(missing.measured).toMatch(/not computed yet: no run with T ≥ 100/);
+
+    const all = idsAt(SWEEP_T, [0]);
+    const c = claimOver('dd-test-loss-peak', all);
+    const paperShape = (T: SweepT) => (T === 'inf' ? 0.9988 : T <= 30 ? 1 : T === 2_000 ? 1.015 : T >= 10_000 ? 0.9988 : 1.003);
+    const held = c.evaluate(runsFor(all, paperShape));
+    expect(held.holds, held.measured).toBe(true);
+    expect(held.measured).toMatch(/^peak at T = 2,000/);
+    const falling = c.evaluate(runsFor(all, (T) => (T === 'inf' ? 0.99 : 1.05 - T / 1e6)));
+    expect(falling.holds).toBe(false);
   });
 });
 
