@@ -12,12 +12,13 @@ import { parseArgs } from 'node:util';
 import { createRequire } from 'node:module';
 import { trainingExamples } from '../pipeline/data/datasets.ts';
 import type { RunConfig } from '../pipeline/experiments/types.ts';
-import type { Engine, Gradients } from '../pipeline/train/engine.ts';
+import type { Engine } from '../pipeline/train/engine.ts';
 import { createFusedModel, fusedEngine } from '../pipeline/train/fused.ts';
-import { initialParameters, type Parameters } from '../pipeline/train/init.ts';
+import { initialParameters } from '../pipeline/train/init.ts';
 import { train } from '../pipeline/train/loop.ts';
 import { chooseAdapter, NoAdapterError, softwareAllowed } from '../pipeline/train/webgpu/device.ts';
 import { createWebgpuModel, webgpuEngine } from '../pipeline/train/webgpu/engine.ts';
+import { maxRelativeError, newGrads } from '../pipeline/train/compare.ts';
 
 const { values } = parseArgs({
   options: {
@@ -51,17 +52,6 @@ function config(n: number, S: number, T: number, m = 2): RunConfig {
   return { data: { family: 'sparse', n, S, T }, m, bias: true, steps: 1_000_000_000, schedule: { kind: 'constant', lr: 1e-3 }, weightDecay: 1e-2, seed: 7, engine: 'webgpu', snapshots: 0, lossPoints: 0 };
 }
 
-function maxRelativeError(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  let scale = 0;
-  let diff = 0;
-  for (let i = 0; i < a.length; i++) {
-    scale = Math.max(scale, Math.abs(a[i]), Math.abs(b[i]));
-    diff = Math.max(diff, Math.abs(a[i] - b[i]));
-  }
-  return diff / scale;
-}
-
-const newGrads = (p: Parameters): Gradients => ({ W: new Float64Array(p.W.length), b: new Float64Array(p.b.length) });
 const bits = (a: Float64Array) => Buffer.from(a.buffer).toString('base64');
 
 // Gradient: float32 on the GPU against the fused engine's float64, at points where some
