@@ -15,7 +15,7 @@ import { addExperiments, copyRepo, hasStackTrace, removeCopy, runCli, startCli, 
 import { listEntries } from '../../pipeline/store/prune.ts';
 import { META_FILE, readEntry, TENSOR_FILE } from '../../pipeline/store/runStore.ts';
 import { canonicalJson, sha256 } from '../../pipeline/store/provenance.ts';
-import { estimatedCost, shardOf } from '../../pipeline/stages/cost.ts';
+import { estimatedCost, shardOf, usesEveryCore } from '../../pipeline/stages/cost.ts';
 
 /** Fourteen quick runs of different sizes (so the shards differ in count but not much in cost). */
 const SWEEP = `Array.from({ length: 14 }, (_, k) => ({
@@ -175,5 +175,13 @@ describe('shardOf', () => {
     const n3 = estimatedCost({ ...base, data: { family: 'identity', n: 3 } });
     const n12 = estimatedCost({ ...base, data: { family: 'identity', n: 12 } });
     expect(n12 / n3).toBeLessThan(2);
+  });
+
+  it('trains a stream beside other runs on one core, however big its batch, and a big fixed dataset on every core', () => {
+    const base = { id: 'x', m: 2, bias: true, steps: 1000, schedule: { kind: 'constant' as const, lr: 1e-2 }, weightDecay: 0, seed: 0, engine: 'fused' as const, snapshots: 0 };
+    expect(usesEveryCore({ ...base, data: { family: 'sparse-stream', n: 10_000, S: 0.999, batch: 1024 } })).toBe(false);
+    expect(usesEveryCore({ ...base, data: { family: 'sparse', n: 10_000, S: 0.999, T: 1024 } })).toBe(true);
+    expect(usesEveryCore({ ...base, data: { family: 'sparse', n: 10, S: 0.9, T: 10 } })).toBe(false);
+    expect(usesEveryCore({ ...base, engine: 'webgpu', data: { family: 'sparse-stream', n: 10_000, S: 0.999, batch: 1024 } })).toBe(true);
   });
 });
