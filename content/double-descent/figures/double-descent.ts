@@ -24,15 +24,24 @@ const WIDTH = 720;
 
 type Which = 'test' | 'train';
 
+/** Log scale from just below the smallest value to just above the largest. */
+function testLossScale(values: number[]): Plot.ScaleOptions {
+  const [low, high] = [Math.min(...values), Math.max(...values)];
+  return { type: 'log', domain: [low / 1.02, high * 1.05], label: 'test loss (log scale)', labelAnchor: 'center', labelArrow: 'none', grid: true };
+}
+
+/** Linear scale from 0 to the largest value plus 8% of it. */
+function trainLossScale(values: number[]): Plot.ScaleOptions {
+  const high = Math.max(...values);
+  return { domain: [0, high + (high * 0.08 || 0.01)], label: 'training loss', labelAnchor: 'center', labelArrow: 'none', grid: true };
+}
+
 function lossPanel(curve: LossCurve, which: Which, height: number, withPaper: boolean): PlotOptions {
   const color = which === 'test' ? seriesColors.test : seriesColors.train;
   const groups = curve.finite.map((p) => ({ T: p.T, values: p.runs.map((r) => (which === 'test' ? r.testLoss : r.trainLoss)) }));
   const paper = withPaper ? PAPER_TEST_LOSS : [];
   const inf = curve.infinity?.[which];
   const values = [...groups.flatMap((g) => g.values), ...paper.map((p) => p.loss), ...(inf ? [inf.min, inf.max] : []), 1];
-  const low = which === 'train' ? 0 : Math.min(...values);
-  const high = Math.max(...values);
-  const pad = (high - low) * 0.08 || 0.01; // training panel only
   return {
     width: WIDTH,
     height,
@@ -43,10 +52,7 @@ function lossPanel(curve: LossCurve, which: Which, height: number, withPaper: bo
     x: tScale(),
     // The test loss spans values just above 1 (where the paper's curve lives) and, past the
     // memorizing regime, tens: a log axis keeps both readable. Training loss stays in [0, 1].
-    y:
-      which === 'test'
-        ? { type: 'log', domain: [low / 1.02, high * 1.05], label: 'test loss (log scale)', labelAnchor: 'center', labelArrow: 'none', grid: true }
-        : { domain: [0, high + pad], label: 'training loss', labelAnchor: 'center', labelArrow: 'none', grid: true },
+    y: which === 'test' ? testLossScale(values) : trainLossScale(values),
     marks: [
       // Loss 1 is what a model that outputs zeros scores on unit-norm data.
       Plot.ruleY([1], { stroke: colors.muted, strokeWidth: 1 }),
@@ -70,7 +76,7 @@ export function doubleDescentFigure(ids: readonly string[] = COMPUTED_IDS): Figu
     id: 'double-descent',
     needs: [...ids],
     caption:
-      'Test loss (top, on a log axis) and training loss (bottom) against the number of training examples $T$, on a log axis: ' +
+      'Test loss (top, log scale) and training loss (bottom, linear) against the number of training examples $T$ (log axis): ' +
       '$\\operatorname{sparse}(10{,}000, 0.999)$, $m = 2$, with bias, 50,000 AdamW steps (peak learning rate $10^{-3}$, ' +
       'warmup and cosine decay, weight decay $10^{-2}$), one run per dataset seed with the initialisation held fixed. ' +
       'Large dots: the mean over dataset seeds; small dots: single runs; bars: their range. The dashed line is $T = \\infty$ ' +

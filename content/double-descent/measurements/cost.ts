@@ -5,7 +5,7 @@
  */
 import { selectRuns } from '../../../pipeline/post/format.ts';
 import type { RunSet } from '../../../pipeline/post/figure.ts';
-import { formatT, runT } from './runs.ts';
+import { formatT, runT, tOrder } from './runs.ts';
 import type { SweepT } from '../experiments/sweep.ts';
 
 export interface CostAtT {
@@ -19,8 +19,6 @@ export interface CostAtT {
   totalSeconds: number;
 }
 
-const order = (T: SweepT) => (T === 'inf' ? Infinity : T);
-
 export function sweepCost(runs: RunSet, ids: readonly string[]): CostAtT[] {
   const byT = new Map<SweepT, { seconds: number[]; engines: string[] }>();
   for (const run of selectRuns(runs, ids)) {
@@ -32,7 +30,7 @@ export function sweepCost(runs: RunSet, ids: readonly string[]): CostAtT[] {
     byT.set(T, entry);
   }
   return [...byT.entries()]
-    .sort(([a], [b]) => order(a) - order(b))
+    .sort(([a], [b]) => tOrder(a) - tOrder(b))
     .map(([T, { seconds, engines }]) => {
       const total = seconds.reduce((s, x) => s + x, 0);
       return { T, runs: seconds.length, engines, meanSeconds: total / seconds.length, minSeconds: Math.min(...seconds), maxSeconds: Math.max(...seconds), totalSeconds: total };

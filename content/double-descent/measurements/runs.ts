@@ -125,11 +125,16 @@ export function byT<V>(measures: readonly RunMeasures[], summarise: (group: RunM
   const groups = new Map<SweepT, RunMeasures[]>();
   for (const m of measures) groups.set(m.T, [...(groups.get(m.T) ?? []), m]);
   return [...groups.entries()]
-    .sort(([a], [b]) => (a === 'inf' ? Infinity : a) - (b === 'inf' ? Infinity : b))
+    .sort(([a], [b]) => tOrder(a) - tOrder(b))
     .map(([T, runs]) => ({ T, runs, value: summarise(runs) }));
 }
 
 /** "10,000", "∞". */
+/** Sort key for T: numbers in order, the stream (∞) last. */
+export function tOrder(T: SweepT): number {
+  return T === 'inf' ? Infinity : T;
+}
+
 export function formatT(T: SweepT): string {
   return T === 'inf' ? '∞' : formatInteger(T);
 }
