@@ -15,14 +15,14 @@ import { estimatedCost, parseShard, shardOf, usesEveryCore } from '../stages/cos
 import { estimateSeconds } from '../stages/plan.ts';
 import { ensureRuns, formatSeconds, runHash } from '../stages/runs.ts';
 import { REPO_ROOT } from '../store/provenance.ts';
-import { readEntry } from '../store/runStore.ts';
+import { checkpointStatus, readEntry } from '../store/runStore.ts';
 import { Option } from 'commander';
 import { cliCommand, positiveInteger, usage } from './command.ts';
 import { parseDuration } from './duration.ts';
 import { consoleReporter, interruptFlag } from './reporter.ts';
 import { runGroups, selectRuns, type Selected } from './select.ts';
 import { applyThreadsOption } from './threads.ts';
-import { ENGINE_IDS } from '../experiments/types.ts';
+import { ENGINE_IDS, type Experiment } from '../experiments/types.ts';
 import { ENGINE_OVERRIDE_VARIABLE, withEffectiveEngine } from '../train/engines.ts';
 
 const REPO_STORE = path.join(REPO_ROOT, 'runs');
@@ -116,7 +116,13 @@ if (options.plan) {
     console.log(`nothing to train: all ${selected.length} selected runs are in ${storeRoot}`);
     process.exit(0);
   }
-  const seconds = await estimateSeconds(missing.map((entry) => entry.experiment));
+  // A checkpointed run resumes where it stopped: count only the steps it has left.
+  const resumesAt = new Map<Experiment, number>();
+  for (const entry of missing) {
+    const checkpoint = checkpointStatus(storeRoot, runHash(entry.experiment), entry.experiment);
+    if (checkpoint.kind === 'ok') resumesAt.set(entry.experiment, checkpoint.state.step);
+  }
+  const seconds = await estimateSeconds(missing.map((entry) => entry.experiment), undefined, resumesAt);
   const jobs = Math.max(1, options.jobs ?? os.availableParallelism());
   const small = missing.filter((entry) => !usesEveryCore(entry.experiment));
   const sum = (list: Selected[]) => list.reduce((total, entry) => total + seconds.get(entry.experiment)!, 0);
@@ -126,7 +132,8 @@ if (options.plan) {
   if (everyRun) {
     for (const entry of missing) {
       const { experiment } = entry;
-      console.log(`  ${experiment.id.padEnd(idWidth)}  ${entry.post.slug}/${entry.group}  ${experiment.steps} steps  ${usesEveryCore(experiment) ? 'every core' : 'one core'}  ${formatSeconds(seconds.get(experiment)!)}`);
+      const resume = resumesAt.has(experiment) ? ` (resumes at step ${resumesAt.get(experiment)})` : '';
+      console.log(`  ${experiment.id.padEnd(idWidth)}  ${entry.post.slug}/${entry.group}  ${experiment.steps} steps${resume}  ${usesEveryCore(experiment) ? 'every core' : 'one core'}  ${formatSeconds(seconds.get(experiment)!)}`);
     }
   } else {
     for (const group of runGroups(missing)) {

@@ -54,8 +54,16 @@ async function measure(experiment: Experiment): Promise<Speed> {
   return { setupSeconds: Math.max(0, (first - start) / 1000 - secondsPerStep), secondsPerStep };
 }
 
-/** Estimated training seconds of each experiment (each distinct shape measured once, in order). */
-export async function estimateSeconds(experiments: readonly Experiment[], onShape?: (done: number, total: number) => void): Promise<Map<Experiment, number>> {
+/**
+ * Estimated training seconds of each experiment (each distinct shape measured once, in
+ * order). `stepsDone` holds the step a checkpointed run resumes at, so only the steps it
+ * has left are counted.
+ */
+export async function estimateSeconds(
+  experiments: readonly Experiment[],
+  onShape?: (done: number, total: number) => void,
+  stepsDone: ReadonlyMap<Experiment, number> = new Map(),
+): Promise<Map<Experiment, number>> {
   const shapes = new Map<string, Experiment>();
   for (const experiment of experiments) if (!shapes.has(shapeOf(experiment))) shapes.set(shapeOf(experiment), experiment);
   const speeds = new Map<string, Speed>();
@@ -66,7 +74,7 @@ export async function estimateSeconds(experiments: readonly Experiment[], onShap
   return new Map(
     experiments.map((experiment) => {
       const speed = speeds.get(shapeOf(experiment))!;
-      return [experiment, speed.setupSeconds + experiment.steps * speed.secondsPerStep];
+      return [experiment, speed.setupSeconds + (experiment.steps - (stepsDone.get(experiment) ?? 0)) * speed.secondsPerStep];
     }),
   );
 }

@@ -112,11 +112,16 @@ describe('training output', () => {
     expect(stopped.code, stopped.stderr).toBe(130);
     expect(stopped.stdout).toContain('fixture/spine: 1 run — 0 cached, 1 to train');
     expect(stopped.stdout).toContain('fixture/spine: 1 run — 0 cached, 0 trained, 1 left');
+    const stoppedAt = /interrupted while training "slow-run" at step (\d+)/.exec(stopped.stderr)?.[1];
+    // The plan counts only what is left of a checkpointed run, and says where it resumes.
+    const plan = await cli('train', ['slow-run', '--plan', '--store', store]);
+    expect(plan.code, plan.stderr).toBe(0);
+    expect(plan.stdout).toMatch(new RegExp(`^ {2}slow-run +fixture/spine +30000 steps \\(resumes at step ${stoppedAt}\\) +one core +\\d`, 'm'));
     const resumed = await cli('train', ['slow-run', '--store', store]);
     expect(resumed.code, resumed.stderr).toBe(0);
     // The time since resuming is the part after the budget stopped it: more than nothing, less than the total.
     const [, since, unit, step, total] = /slow-run {2}trained in (\d+(?:\.\d+)?) (m?s) since resuming at step (\d+) \((\d+(?:\.\d+)?) s in total[^)]*; final loss /.exec(resumed.stdout) ?? [];
-    expect(step, resumed.stdout).toBe(/interrupted while training "slow-run" at step (\d+)/.exec(stopped.stderr)?.[1]);
+    expect(step, resumed.stdout).toBe(stoppedAt);
     expect(Number(since) / (unit === 'ms' ? 1000 : 1)).toBeGreaterThan(0);
     expect(Number(since) / (unit === 'ms' ? 1000 : 1)).toBeLessThan(Number(total));
     const again = await cli('train', ['slow-run', '--store', store]);
