@@ -17,7 +17,7 @@ import path from 'node:path';
 import { paperSettingConfig } from '../pipeline/cli/benchConfigs.ts';
 import { runHash } from '../pipeline/stages/runs.ts';
 import { REPO_ROOT } from '../pipeline/store/provenance.ts';
-import { loadRun } from '../pipeline/store/runStore.ts';
+import { checkpointStatus, loadRun, readEntry } from '../pipeline/store/runStore.ts';
 import type { RunConfig } from '../pipeline/experiments/types.ts';
 import { adamwUpdate, newAdamState } from '../pipeline/train/adamw.ts';
 import { createFusedModel } from '../pipeline/train/fused.ts';
@@ -54,23 +54,37 @@ function timeDense(config: RunConfig, params: Parameters, reference: { loss: num
 }
 
 /**
- * --trained: the end of training instead of its start. For each T, the committed run of the
- * paper's setting (post 2's data seed 0) is read from runs/, and the active fraction of its
- * final parameters is printed with the active-path and dense times there (bitwise checked).
+ * The parameters of post 2's data seed 0 run at T, as far as it has trained: the finished run
+ * from runs/, else the checkpoint of a run still training (written every minute), else null.
+ */
+function trainedParameters(config: RunConfig, T: number): { params: Parameters; step: number } | null {
+  const experiment = { id: `paper-T${T}`, ...config };
+  const store = path.join(REPO_ROOT, 'runs');
+  const hash = runHash(experiment);
+  if (readEntry(store, config.data.family, hash).kind === 'ok') {
+    const run = loadRun(store, experiment, hash);
+    return { params: { m: 2, n: config.data.n, W: run.W, b: run.b }, step: run.meta.steps };
+  }
+  const checkpoint = checkpointStatus(store, hash, config);
+  return checkpoint.kind === 'ok' ? { params: checkpoint.state.params, step: checkpoint.state.step } : null;
+}
+
+/**
+ * --trained: the end of training (or as far as a run still training has got) instead of its
+ * start. For each T, the paper's setting (post 2's data seed 0) is read from runs/, and the
+ * active fraction of its parameters is printed with the active-path and dense times there
+ * (bitwise checked).
  */
 if (values.trained) {
-  console.log('     T  active  visited  active-path ms  dense ms  ratio  bitwise');
+  console.log('     T   step  active  visited  active-path ms  dense ms  ratio  bitwise');
   for (const T of values.T!.split(',').map(Number)) {
     const config = paperSettingConfig(T);
-    const experiment = { id: `paper-T${T}`, ...config };
-    let run;
-    try {
-      run = loadRun(path.join(REPO_ROOT, 'runs'), experiment, runHash(experiment));
-    } catch {
-      console.log(`${String(T).padStart(6)}  not in the run store (npm run train -- dd-T${T}-data0)`);
+    const trained = trainedParameters(config, T);
+    if (!trained) {
+      console.log(`${String(T).padStart(6)}  neither in the run store nor checkpointed (npm run train -- dd-T${T}-data0)`);
       continue;
     }
-    const params = { m: 2, n: config.data.n, W: run.W, b: run.b };
+    const { params, step } = trained;
     const probe = createFusedModel(trainingExamples(config), 2, { kernel: 'wasm', threads, denseAbove: Infinity }) as WasmModel;
     const grads = { W: new Float64Array(params.W.length), b: new Float64Array(params.b.length) };
     const loss = probe.lossAndGradient(params, grads);
@@ -80,7 +94,7 @@ if (values.trained) {
     const activeMs = (performance.now() - begin) / 3;
     const dense = timeDense(config, params, { loss, W: grads.W.slice(), b: grads.b.slice() });
     probe.dispose();
-    console.log(`${String(T).padStart(6)}  ${activity.activeFraction.toFixed(4)}  ${activity.visitedFraction.toFixed(4)}  ${activeMs.toFixed(2).padStart(14)}  ${dense.ms.toFixed(2).padStart(8)}  ${(dense.ms / activeMs).toFixed(1).padStart(5)}  ${dense.identical ? 'yes' : 'NO'}`);
+    console.log(`${String(T).padStart(6)}  ${String(step).padStart(5)}  ${activity.activeFraction.toFixed(4)}  ${activity.visitedFraction.toFixed(4)}  ${activeMs.toFixed(2).padStart(14)}  ${dense.ms.toFixed(2).padStart(8)}  ${(dense.ms / activeMs).toFixed(1).padStart(5)}  ${dense.identical ? 'yes' : 'NO'}`);
   }
   process.exit(0);
 }
