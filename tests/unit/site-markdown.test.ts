@@ -7,15 +7,11 @@ import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { createMarkdownProcessor } from '@astrojs/markdown-remark';
-import rehypeRaw from 'rehype-raw';
-import rehypeStringify from 'rehype-stringify';
-import remarkParse from 'remark-parse';
-import remarkRehype from 'remark-rehype';
-import { unified } from 'unified';
 import { VFile } from 'vfile';
 import { afterAll, describe, expect, it } from 'vitest';
-import { ArticleBuildError, articleMarkdown, type ArticleMarkdownOptions, sourceUrlFrom } from '../../src/plugins/index.ts';
+import { articleMarkdown, type ArticleMarkdownOptions, sourceUrlFrom } from '../../src/plugins/index.ts';
 import { sealFigureManifest } from '../fixtures/manifests.ts';
+import { FIXTURE_POST, renderArticle, renderArticleError } from '../fixtures/markdown.ts';
 
 const fixtureDir = path.resolve('tests/fixtures/figures/fixture');
 const scratch: string[] = [];
@@ -34,33 +30,11 @@ function postFolder(bib?: string): string {
   return path.join(dir, 'post.md');
 }
 
-const plainPost = path.resolve('content/fixture/post.md');
+const plainPost = FIXTURE_POST;
 
-async function render(markdown: string, options: Partial<ArticleMarkdownOptions> = {}, postPath = plainPost): Promise<string> {
-  const { remarkPlugins, rehypePlugins } = articleMarkdown({ figuresDir: fixtureDir, ...options });
-  const processor = unified().use(remarkParse);
-  for (const entry of remarkPlugins) {
-    if (Array.isArray(entry)) processor.use(entry[0], entry[1]);
-    else processor.use(entry);
-  }
-  processor.use(remarkRehype, { allowDangerousHtml: true });
-  for (const entry of rehypePlugins) {
-    if (Array.isArray(entry)) processor.use(entry[0], entry[1]);
-    else processor.use(entry);
-  }
-  processor.use(rehypeRaw).use(rehypeStringify);
-  return String(await processor.process(new VFile({ path: postPath, value: markdown })));
-}
-
-async function renderError(markdown: string, options: Partial<ArticleMarkdownOptions> = {}, postPath = plainPost): Promise<ArticleBuildError> {
-  try {
-    await render(markdown, options, postPath);
-  } catch (error) {
-    expect(error).toBeInstanceOf(ArticleBuildError);
-    return error as ArticleBuildError;
-  }
-  throw new Error('expected the render to fail');
-}
+const render = (markdown: string, options: Partial<ArticleMarkdownOptions> = {}, postPath = plainPost) => renderArticle(markdown, { figuresDir: fixtureDir, ...options }, postPath);
+const renderError = (markdown: string, options: Partial<ArticleMarkdownOptions> = {}, postPath = plainPost) =>
+  renderArticleError(markdown, { figuresDir: fixtureDir, ...options }, postPath);
 
 /** The fixture figures plus a second figure "other" (its own SVG ids), for numbering. */
 function twoFigures(): string {

@@ -6,18 +6,12 @@ import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { createMarkdownProcessor } from '@astrojs/markdown-remark';
-import rehypeRaw from 'rehype-raw';
-import rehypeStringify from 'rehype-stringify';
-import remarkParse from 'remark-parse';
-import remarkRehype from 'remark-rehype';
-import { unified } from 'unified';
-import { VFile } from 'vfile';
 import { afterAll, describe, expect, it, vi } from 'vitest';
-import { ArticleBuildError, articleMarkdown } from '../../src/plugins/index.ts';
+import { articleMarkdown } from '../../src/plugins/index.ts';
 import { sealFigureManifest } from '../fixtures/manifests.ts';
+import { FIXTURE_POST, renderArticle, renderArticleError } from '../fixtures/markdown.ts';
 
 const fixtureDir = path.resolve('tests/fixtures/figures/fixture');
-const articlePath = path.resolve('content/fixture/post.md');
 const scratchDirs: string[] = [];
 
 afterAll(() => {
@@ -25,33 +19,8 @@ afterAll(() => {
   for (const dir of scratchDirs) fs.rmSync(dir, { recursive: true, force: true });
 });
 
-/** The same plugin lists as astro.config.mjs, run by unified with Astro's remark-rehype settings. */
-async function render(markdown: string, figuresDir = fixtureDir): Promise<string> {
-  const { remarkPlugins, rehypePlugins } = articleMarkdown({ figuresDir });
-  const processor = unified().use(remarkParse);
-  for (const entry of remarkPlugins) {
-    if (Array.isArray(entry)) processor.use(entry[0], entry[1]);
-    else processor.use(entry);
-  }
-  processor.use(remarkRehype, { allowDangerousHtml: true });
-  for (const entry of rehypePlugins) {
-    if (Array.isArray(entry)) processor.use(entry[0], entry[1]);
-    else processor.use(entry);
-  }
-  processor.use(rehypeRaw).use(rehypeStringify);
-  const file = await processor.process(new VFile({ path: articlePath, value: markdown }));
-  return String(file);
-}
-
-async function renderError(markdown: string, figuresDir = fixtureDir): Promise<ArticleBuildError> {
-  try {
-    await render(markdown, figuresDir);
-  } catch (error) {
-    expect(error).toBeInstanceOf(ArticleBuildError);
-    return error as ArticleBuildError;
-  }
-  throw new Error('expected the render to fail');
-}
+const render = (markdown: string, figuresDir = fixtureDir) => renderArticle(markdown, { figuresDir });
+const renderError = (markdown: string, figuresDir = fixtureDir) => renderArticleError(markdown, { figuresDir });
 
 /** A copy of the fixture folder with the manifest edited, for the error cases. */
 function fixtureVariant(edit: (manifest: any) => void, extraFiles: Record<string, string> = {}, seal = true): string {
@@ -229,7 +198,7 @@ describe("inside Astro's own Markdown processor", () => {
     const processor = await astroProcessor();
     const { code, metadata } = await processor.render(
       '## 1. Intro {#intro}\n\nLoss "quoted" :num[tiny.loss].\n\n::figure[tiny]\n',
-      { fileURL: pathToFileURL(articlePath) } as never,
+      { fileURL: pathToFileURL(FIXTURE_POST) } as never,
     );
     expect(code).toContain('<h2 id="intro">1. Intro</h2>');
     expect(code).toContain('<span class="num" data-key="tiny.loss">2.5 × 10⁻³</span>');
@@ -241,7 +210,7 @@ describe("inside Astro's own Markdown processor", () => {
     const processor = await astroProcessor();
     // Astro logs the error before rethrowing it; keep the test output clean.
     vi.spyOn(console, 'error').mockImplementation(() => {});
-    const failure = processor.render('Text.\n\n::figure[missing]\n', { fileURL: pathToFileURL(articlePath) } as never);
+    const failure = processor.render('Text.\n\n::figure[missing]\n', { fileURL: pathToFileURL(FIXTURE_POST) } as never);
     await expect(failure).rejects.toThrow(/content\/fixture\/post\.md:3:1: unknown figure id "missing"/);
   });
 });

@@ -4,12 +4,6 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import remarkParse from 'remark-parse';
-import remarkRehype from 'remark-rehype';
-import rehypeRaw from 'rehype-raw';
-import rehypeStringify from 'rehype-stringify';
-import { unified } from 'unified';
-import { VFile } from 'vfile';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { Claim } from '../../pipeline/post/claim.ts';
 import type { Experiment } from '../../pipeline/experiments/types.ts';
@@ -23,9 +17,9 @@ import { runHash } from '../../pipeline/stages/runs.ts';
 import { loadPosts } from '../../pipeline/post/post.ts';
 import { REPO_ROOT } from '../../pipeline/store/provenance.ts';
 import { combinedRunHash, hash8 } from '../../pipeline/post/format.ts';
-import { ArticleBuildError, articleMarkdown } from '../../src/plugins/index.ts';
 import { fakeRun } from '../fixtures/fake-run.ts';
 import { sealedTableEntry } from '../fixtures/manifests.ts';
+import { renderArticle, renderArticleError } from '../fixtures/markdown.ts';
 
 const posts = await loadPosts();
 
@@ -257,7 +251,6 @@ describe('renderTables', () => {
 
 describe('::table[id] in the article', () => {
   const fixtureDir = path.resolve('tests/fixtures/figures/fixture');
-  const articlePath = path.resolve('content/fixture/post.md');
 
   function figuresWithTables(tablesJson?: object | ((tablesDir: string) => object)): string {
     const dir = tempDir();
@@ -271,30 +264,8 @@ describe('::table[id] in the article', () => {
   }
   const withLedger = () => figuresWithTables((tablesDir: string) => ({ tables: { ledger: sealedTableEntry(tablesDir, 'ledger.html', { 'ledger.count': '7' }) } }));
 
-  async function render(markdown: string, figuresDir: string): Promise<string> {
-    const { remarkPlugins, rehypePlugins } = articleMarkdown({ figuresDir });
-    const processor = unified().use(remarkParse);
-    for (const entry of remarkPlugins) {
-      if (Array.isArray(entry)) processor.use(entry[0], entry[1]);
-      else processor.use(entry);
-    }
-    processor.use(remarkRehype, { allowDangerousHtml: true });
-    for (const entry of rehypePlugins) {
-      if (Array.isArray(entry)) processor.use(entry[0], entry[1]);
-      else processor.use(entry);
-    }
-    processor.use(rehypeRaw).use(rehypeStringify);
-    return String(await processor.process(new VFile({ path: articlePath, value: markdown })));
-  }
-  async function renderError(markdown: string, figuresDir: string): Promise<ArticleBuildError> {
-    try {
-      await render(markdown, figuresDir);
-    } catch (error) {
-      expect(error).toBeInstanceOf(ArticleBuildError);
-      return error as ArticleBuildError;
-    }
-    throw new Error('expected the render to fail');
-  }
+  const render = (markdown: string, figuresDir: string) => renderArticle(markdown, { figuresDir });
+  const renderError = (markdown: string, figuresDir: string) => renderArticleError(markdown, { figuresDir });
 
   it('places the generated table in a wrapper with an anchor, and its numbers are quotable', async () => {
     const html = await render('Intro.\n\n::table[ledger]\n\nThere are :num[ledger.count] claims.\n', withLedger());
