@@ -44,7 +44,11 @@ function panel(measures: RunMeasures[], q: Quantity, first: boolean): PlotOption
     y: { type: 'log', domain: [low / 1.5, high * 1.5], axis: null },
     marks: [
       ...logAxis('y', ySteps(low / 1.5, high * 1.5), logTickLabel, null),
-      ...tAxis('T (log scale)', [3, 30, 300, 3_000]),...(inf ? infinityMarks(inf.value.mean, inf.value.min, inf.value.max, q.color, 'T = ∞') : []), ...sweepSeriesMarks(finite, q.color), Plot.frame({ stroke: 'none' })],
+      ...tAxis('T (log scale)', [3, 30, 300, 3_000]),
+      ...(inf ? infinityMarks(inf.value.mean, inf.value.min, inf.value.max, q.color, 'T = ∞') : []),
+      ...sweepSeriesMarks(finite, q.color),
+      Plot.frame({ stroke: 'none' }),
+    ],
   };
 }
 
