@@ -5,11 +5,12 @@ import { runSummaryTable } from '../../pipeline/post/run-summary.ts';
 import { experimentGroups } from './experiments/index.ts';
 import { figures } from './figures/index.ts';
 import { claims } from './claims/index.ts';
+import { lossSourcesTable } from './tables/loss-sources.ts';
 import { sweepCostTable } from './tables/sweep-cost.ts';
 
 export default definePost({
   groups: experimentGroups,
   figures,
   claims,
-  tables: [claimsLedgerTable(claims), sweepCostTable, runSummaryTable({ figures, claims, groups: experimentGroups })],
+  tables: [claimsLedgerTable(claims), lossSourcesTable, sweepCostTable, runSummaryTable({ figures, claims, groups: experimentGroups })],
 });

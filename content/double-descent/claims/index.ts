@@ -15,6 +15,7 @@ import { DIMENSIONALITY_TOLERANCE, deviationFromTgon, MEMORIZED_LOSS } from '../
 import { computedOutcomeRows, failureRateIds } from '../measurements/failure-rate.ts';
 import { formatT, measureRuns } from '../measurements/runs.ts';
 import { SPARSE_OUTCOME_LABELS } from '../measurements/outcomes.ts';
+import { lossSources, USE_GROUPS } from '../measurements/loss-sources.ts';
 import { tRangeText } from '../figures/sweep-common.ts';
 
 /** The peak must sit at the paper's T = 2,000 or a neighbouring point of the grid. */
@@ -22,6 +23,9 @@ const PEAK_T_ALLOWED = [1_000, 2_000, 5_000];
 
 /** Agreement with the paper's read-off values: half the height of the paper's first bump above 1 (≈0.02). */
 export const PAPER_TOLERANCE = 0.01;
+
+/** "Comes from" silent outputs: at least this share of the test loss. */
+const SILENT_SHARE = 0.9;
 
 /** The claims over the runs with these ids (by default the computed ones; tests pass the full sweep). */
 export function sweepClaims(ids: readonly string[] = COMPUTED_IDS): Claim[] {
@@ -100,6 +104,32 @@ export function sweepClaims(ids: readonly string[] = COMPUTED_IDS): Claim[] {
     },
   };
 
+  const silentOutputs: Claim = {
+    id: 'dd-silent-outputs',
+    statement:
+      'Where our test loss peaks, it comes from outputs whose target is zero firing on fresh examples, and the features the ' +
+      'training set uses once have longer vectors than those it uses three times or more.',
+    needs: [...ids],
+    criterion:
+      'At the computed T with the highest mean test loss: outputs with target 0 and ReLU input > 0 carry at least ' +
+      `${100 * SILENT_SHARE} % of the test loss in every data seed, and in every data seed the mean ‖W_j‖ of the features one ` +
+      'training example uses exceeds that of the features three or more use.',
+    section: 'against-the-paper',
+    evaluate(runs: RunSet): ClaimResult {
+      const peak = testLossPeak(computedLossCurve(runs, ids));
+      if (!peak) return { measured: 'no finite T computed', holds: false };
+      const sources = peak.runs.map((m) => lossSources(m.run));
+      const shares = sources.map((s) => s.silentFiringLoss / s.testLoss);
+      const norms = sources.map((s) => ({ once: s.featureUse![1].meanNorm, often: s.featureUse![USE_GROUPS - 1].meanNorm }));
+      return {
+        measured:
+          `at T = ${formatT(peak.T)} (mean test loss ${formatLoss(peak.test.mean, 4)}): silent outputs\u2019 share ${shares.map((x) => `${formatRatio(100 * x, 1)} %`).join(', ')}; ` +
+          `mean ‖W_j‖ used once against 3+ times: ${norms.map((x) => `${formatRatio(x.once)} vs ${formatRatio(x.often)}`).join(', ')}`,
+        holds: shares.every((x) => x >= SILENT_SHARE) && norms.every((x) => x.once > x.often),
+      };
+    },
+  };
+
   const sparseFailure: Claim = {
     id: 'dd-paper-setting-fails',
     statement: 'In the paper\u2019s own setting, training does not reliably end on an evenly spaced T-gon: at some T ≤ 30 most data seeds miss it.',
@@ -121,7 +151,7 @@ export function sweepClaims(ids: readonly string[] = COMPUTED_IDS): Claim[] {
     },
   };
 
-  return [testLossPeakClaim, memorizingDimensionality, paperAgreement, sparseFailure];
+  return [testLossPeakClaim, memorizingDimensionality, paperAgreement, silentOutputs, sparseFailure];
 }
 
 export const claims: Claim[] = sweepClaims();

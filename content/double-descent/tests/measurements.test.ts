@@ -1,11 +1,15 @@
 // The post's measures on constructed states: dimensionality (2/T for a regular T-gon),
 // the classification of memorization runs, the loss curve and its peak, and each claim's
 // verdict on runs built to pass or fail it.
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { runHash } from '../../../pipeline/stages/runs.ts';
+import { REPO_ROOT } from '../../../pipeline/store/provenance.ts';
+import { loadRun } from '../../../pipeline/store/runStore.ts';
 import { regularPolygon, type Vec2 } from '../../../pipeline/analysis/geometry.ts';
 import type { RunSet } from '../../../pipeline/post/figure.ts';
 import type { LoadedRun } from '../../../pipeline/store/types.ts';
-import { hiddenVectors, trainingExamples } from '../../../pipeline/data/datasets.ts';
+import { hiddenVectors, testExamples, trainingExamples } from '../../../pipeline/data/datasets.ts';
 import { dimensionalities, featureRows, weightedMeanDimensionality } from '../measurements/dimensionality.ts';
 import { classifyHiddenVectors } from '../measurements/outcomes.ts';
 import { byT, measureRun, spread } from '../measurements/runs.ts';
@@ -19,6 +23,7 @@ import { sweepClaims } from '../claims/index.ts';
 import { subsample } from '../figures/regime-panels.ts';
 import { initRun, sweepRun, tgonRun, weightsPlacing } from './fixtures.ts';
 import { costliestT, sweepCost } from '../measurements/cost.ts';
+import { lossSources, lossSourcesByT, USE_GROUPS } from '../measurements/loss-sources.ts';
 
 const experiment = (id: string) => {
   const found = sweepExperiments.find((e) => e.id === id);
@@ -278,5 +283,97 @@ describe('sweepCost', () => {
     expect(cost[0]).toEqual({ T: 3, runs: 2, engines: ['wasm-simd-float64-dense, 1 thread', 'wasm-simd-float64-dense, 2 threads'], meanSeconds: 30, minSeconds: 20, maxSeconds: 40, totalSeconds: 60 });
     expect(cost[1].totalSeconds).toBe(400);
     expect(costliestT(cost)).toBe('∞');
+  });
+});
+
+describe('lossSources', () => {
+  const e500 = (seed: number) => experiment(sweepId(500, seed));
+  const n = 10_000;
+
+  /** The test loss by its definition: every output of every test example, dense. */
+  function testLossByDefinition(run: LoadedRun): number {
+    const test = testExamples(run.meta.config)!;
+    const h = hiddenVectors(run.W, 2, test);
+    const x = new Float64Array(n);
+    let sum = 0;
+    for (let t = 0; t < test.T; t++) {
+      x.fill(0);
+      for (let k = test.rowStart[t]; k < test.rowStart[t + 1]; k++) x[test.index[k]] = test.value[k];
+      for (let j = 0; j < n; j++) sum += (Math.max(run.W[j] * h[2 * t] + run.W[n + j] * h[2 * t + 1] + run.b[j], 0) - x[j]) ** 2;
+    }
+    return sum / test.T;
+  }
+
+  it('with W = 0 and every bias 1/2, counts every output but the targets as silent and firing, each adding 1/4', () => {
+    const run = sweepRun(e500(0), new Float32Array(2 * n), new Float32Array(n).fill(0.5), { train: 1, test: 1 });
+    const test = testExamples(run.meta.config)!;
+    const targets = test.index.length;
+    const targetLoss = Array.from(test.value).reduce((sum, x) => sum + (0.5 - x) ** 2, 0);
+    const s = lossSources(run);
+    expect(s.silentFiringPerExample).toBe((n * test.T - targets) / test.T);
+    expect(s.silentFiringLoss).toBeCloseTo(((n * test.T - targets) * 0.25) / test.T, 9);
+    expect(s.testLoss).toBeCloseTo(s.silentFiringLoss + targetLoss / test.T, 9);
+    expect(s.featureUse!.every((g) => g.meanNorm === 0 && g.meanBias === 0.5)).toBe(true);
+  });
+
+  it('sums to the test loss by definition on a trained-looking state, and groups features by how many training examples use them', () => {
+    const run = initRun(e500(1), { train: 1, test: 1 });
+    // Biases spread around zero, so that some outputs fire and some do not.
+    const b = Float32Array.from({ length: n }, (_, j) => ((j * 7919) % 200) / 100 - 1.2);
+    const state = sweepRun(run.experiment, run.W, b, { train: 1, test: 1 });
+    const s = lossSources(state);
+    expect(s.silentFiringPerExample).toBeGreaterThan(100);
+    expect(s.testLoss).toBeCloseTo(testLossByDefinition(state), 9);
+    const train = trainingExamples(state.meta.config);
+    const uses = new Map<number, number>();
+    for (const j of train.index) uses.set(j, (uses.get(j) ?? 0) + 1);
+    const inGroup = (g: number) => Array.from({ length: n }, (_, j) => j).filter((j) => Math.min(uses.get(j) ?? 0, USE_GROUPS - 1) === g);
+    for (const group of s.featureUse!) {
+      const members = inGroup(group.uses);
+      expect(group.features).toBe(members.length);
+      expect(group.meanNorm).toBeCloseTo(members.reduce((sum, j) => sum + Math.hypot(state.W[j], state.W[n + j]), 0) / members.length, 9);
+    }
+    expect(s.featureUse!.reduce((sum, g) => sum + g.features, 0)).toBe(n);
+  });
+
+  it('recomputes the test loss the training loop recorded for a committed run', () => {
+    const e = e500(0);
+    const run = loadRun(path.join(REPO_ROOT, 'runs'), e, runHash(e));
+    const s = lossSources(run);
+    expect(Math.abs(s.testLoss - run.meta.testLoss!) / run.meta.testLoss!).toBeLessThan(1e-9);
+    expect(s.silentFiringLoss).toBeGreaterThan(0);
+  });
+
+  it('the silent-outputs claim holds when they carry the peak\u2019s loss and rarely used features are longer, and fails otherwise', () => {
+    const ids = [0, 1].map((seed) => sweepId(500, seed));
+    const claim = sweepClaims(ids).find((c) => c.id === 'dd-silent-outputs')!;
+    /** Every feature along +x (so every h points along +x and W_j · h ≥ 0), the once-used ones `once` long, the rest `often`. */
+    const along = (seed: number, once: number, often: number, bias: number): LoadedRun => {
+      const e = e500(seed);
+      const uses = new Int32Array(n);
+      for (const j of trainingExamples(e).index) uses[j]++;
+      const W = new Float32Array(2 * n);
+      for (let j = 0; j < n; j++) W[j] = uses[j] === 1 ? once : uses[j] >= 3 ? often : 0.7;
+      return sweepRun(e, W, new Float32Array(n).fill(bias), { train: 1, test: 20 });
+    };
+    const runsOf = (make: (seed: number) => LoadedRun): RunSet => new Map([0, 1].map((seed) => [sweepId(500, seed), make(seed)]));
+    const held = claim.evaluate(runsOf((seed) => along(seed, 2, 0.5, 1)));
+    expect(held.holds, held.measured).toBe(true);
+    expect(held.measured).toMatch(/^at T = 500 /);
+    // The same silent outputs, but the often-used features longer: the second half fails.
+    expect(claim.evaluate(runsOf((seed) => along(seed, 0.5, 2, 1))).holds).toBe(false);
+    // Nothing fires where its target is 0 (every bias far below any W_j · h): the first half fails.
+    expect(claim.evaluate(runsOf((seed) => along(seed, 2, 0.5, -100))).holds).toBe(false);
+  });
+
+  it('by T: from the given T on, ∞ last with no feature groups, means over seeds', () => {
+    const runs: RunSet = new Map(
+      [sweepId(100, 0), sweepId(500, 0), sweepId(500, 1), sweepId('inf', 0)].map((id) => [id, initRun(experiment(id), { train: 1, test: 1 })]),
+    );
+    const rows = lossSourcesByT(runs, [...runs.keys()], 200);
+    expect(rows.map((r) => [r.T, r.runs])).toEqual([[500, 2], ['inf', 1]]);
+    expect(rows[1].meanNormByUse).toBeNull();
+    expect(rows[1].featuresUsed).toBeNull();
+    expect(rows[0].featuresUsed!.count).toBe(2);
   });
 });

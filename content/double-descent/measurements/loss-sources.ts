@@ -1,0 +1,148 @@
+/**
+ * Where a run's test loss comes from. The test loss sums, over 10,000 fresh examples and
+ * all n outputs, (ReLU(z) − x)² with z = W_j · h + b_j. Split by output: the outputs whose
+ * target is 0 but which fire anyway (z > 0; "silent outputs firing"), and the rest. And,
+ * for a finite training set, the features by how many training examples use them (0, 1,
+ * 2, 3 or more), with the mean length of their vectors W_j and their mean bias: what the
+ * model did with the features its data showed rarely.
+ *
+ * Each run costs one pass over 10,000 × n outputs (about 10⁸ multiply-adds), so this is
+ * computed for the larger T only (from TRANSITION_FROM_T), once per run (cached by hash).
+ */
+import { hiddenVectors, testExamples, trainingExamples } from '../../../pipeline/data/datasets.ts';
+import type { RunSet } from '../../../pipeline/post/figure.ts';
+import { selectRuns } from '../../../pipeline/post/format.ts';
+import type { LoadedRun } from '../../../pipeline/store/types.ts';
+import type { SweepT } from '../experiments/sweep.ts';
+import { runT, spread, tOrder, type Spread } from './runs.ts';
+
+/** Features grouped by how many training examples use them: 0, 1, 2, and USE_GROUPS − 1 or more. */
+export const USE_GROUPS = 4;
+
+export interface FeatureUse {
+  /** Training examples that use the feature (the last group: this many or more). */
+  uses: number;
+  features: number;
+  /** Mean ‖W_j‖ over the group's features (0 for an empty group). */
+  meanNorm: number;
+  /** Mean b_j over the group's features (0 for an empty group). */
+  meanBias: number;
+}
+
+export interface LossSources {
+  T: SweepT;
+  /** The test loss recomputed from W and b: the sum of the two parts below. */
+  testLoss: number;
+  /** Part of the test loss from outputs with target 0 that fire (z > 0). */
+  silentFiringLoss: number;
+  /** Mean number of such outputs per test example. */
+  silentFiringPerExample: number;
+  /** Features by use in the training set; null for a stream, which uses every feature. */
+  featureUse: FeatureUse[] | null;
+}
+
+const cache = new Map<string, LossSources>();
+
+export function lossSources(run: LoadedRun): LossSources {
+  const cached = cache.get(run.hash);
+  if (cached) return cached;
+  const config = run.meta.config;
+  const { m } = config;
+  const test = testExamples(config);
+  if (m !== 2 || !test) throw new Error(`lossSources: run "${run.experiment.id}" is not a sparse run with m = 2`);
+  const n = test.n;
+  const W0 = Float64Array.from(run.W.subarray(0, n));
+  const W1 = Float64Array.from(run.W.subarray(n, 2 * n));
+  const b = Float64Array.from(run.b);
+  const h = hiddenVectors(run.W, m, test);
+  let silentLoss = 0;
+  let silentCount = 0;
+  let targetLoss = 0;
+  for (let t = 0; t < test.T; t++) {
+    const h0 = h[2 * t];
+    const h1 = h[2 * t + 1];
+    // Every output as if its target were 0, then the example's few non-zero targets corrected.
+    for (let j = 0; j < n; j++) {
+      const z = W0[j] * h0 + W1[j] * h1 + b[j];
+      if (z > 0) {
+        silentLoss += z * z;
+        silentCount++;
+      }
+    }
+    for (let k = test.rowStart[t]; k < test.rowStart[t + 1]; k++) {
+      const j = test.index[k];
+      const z = W0[j] * h0 + W1[j] * h1 + b[j];
+      if (z > 0) {
+        silentLoss -= z * z;
+        silentCount--;
+      }
+      targetLoss += (Math.max(z, 0) - test.value[k]) ** 2;
+    }
+  }
+  const result: LossSources = {
+    T: runT(run),
+    testLoss: (silentLoss + targetLoss) / test.T,
+    silentFiringLoss: silentLoss / test.T,
+    silentFiringPerExample: silentCount / test.T,
+    featureUse: config.data.family === 'sparse' ? featureUse(run, W0, W1, b) : null,
+  };
+  cache.set(run.hash, result);
+  return result;
+}
+
+function featureUse(run: LoadedRun, W0: Float64Array, W1: Float64Array, b: Float64Array): FeatureUse[] {
+  const train = trainingExamples(run.meta.config);
+  const uses = new Int32Array(train.n);
+  for (let k = 0; k < train.index.length; k++) uses[train.index[k]]++;
+  const groups = Array.from({ length: USE_GROUPS }, (_, g) => ({ uses: g, features: 0, norm: 0, bias: 0 }));
+  for (let j = 0; j < train.n; j++) {
+    const group = groups[Math.min(uses[j], USE_GROUPS - 1)];
+    group.features++;
+    group.norm += Math.hypot(W0[j], W1[j]);
+    group.bias += b[j];
+  }
+  return groups.map((g) => ({ uses: g.uses, features: g.features, meanNorm: g.features ? g.norm / g.features : 0, meanBias: g.features ? g.bias / g.features : 0 }));
+}
+
+/** One T's loss sources, each a spread over its data seeds. */
+export interface LossSourcesAtT {
+  T: SweepT;
+  runs: number;
+  testLoss: Spread;
+  silentFiringPerExample: Spread;
+  /** The silent outputs' share of the test loss, per run. */
+  silentFiringShare: Spread;
+  /** Features that at least one training example uses; null for a stream. */
+  featuresUsed: Spread | null;
+  /**
+   * Per use group: the mean ‖W_j‖ over the group, spread over the seeds where the group has
+   * features (null where it has none); null for a stream.
+   */
+  meanNormByUse: (Spread | null)[] | null;
+}
+
+/** The runs among `ids` with T ≥ fromT (and ∞), grouped by T. */
+export function lossSourcesByT(runs: RunSet, ids: readonly string[], fromT: number): LossSourcesAtT[] {
+  const groups = new Map<SweepT, LossSources[]>();
+  for (const run of selectRuns(runs, ids)) {
+    const T = runT(run);
+    if (T !== 'inf' && T < fromT) continue;
+    groups.set(T, [...(groups.get(T) ?? []), lossSources(run)]);
+  }
+  return [...groups.entries()]
+    .sort(([a], [b]) => tOrder(a) - tOrder(b))
+    .map(([T, list]) => ({
+      T,
+      runs: list.length,
+      testLoss: spread(list.map((s) => s.testLoss)),
+      silentFiringPerExample: spread(list.map((s) => s.silentFiringPerExample)),
+      silentFiringShare: spread(list.map((s) => s.silentFiringLoss / s.testLoss)),
+      featuresUsed: list[0].featureUse ? spread(list.map((s) => s.featureUse!.reduce((sum, g) => sum + (g.uses > 0 ? g.features : 0), 0))) : null,
+      meanNormByUse: list[0].featureUse ? Array.from({ length: USE_GROUPS }, (_, g) => meanNormSpread(list, g)) : null,
+    }));
+}
+
+function meanNormSpread(list: readonly LossSources[], group: number): Spread | null {
+  const norms = list.flatMap((s) => (s.featureUse![group].features > 0 ? [s.featureUse![group].meanNorm] : []));
+  return norms.length > 0 ? spread(norms) : null;
+}
