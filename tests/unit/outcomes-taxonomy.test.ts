@@ -15,29 +15,8 @@ import {
 } from '../../pipeline/analysis/outcomes.ts';
 import { identityLoss, type Vec2 } from '../../pipeline/analysis/geometry.ts';
 import { oneSidedCurvature, symmetricFailureHessian } from '../../pipeline/analysis/hessian.ts';
+import { classify, polygon, toW } from '../fixtures/identityStates.ts';
 
-function toW(vectors: readonly Vec2[]): Float64Array {
-  const n = vectors.length;
-  const W = new Float64Array(2 * n);
-  vectors.forEach((v, i) => {
-    W[i] = v[0];
-    W[n + i] = v[1];
-  });
-  return W;
-}
-
-/** Smallest exact k-gon at angles 2πj/k + phase: r² = 1/(1 − cos 2π/k), b = 1 − r². */
-function polygon(k: number, phase = 0.3, scale2 = 1): { vectors: Vec2[]; b: number[] } {
-  const r2 = scale2 / (1 - Math.cos((2 * Math.PI) / k));
-  const vectors = Array.from({ length: k }, (_, j): Vec2 => [Math.sqrt(r2) * Math.cos(phase + (2 * Math.PI * j) / k), Math.sqrt(r2) * Math.sin(phase + (2 * Math.PI * j) / k)]);
-  return { vectors, b: Array(k).fill(1 - r2) };
-}
-
-function classify(vectors: Vec2[], b: number[], t = OUTCOME_THRESHOLDS) {
-  const n = vectors.length;
-  const W = toW(vectors);
-  return classifyIdentityRun(W, b, n, identityLoss(W, b, 2, n), t);
-}
 
 describe('the end-state taxonomy', () => {
   it('lists every class once, memorizing ones first', () => {

@@ -7,35 +7,8 @@ import {
 } from '../../pipeline/analysis/outcomes.ts';
 import { identityLoss, type Vec2 } from '../../pipeline/analysis/geometry.ts';
 import { wilson } from '../../pipeline/analysis/stats.ts';
+import { classify, polygon as tgon } from '../fixtures/identityStates.ts';
 
-/** Row-major 2 × n W from feature vectors. */
-function toW(vectors: readonly Vec2[]): Float64Array {
-  const n = vectors.length;
-  const W = new Float64Array(2 * n);
-  vectors.forEach((v, i) => {
-    W[i] = v[0];
-    W[n + i] = v[1];
-  });
-  return W;
-}
-
-/** The analytic T-gon: radius² = 1/(1 − cos(2π/T)), bias −r² cos(2π/T), at angles 2πk/T + phase. */
-function tgon(T: number, phase = 0.3): { vectors: Vec2[]; b: number[] } {
-  const c = Math.cos((2 * Math.PI) / T);
-  const r2 = 1 / (1 - c);
-  const r = Math.sqrt(r2);
-  const vectors = Array.from({ length: T }, (_, k): Vec2 => {
-    const a = phase + (2 * Math.PI * k) / T;
-    return [r * Math.cos(a), r * Math.sin(a)];
-  });
-  return { vectors, b: Array(T).fill(-r2 * c) };
-}
-
-function classify(vectors: Vec2[], b: number[]) {
-  const n = vectors.length;
-  const W = toW(vectors);
-  return classifyIdentityRun(W, b, n, identityLoss(W, b, 2, n));
-}
 
 describe('classifyIdentityRun', () => {
   it('calls the analytic T-gon even, with loss 0 and one radius', () => {
