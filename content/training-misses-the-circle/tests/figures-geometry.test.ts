@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { figures } from '../figures/index.ts';
-import type { Figure, FigureOutput, RunSet } from '../../../pipeline/post/figure.ts';
+import type { RunSet } from '../../../pipeline/post/figure.ts';
 import { experimentById } from '../experiments/index.ts';
 import { identityLoss, regularPolygon, type Vec2 } from '../../../pipeline/analysis/geometry.ts';
 import { formatLoss, hash8 } from '../../../pipeline/post/format.ts';
@@ -17,6 +17,7 @@ import { positiveSet, singlePositiveShare } from '../figures/relu-regions-3d.ts'
 import { COLUMNS, X, tipToTail } from '../figures/change-of-basis.ts';
 import { unitCubeEdges } from '../figures/axial-3d.ts';
 import { parseSvg } from '../../../tests/fixtures/svg.ts';
+import { figureById, figureRenderer } from './fixtures/render.ts';
 
 const GEOMETRY_IDS = ['projection-3d', 'bias-shift', 'axial-3d', 'relu-clamp', 'relu-line-2d', 'relu-regions-3d', 'change-of-basis'];
 
@@ -41,23 +42,9 @@ function n3Runs(): Map<string, ReturnType<typeof fakeRun>> {
   );
 }
 
-function figure(id: string): Figure {
-  const found = figures.find((f) => f.id === id);
-  if (!found) throw new Error(`no figure ${id}`);
-  return found;
-}
-
 const runs: RunSet = n3Runs();
-const outputs = new Map<string, FigureOutput>();
-function render(id: string): FigureOutput {
-  let out = outputs.get(id);
-  if (!out) {
-    const f = figure(id);
-    out = f.render(new Map(f.needs.map((need) => [need, runs.get(need)!])));
-    outputs.set(id, out);
-  }
-  return out;
-}
+const render = figureRenderer(runs);
+const figure = figureById;
 
 describe('geometry figures in the index', () => {
   it('appear in article order: projection before relu, bias after it, section 5 before trained-n3, change of basis after trained-n4', () => {

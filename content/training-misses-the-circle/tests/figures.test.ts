@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
 import { figures } from '../figures/index.ts';
-import type { Figure, FigureOutput } from '../../../pipeline/post/figure.ts';
 import {
   formatDegrees,
   formatInteger,
@@ -14,26 +13,13 @@ import {
 import { identityLoss, regularPolygon } from '../../../pipeline/analysis/geometry.ts';
 import { allRuns, n4Runs, n5Runs, PENTAGON_RADIUS } from './fixtures/runs.ts';
 import { parseSvg } from '../../../tests/fixtures/svg.ts';
+import { figureById, figureRenderer } from './fixtures/render.ts';
 
 const runs = allRuns();
 
-function figure(id: string): Figure {
-  const found = figures.find((f) => f.id === id);
-  if (!found) throw new Error(`no figure ${id}`);
-  return found;
-}
-
-const outputs = new Map<string, FigureOutput>();
 /** Render once per figure, handing it exactly the runs it declares. */
-function render(id: string): FigureOutput {
-  let out = outputs.get(id);
-  if (!out) {
-    const f = figure(id);
-    out = f.render(new Map(f.needs.map((need) => [need, runs.get(need)!])));
-    outputs.set(id, out);
-  }
-  return out;
-}
+const render = figureRenderer(runs);
+const figure = figureById;
 
 describe('figure index', () => {
   it('lists the figures in article order, with unique ids', () => {
