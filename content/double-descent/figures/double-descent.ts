@@ -22,7 +22,14 @@ import { compactT, infinityMarks, seriesColors, sweepProvenanceLine, sweepSeries
 
 const WIDTH = 720;
 
-type Which = 'test' | 'train';
+/**
+ * The three loss panels: the test loss over its whole range (log), the same near 1 where
+ * the paper's curve lives (linear, clipped), and the training loss.
+ */
+type Panel = 'test' | 'test-near-1' | 'train';
+
+/** The near-1 panel's range: the paper's read-off values (0.9988 to 1.022) with room around them. */
+export const NEAR_ONE: readonly [number, number] = [0.995, 1.03];
 
 /** Log scale from just below the smallest value to just above the largest. */
 function testLossScale(values: number[]): Plot.ScaleOptions {
@@ -36,10 +43,19 @@ function trainLossScale(values: number[]): Plot.ScaleOptions {
   return { domain: [0, high + (high * 0.08 || 0.01)], label: 'training loss', labelAnchor: 'center', labelArrow: 'none', grid: true };
 }
 
-function lossPanel(curve: LossCurve, which: Which, height: number, withPaper: boolean): PlotOptions {
+const nearOneScale: Plot.ScaleOptions = { domain: [...NEAR_ONE], label: 'test loss near 1', labelAnchor: 'center', labelArrow: 'none', grid: true };
+
+/** Above the near-1 panel's top: an arrow at the top edge with the mean, for each T whose mean is off the panel. */
+function offTopMarks(groups: readonly { T: number; values: readonly number[] }[], color: string): Plot.Markish[] {
+  const off = groups.map((g) => ({ T: g.T, mean: g.values.reduce((a, x) => a + x, 0) / g.values.length })).filter((p) => p.mean > NEAR_ONE[1]);
+  return [Plot.text(off, { x: 'T', y: () => NEAR_ONE[1], text: (p) => `↑ ${formatLoss(p.mean, 3)}`, dy: 8, fill: color, fontSize: fontSize.tick - 1 })];
+}
+
+function lossPanel(curve: LossCurve, panel: Panel, height: number): PlotOptions {
+  const which = panel === 'train' ? 'train' : 'test';
   const color = which === 'test' ? seriesColors.test : seriesColors.train;
   const groups = curve.finite.map((p) => ({ T: p.T, values: p.runs.map((r) => (which === 'test' ? r.testLoss : r.trainLoss)) }));
-  const paper = withPaper ? PAPER_TEST_LOSS : [];
+  const paper = which === 'test' ? PAPER_TEST_LOSS : [];
   const inf = curve.infinity?.[which];
   const values = [...groups.flatMap((g) => g.values), ...paper.map((p) => p.loss), ...(inf ? [inf.min, inf.max] : []), 1];
   return {
@@ -51,20 +67,25 @@ function lossPanel(curve: LossCurve, which: Which, height: number, withPaper: bo
     marginLeft: 56,
     x: tScale(),
     // The test loss spans values just above 1 (where the paper's curve lives) and, past the
-    // memorizing regime, tens: a log axis keeps both readable. Training loss stays in [0, 1].
-    y: which === 'test' ? testLossScale(values) : trainLossScale(values),
+    // memorizing regime, hundreds: a log axis shows the whole range, and a second, linear
+    // panel clipped near 1 keeps the thousandths the comparison with the paper is about.
+    // Training loss stays in [0, 1].
+    y: panel === 'test' ? testLossScale(values) : panel === 'train' ? trainLossScale(values) : nearOneScale,
+    clip: panel === 'test-near-1',
     marks: [
-      // Loss 1 is what a model that outputs zeros scores on unit-norm data.
+      // Loss 1 is what a model that outputs zeros scores on unit-norm data. The label sits
+      // above the line where 1 is near the panel's bottom, below it where 1 is the top.
       Plot.ruleY([1], { stroke: colors.muted, strokeWidth: 1 }),
-      Plot.text([{ T: T_DOMAIN[0], y: 1 }], { x: 'T', y: 'y', text: () => 'all-zero output', textAnchor: 'start', dx: 3, dy: 7, fill: colors.muted, fontSize: fontSize.tick - 1 }),
+      Plot.text([{ T: T_DOMAIN[0], y: 1 }], { x: 'T', y: 'y', text: () => 'all-zero output', textAnchor: 'start', dx: 3, dy: panel === 'train' ? 7 : -7, fill: colors.muted, fontSize: fontSize.tick - 1 }),
       ...(inf ? infinityMarks(inf.mean, inf.min, inf.max) : []),
-      ...(withPaper
+      ...(paper.length > 0
         ? [
             Plot.line(paper, { x: 'T', y: 'loss', stroke: seriesColors.paper, strokeWidth: 1.2, strokeDasharray: '2,3' }),
             Plot.dot(paper, { x: 'T', y: 'loss', r: 4, stroke: seriesColors.paper, strokeWidth: 1.5, fill: 'white' }),
           ]
         : []),
       ...sweepSeriesMarks(groups, color),
+      ...(panel === 'test-near-1' ? offTopMarks(groups, color) : []),
       ...tAxis(),
     ],
   };
@@ -76,7 +97,7 @@ export function doubleDescentFigure(ids: readonly string[] = COMPUTED_IDS): Figu
     id: 'double-descent',
     needs: [...ids],
     caption:
-      'Test loss (top, log scale) and training loss (bottom, linear) against the number of training examples $T$ (log axis): ' +
+      'Test loss (top: log scale; middle: the same, linear and cut off at ' + `${NEAR_ONE[0]} and ${NEAR_ONE[1]}` + ', with arrows giving the means above) and training loss (bottom) against the number of training examples $T$ (log axis): ' +
       '$\\operatorname{sparse}(10{,}000, 0.999)$, $m = 2$, with bias, 50,000 AdamW steps (peak learning rate $10^{-3}$, ' +
       'warmup and cosine decay, weight decay $10^{-2}$), one run per dataset seed with the initialisation held fixed. ' +
       'Large dots: the mean over dataset seeds; small dots: single runs; bars: their range. The dashed line is $T = \\infty$ ' +
@@ -99,14 +120,14 @@ export function doubleDescentFigure(ids: readonly string[] = COMPUTED_IDS): Figu
       );
       const svg = renderGrid(
         {
-          rows: [[{ plot: legend }], [{ plot: lossPanel(curve, 'test', 300, true) }], [{ plot: lossPanel(curve, 'train', 200, false) }]],
+          rows: [[{ plot: legend }], [{ plot: lossPanel(curve, 'test', 260) }], [{ plot: lossPanel(curve, 'test-near-1', 230) }], [{ plot: lossPanel(curve, 'train', 200) }]],
           gap: { x: 0, y: 4 },
         },
         {
           id: 'double-descent',
           title: 'Test and training loss against the number of training examples T',
           desc:
-            `Two panels sharing a log T axis. Our runs cover ${tRangeText([...curve.finite.map((p) => p.T), ...(curve.infinity ? ['inf' as const] : [])])}. ` +
+            `Three panels sharing a log T axis: test loss (log scale), test loss near 1 (linear, clipped at ${NEAR_ONE[0]}–${NEAR_ONE[1]}), training loss. Our runs cover ${tRangeText([...curve.finite.map((p) => p.T), ...(curve.infinity ? ['inf' as const] : [])])}. ` +
             `Mean test loss per T: ${curve.finite.map((p) => `T = ${formatT(p.T)}: ${formatLoss(p.test.mean, 4)} (${p.runs.length} seed${p.runs.length === 1 ? '' : 's'})`).join('; ')}. ` +
             (curve.infinity ? `T = ∞: ${formatLoss(curve.infinity.test.mean, 4)}. ` : 'T = ∞ not computed yet. ') +
             `Paper's values (read off): ${PAPER_TEST_LOSS.map((p) => `T = ${compactT(p.T)}: ${p.loss}`).join('; ')}. ` +

@@ -29,8 +29,8 @@ export function renderLossSources(runs: RunSet, ids: readonly string[] = COMPUTE
       'the test loss recomputed from each run\u2019s W and b on its 10,000 test examples). "Silent outputs firing": outputs ' +
       'whose target is 0 but whose ReLU input W_j · h + b_j is positive, per test example, out of 10,000, and their share ' +
       'of the test loss. Then the features that at least one training example uses (a stream uses every feature), and the mean ' +
-      'length ‖W_j‖ of the features that 0, 1, 2 or 3 and more training examples use.',
-    head: ['T', 'Runs', 'Test loss', 'Silent outputs firing', 'Their share of the loss', 'Features used', ...Array.from({ length: USE_GROUPS }, (_, g) => `‖W_j‖, used ${useLabel(g)}×`)],
+      `length ‖W_j‖ of the features that ${Array.from({ length: USE_GROUPS }, (_, g) => useLabel(g)).join(' / ')} training examples use.`,
+    head: ['T', 'Runs', 'Test loss', 'Silent outputs firing', 'Their share', 'Features used', `Mean ‖W_j‖, used ${Array.from({ length: USE_GROUPS }, (_, g) => useLabel(g)).join(' / ')} times`],
     rows: rows.map((row) => [
       formatT(row.T),
       formatInteger(row.runs),
@@ -38,7 +38,7 @@ export function renderLossSources(runs: RunSet, ids: readonly string[] = COMPUTE
       formatInteger(row.silentFiringPerExample.mean),
       percent(row.silentFiringShare.mean),
       row.featuresUsed ? formatInteger(row.featuresUsed.mean) : 'all',
-      ...Array.from({ length: USE_GROUPS }, (_, g) => (row.meanNormByUse ? norm(row.meanNormByUse[g]) : '–')),
+      row.meanNormByUse ? row.meanNormByUse.map(norm).join(' / ') : '–',
     ]),
   });
   const numbers: Record<string, string> = {};

@@ -94,6 +94,19 @@ describe('figures on the computed runs', () => {
     expect(quoted.filter((key) => numbers[key] === '')).toEqual([]);
   });
 
+  it('the near-1 panel marks each T whose mean test loss is off its top with an arrow and the mean, and no other', () => {
+    const ids = idsOf(FULL_SWEEP.filter(({ T }) => T === 100 || T === 500)).filter((id) => id.endsWith('data0') || id.endsWith('data1'));
+    const runs = new Map(
+      ids.map((id): [string, LoadedRun] => {
+        const e = sweepExperiments.find((x) => x.id === id)!;
+        return [id, initRun(e, { train: 0.5, test: e.data.family === 'sparse' && e.data.T === 500 ? 4 : 1.002 })];
+      }),
+    );
+    const figure = doubleDescentFigure(ids);
+    const texts = [...figure.render(given(figure, runs)).svg.matchAll(/>(↑ [^<]*)</g)].map((m) => m[1]);
+    expect(texts).toEqual(['↑ 4.00']);
+  });
+
   it('says plainly what is not computed yet', () => {
     // Only the memorizing sizes, as when the sweep was first committed.
     const smallIds = idsOf(FULL_SWEEP.filter(({ T }) => T !== 'inf' && T <= 30));
