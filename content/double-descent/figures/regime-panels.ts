@@ -10,12 +10,13 @@ import { featureVectors, norm, type Vec2 } from '../../../pipeline/analysis/geom
 import { originPanel, type Panel, type PlotOptions } from '../../../pipeline/render/render.ts';
 import { PANEL_PADDING, panelSize, polygonMarks, renderVectorGrid } from '../../../pipeline/render/vectorGrid.ts';
 import { featureSpokes } from '../../../pipeline/render/vectors.ts';
-import { formatInteger, provenanceLine, selectRuns } from '../../../pipeline/post/format.ts';
+import { formatInteger, formatRatio, provenanceLine, selectRuns } from '../../../pipeline/post/format.ts';
 import { colors, fontSize } from '../../../pipeline/render/theme.ts';
 import type { LoadedRun } from '../../../pipeline/store/types.ts';
 import { sweepId } from '../experiments/sweep.ts';
 import { COMPUTED_IDS } from '../measurements/computed.ts';
 import { formatT, hiddenOf, runT } from '../measurements/runs.ts';
+import { ringShare } from '../measurements/ring.ts';
 
 /** The columns, when computed (data seed 0 of each). */
 export const REGIME_T = [5, 30, 200, 2_000, 10_000] as const;
@@ -100,7 +101,20 @@ export function regimePanelsFigure(ids: readonly string[] = COMPUTED_IDS): Figur
       return {
         svg,
         provenance: provenanceLine(used, { extra: (run) => `test loss ${run.meta.testLoss === null ? '—' : run.meta.testLoss.toPrecision(4)}` }),
-        numbers: { 'regime-panels.maxDrawn': formatInteger(MAX_DRAWN), 'regime-panels.columns': columns.map((c) => formatT(c.T)).join(', ') },
+        numbers: {
+          'regime-panels.maxDrawn': formatInteger(MAX_DRAWN),
+          'regime-panels.columns': columns.map((c) => formatT(c.T)).join(', '),
+          // Per column, all training examples (not only the drawn ones): the share on one circle and its radius.
+          ...Object.fromEntries(
+            columns.flatMap((c) => {
+              const ring = ringShare(c.hidden);
+              return [
+                [`regime-panels.ringShareT${c.T}`, `${formatRatio(100 * ring.share, 0)} %`],
+                [`regime-panels.ringRadiusT${c.T}`, formatRatio(ring.radius)],
+              ];
+            }),
+          ),
+        },
       };
     },
 

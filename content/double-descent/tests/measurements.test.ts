@@ -24,6 +24,7 @@ import { subsample } from '../figures/regime-panels.ts';
 import { initRun, sweepRun, tgonRun, weightsPlacing } from './fixtures.ts';
 import { costliestT, sweepCost } from '../measurements/cost.ts';
 import { lossSources, lossSourcesByT, USE_GROUPS } from '../measurements/loss-sources.ts';
+import { ringShare } from '../measurements/ring.ts';
 
 const experiment = (id: string) => {
   const found = sweepExperiments.find((e) => e.id === id);
@@ -375,5 +376,17 @@ describe('lossSources', () => {
     expect(rows[1].meanNormByUse).toBeNull();
     expect(rows[1].featuresUsed).toBeNull();
     expect(rows[0].featuresUsed!.count).toBe(2);
+  });
+});
+
+describe('ringShare', () => {
+  it('is 1 for a regular polygon at its radius, and counts only the vectors within 10 % of the median length', () => {
+    expect(ringShare(regularPolygon(7, 2.5, 0.4))).toEqual({ share: 1, radius: expect.closeTo(2.5, 12) });
+    // Six on a circle of radius 2, three at 1.81 (inside the 10 % band), three at 1 (outside).
+    const vectors: Vec2[] = [...regularPolygon(6, 2), ...regularPolygon(3, 1.81), ...regularPolygon(3, 1)];
+    const ring = ringShare(vectors);
+    expect(ring.radius).toBeCloseTo(2, 12);
+    expect(ring.share).toBe(9 / 12);
+    expect(() => ringShare([])).toThrow(/no vectors/);
   });
 });
