@@ -16,7 +16,7 @@ import type { LoadedRun } from '../../../pipeline/store/types.ts';
 import { sweepId } from '../experiments/sweep.ts';
 import { COMPUTED_IDS } from '../measurements/computed.ts';
 import { formatT, hiddenOf, runT } from '../measurements/runs.ts';
-import { ringShare } from '../measurements/ring.ts';
+import { RING_TOLERANCE, ringShare } from '../measurements/ring.ts';
 
 /** The columns, when computed (data seed 0 of each). */
 export const REGIME_T = [5, 30, 200, 2_000, 10_000] as const;
@@ -104,6 +104,7 @@ export function regimePanelsFigure(ids: readonly string[] = COMPUTED_IDS): Figur
         numbers: {
           'regime-panels.maxDrawn': formatInteger(MAX_DRAWN),
           'regime-panels.columns': columns.map((c) => formatT(c.T)).join(', '),
+          'regime-panels.ringTolerance': `${formatRatio(100 * RING_TOLERANCE, 0)} %`,
           // Per column, all training examples (not only the drawn ones): the share on one circle and its radius.
           ...Object.fromEntries(
             columns.flatMap((c) => {
