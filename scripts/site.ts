@@ -12,6 +12,7 @@
 import { spawn } from 'node:child_process';
 import { existsSync, readdirSync, renameSync, rmSync } from 'node:fs';
 import path from 'node:path';
+import { processIsAlive } from '../pipeline/store/processes.ts';
 
 const root = path.resolve(import.meta.dirname, '..');
 const target = path.resolve(root, process.env.OUT_DIR ?? 'dist');
@@ -20,15 +21,6 @@ const name = path.basename(target);
 const temp = path.join(parent, `.${name}.tmp-${process.pid}`);
 const old = path.join(parent, `.${name}.old-${process.pid}`);
 const LEFTOVER = new RegExp(`^\\.${name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\.(tmp|old)-(\\d+)$`);
-
-function processIsAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM'; // alive, but someone else's
-  }
-}
 
 /** Puts back a site a killed swap left aside, and deletes what dead builds left behind. */
 function repairAndClean(): void {

@@ -17,6 +17,7 @@ import type { LoadedRun, RunMeta } from './types.ts';
 import { canonicalJson, provenanceHash, sha256, STORE_FORMAT } from './provenance.ts';
 import { decodeSafetensors, encodeSafetensors, type Tensor } from './safetensors.ts';
 import type { TrainState } from '../train/loop.ts';
+import { processIsAlive } from './processes.ts';
 
 export const TENSOR_FILE = 'tensors.safetensors';
 export const META_FILE = 'meta.json';
@@ -56,15 +57,6 @@ export function writeFileAtomic(file: string, data: string | Uint8Array): void {
   } catch (error) {
     rmSync(temp, { force: true }); // a partial file on a full disk only takes the space others need
     throw error;
-  }
-}
-
-function processIsAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM'; // alive, but someone else's
   }
 }
 
