@@ -16,7 +16,7 @@ import { planeBasis, pointCloud, PLANE_NORMAL } from '../figures/projection-3d.t
 import { positiveSet, singlePositiveShare } from '../figures/relu-regions-3d.ts';
 import { COLUMNS, X, tipToTail } from '../figures/change-of-basis.ts';
 import { unitCubeEdges } from '../figures/axial-3d.ts';
-import { parseSvg } from '../../../tests/fixtures/svg.ts';
+import { expectStandaloneFigureSvg } from '../../../tests/fixtures/svg.ts';
 import { figureById, figureRenderer } from './fixtures/render.ts';
 
 const GEOMETRY_IDS = ['projection-3d', 'bias-shift', 'axial-3d', 'relu-clamp', 'relu-line-2d', 'relu-regions-3d', 'change-of-basis'];
@@ -68,18 +68,7 @@ describe('geometry figures in the index', () => {
 
 describe.each(GEOMETRY_IDS)('%s', (id) => {
   it('is standalone SVG with title, desc, prefixed ids, the theme font, at most 900 px wide', () => {
-    const { svg } = render(id);
-    expect(svg.startsWith('<svg xmlns="http://www.w3.org/2000/svg"')).toBe(true);
-    const root = parseSvg(svg);
-    expect(root.children[0].tagName).toBe('title');
-    expect(root.children[1].tagName).toBe('desc');
-    expect(root.children[1].textContent?.length).toBeGreaterThan(60);
-    const ids = Array.from(root.querySelectorAll('[id]'), (el) => el.getAttribute('id') ?? '');
-    expect(new Set(ids).size).toBe(ids.length);
-    for (const each of ids) expect(each.startsWith(`${id}-`)).toBe(true);
-    expect(svg).not.toMatch(/NaN|undefined|Infinity/);
-    expect(root.getAttribute('font-family')).toContain('DejaVu Sans');
-    expect(Number(root.getAttribute('width'))).toBeLessThanOrEqual(900);
+    expectStandaloneFigureSvg(render(id).svg, id, 60);
   });
 
   it('has a caption with balanced math, a provenance line, and number keys prefixed by its id', () => {

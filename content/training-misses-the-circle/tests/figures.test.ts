@@ -12,7 +12,7 @@ import {
 } from '../../../pipeline/post/format.ts';
 import { identityLoss, regularPolygon } from '../../../pipeline/analysis/geometry.ts';
 import { allRuns, n4Runs, n5Runs, PENTAGON_RADIUS } from './fixtures/runs.ts';
-import { parseSvg } from '../../../tests/fixtures/svg.ts';
+import { expectStandaloneFigureSvg, parseSvg } from '../../../tests/fixtures/svg.ts';
 import { figureById, figureRenderer } from './fixtures/render.ts';
 
 const runs = allRuns();
@@ -54,19 +54,7 @@ describe('figure index', () => {
 
 describe.each(['memorization-panels', 'relu', 'trained-n4', 'trained-n5'])('%s SVG', (id) => {
   it('is well-formed standalone SVG with title, desc and ids prefixed by the figure id', () => {
-    const { svg } = render(id);
-    expect(svg.startsWith('<svg xmlns="http://www.w3.org/2000/svg"')).toBe(true);
-    const root = parseSvg(svg);
-    expect(root.children[0].tagName).toBe('title');
-    expect(root.children[0].textContent?.length).toBeGreaterThan(10);
-    expect(root.children[1].tagName).toBe('desc');
-    expect(root.children[1].textContent?.length).toBeGreaterThan(40);
-    const ids = Array.from(root.querySelectorAll('[id]'), (el) => el.getAttribute('id') ?? '');
-    expect(new Set(ids).size).toBe(ids.length);
-    for (const each of ids) expect(each.startsWith(`${id}-`)).toBe(true);
-    expect(svg).not.toMatch(/NaN|undefined|Infinity/);
-    expect(root.getAttribute('font-family')).toContain('DejaVu Sans');
-    expect(Number(root.getAttribute('width'))).toBeLessThanOrEqual(900);
+    expectStandaloneFigureSvg(render(id).svg, id, 40);
   });
 
   it('renders the same text twice (no hidden state)', () => {
