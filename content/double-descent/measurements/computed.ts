@@ -7,7 +7,9 @@
  * prose read only the runs named here, which must all be in the committed store (runs/).
  * To grow the post: train more of the sweep, add the (T, data seeds) here, commit runs/,
  * then `npm run pipeline` re-renders what changed. Once every entry of the sweep is here,
- * the post can drop `draft: true`.
+ * the post can drop `draft: true`; then the first post's section 11 links to it
+ * (`[…](../double-descent/)`, refused by the build while this post is a draft), and
+ * `npm run test:update` records the page's screenshots, which exist only for published posts.
  */
 import { dataSeedsAt, FAILURE_DATA_SEEDS, FAILURE_T, SWEEP_DATA_SEEDS, sweepId, SWEEP_T, type SweepT } from '../experiments/sweep.ts';
 
