@@ -15,6 +15,8 @@ import { formatT } from '../measurements/runs.ts';
 import type { Spread } from '../measurements/runs.ts';
 
 const useLabel = (g: number) => (g === USE_GROUPS - 1 ? `${g}+` : String(g));
+/** '0 / 1 / 2 / 3+': the use groups, as the caption and the header name them. */
+const useGroups = Array.from({ length: USE_GROUPS }, (_, g) => useLabel(g)).join(' / ');
 const percent = (x: number) => `${formatRatio(100 * x, 1)} %`;
 const norm = (s: Spread | null) => (s ? formatRatio(s.mean) : '–');
 /** Number keys name T as the post writes it in an id: 2000, inf. */
@@ -29,8 +31,8 @@ export function renderLossSources(runs: RunSet, ids: readonly string[] = COMPUTE
       'the test loss recomputed from each run\u2019s W and b on its 10,000 test examples). "Silent outputs firing": outputs ' +
       'whose target is 0 but whose ReLU input W_j · h + b_j is positive, per test example, out of 10,000, and their share ' +
       'of the test loss. Then the features that at least one training example uses (a stream uses every feature), and the mean ' +
-      `length ‖W_j‖ of the features that ${Array.from({ length: USE_GROUPS }, (_, g) => useLabel(g)).join(' / ')} training examples use.`,
-    head: ['T', 'Runs', 'Test loss', 'Silent outputs firing', 'Their share', 'Features used', `Mean ‖W_j‖, used ${Array.from({ length: USE_GROUPS }, (_, g) => useLabel(g)).join(' / ')} times`],
+      `length ‖W_j‖ of the features that ${useGroups} training examples use.`,
+    head: ['T', 'Runs', 'Test loss', 'Silent outputs firing', 'Their share', 'Features used', `Mean ‖W_j‖, used ${useGroups} times`],
     rows: rows.map((row) => [
       formatT(row.T),
       formatInteger(row.runs),
