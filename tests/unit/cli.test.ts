@@ -2,13 +2,14 @@
  * The command lines as a user meets them, in a scratch copy with small test experiments:
  * --help on every command, --list, --plan (which trains nothing), typo suggestions,
  * one-line mistakes without stack traces, grouped output, and a resumed run that says
- * how long it took since resuming and in total.
+ * how long it took since resuming and in total, and the progress bar's ETA format.
  */
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addExperiments, copyRepo, hasStackTrace, removeCopy, runCli, TEST_EXPERIMENTS } from '../fixtures/repoCopy.ts';
 import { editDistance, similarNames } from '../../pipeline/cli/select.ts';
+import { formatEta } from '../../pipeline/cli/reporter.ts';
 
 let root: string;
 beforeAll(() => {
@@ -127,5 +128,17 @@ describe('training output', () => {
     const again = await cli('train', ['slow-run', '--store', store]);
     expect(again.code, again.stderr).toBe(0);
     expect(again.stdout.trim()).toBe('fixture/spine: 1 run — all cached');
+  });
+});
+
+describe('the progress bar ETA', () => {
+  it('rounds to the shown unit before splitting, so minutes never read 60', () => {
+    expect(formatEta(7199)).toBe('2h00m'); // cli-progress's default prints "1h60m"
+    expect(formatEta(3660)).toBe('1h01m');
+    expect(formatEta(1130)).toBe('18m50s');
+    expect(formatEta(3599.6)).toBe('1h00m');
+    expect(formatEta(59.6)).toBe('1m00s');
+    expect(formatEta(7)).toBe('7s');
+    expect(formatEta(Number.POSITIVE_INFINITY)).toBe('?');
   });
 });
