@@ -104,7 +104,8 @@ export function doubleDescentFigure(ids: readonly string[] = COMPUTED_IDS): Figu
       '(a fresh batch of 1,024 examples every step) with its range shaded, where computed. Open red circles: the paper\u2019s ' +
       `test loss read off its figure by eye (${PAPER_CITATION}; good to about ±${READ_OFF_PRECISION}), a reference series, ` +
       'not our data. The grey line at 1 is the loss of a model that outputs zeros. The test loss is measured on 10,000 fresh ' +
-      'examples. Only the part of the sweep computed so far is drawn; the provenance line lists it.',
+      'examples.' +
+      (coverageOfIds(ids).complete ? '' : ' Only the part of the sweep computed so far is drawn; the provenance line lists it.'),
     render(runs: RunSet): FigureOutput {
       const used = selectRuns(runs, ids);
       const curve = computedLossCurve(runs, ids);
