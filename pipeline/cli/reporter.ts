@@ -6,25 +6,14 @@
  * Off a terminal (CI logs) the bar prints a plain line every 15 s instead of redrawing.
  */
 import cliProgress from 'cli-progress';
-import type { Reporter } from '../stages/runs.ts';
+import { formatSeconds, type Reporter } from '../stages/runs.ts';
 
 const BAR_DELAY_MS = 1500;
 const UPDATE_EVERY_MS = 100;
 
-/**
- * The ETA as "2h00m", "18m50s" or "7s". cli-progress's own formatter rounds the minutes
- * after splitting off the hours, so 1 h 59 min 58 s prints as "1h60m"; rounding the whole
- * time to the shown unit first avoids that.
- */
+/** The progress bar's ETA: cli-progress passes a non-finite value until it has a rate. */
 export function formatEta(seconds: number): string {
-  if (!Number.isFinite(seconds) || seconds < 0) return '?';
-  const pad = (v: number) => String(v).padStart(2, '0');
-  const whole = Math.round(seconds);
-  if (whole >= 3600) {
-    const minutes = Math.round(seconds / 60);
-    return `${Math.floor(minutes / 60)}h${pad(minutes % 60)}m`;
-  }
-  return whole >= 60 ? `${Math.floor(whole / 60)}m${pad(whole % 60)}s` : `${whole}s`;
+  return Number.isFinite(seconds) && seconds >= 0 ? formatSeconds(seconds) : '?';
 }
 
 export interface ReporterOptions {
@@ -64,7 +53,7 @@ export function consoleReporter({ verbose = false, stream = process.stdout }: Re
                 notTTYSchedule: 15_000,
                 etaBuffer: 100,
                 hideCursor: true,
-                formatTime: (seconds: number) => formatEta(seconds),
+                formatTime: formatEta,
               },
               cliProgress.Presets.shades_classic,
             );

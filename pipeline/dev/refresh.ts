@@ -19,7 +19,7 @@ import type { Experiment } from '../experiments/types.ts';
 import { groupName } from '../cli/select.ts';
 import type { Post } from '../post/post.ts';
 import { renderFigures, STALE_FILE } from '../stages/figures.ts';
-import { type Reporter, ensureRuns, runHash } from '../stages/runs.ts';
+import { type Reporter, ensureRuns, formatSeconds, runHash } from '../stages/runs.ts';
 import { renderTables, TABLES_DIR } from '../stages/tables.ts';
 import { entryDir, loadRun, writeFileAtomic } from '../store/runStore.ts';
 import { cheapRuns, estimateSeconds } from './cost.ts';
@@ -109,8 +109,4 @@ export function commandFor(post: Post, ids: readonly string[]): string {
     .filter((group) => group.experiments.some((experiment: Experiment) => wanted.has(experiment.id)))
     .map((group) => `${post.slug}/${groupName(group.file)}`);
   return `npm run train -- ${groups.join(' ')}`;
-}
-
-function formatSeconds(seconds: number): string {
-  return seconds < 90 ? `${Math.max(1, Math.round(seconds))} s` : `${Math.round(seconds / 60)} min`;
 }

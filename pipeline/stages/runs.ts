@@ -124,8 +124,16 @@ const packageVersion = (() => {
   };
 })();
 
+/**
+ * A duration in log lines, plans and the progress bar: "40 ms", "3.2 s", "38 s", "18 min 50 s".
+ * Above two minutes the whole seconds are rounded before splitting off the minutes, so
+ * 179.7 s reads "3 min 0 s", never "2 min 60 s".
+ */
 export function formatSeconds(seconds: number): string {
-  return seconds < 1 ? `${Math.round(seconds * 1000)} ms` : seconds < 10 ? `${seconds.toFixed(1)} s` : seconds < 120 ? `${Math.round(seconds)} s` : `${Math.floor(seconds / 60)} min ${Math.round(seconds % 60)} s`;
+  if (seconds < 1) return `${Math.round(seconds * 1000)} ms`;
+  if (seconds < 10) return `${seconds.toFixed(1)} s`;
+  const whole = Math.round(seconds);
+  return whole < 120 ? `${whole} s` : `${Math.floor(whole / 60)} min ${whole % 60} s`;
 }
 
 /** Bytes a run's entry and checkpoints take on disk (generously: both, plus the temporaries of atomic writes). */

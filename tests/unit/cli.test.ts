@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addExperiments, copyRepo, hasStackTrace, removeCopy, runCli, TEST_EXPERIMENTS } from '../fixtures/repoCopy.ts';
 import { editDistance, similarNames } from '../../pipeline/cli/select.ts';
 import { formatEta } from '../../pipeline/cli/reporter.ts';
+import { formatSeconds } from '../../pipeline/stages/runs.ts';
 
 let root: string;
 beforeAll(() => {
@@ -131,14 +132,17 @@ describe('training output', () => {
   });
 });
 
-describe('the progress bar ETA', () => {
-  it('rounds to the shown unit before splitting, so minutes never read 60', () => {
-    expect(formatEta(7199)).toBe('2h00m'); // cli-progress's default prints "1h60m"
-    expect(formatEta(3660)).toBe('1h01m');
-    expect(formatEta(1130)).toBe('18m50s');
-    expect(formatEta(3599.6)).toBe('1h00m');
-    expect(formatEta(59.6)).toBe('1m00s');
-    expect(formatEta(7)).toBe('7s');
+describe('durations in log lines and the progress bar ETA', () => {
+  it('rounds once before splitting, so seconds never read 60', () => {
+    expect(formatSeconds(179.7)).toBe('3 min 0 s'); // splitting first printed "2 min 60 s"
+    expect(formatSeconds(7199.6)).toBe('120 min 0 s');
+    expect(formatSeconds(1130)).toBe('18 min 50 s');
+    expect(formatSeconds(119.6)).toBe('2 min 0 s');
+    expect(formatSeconds(59.6)).toBe('60 s');
+    expect(formatSeconds(7)).toBe('7.0 s');
+    expect(formatSeconds(0.042)).toBe('42 ms');
+    expect(formatEta(1130)).toBe('18 min 50 s');
     expect(formatEta(Number.POSITIVE_INFINITY)).toBe('?');
+    expect(formatEta(Number.NaN)).toBe('?');
   });
 });
