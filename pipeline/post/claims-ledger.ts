@@ -72,10 +72,13 @@ export function ledgerTable(list: readonly Claim[], runs: RunSet): TableOutput {
   });
   return {
     html,
+    // Each verdict is quotable too (`:num[claims-ledger.verdict.<claim id>]`), so a sentence
+    // that reports a claim's result reads it from the ledger instead of typing it.
     numbers: {
       'claims-ledger.count': String(rows.length),
       'claims-ledger.holding': String(holding),
       'claims-ledger.failing': String(rows.length - holding),
+      ...Object.fromEntries(rows.map((r) => [`claims-ledger.verdict.${r.claim.id}`, r.holds ? 'holds' : 'fails'])),
     },
   };
 }

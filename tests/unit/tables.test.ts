@@ -118,7 +118,13 @@ describe('claims ledger', () => {
     expect(html).toContain('Run a reaches &lt;b&gt;a small&lt;/b&gt; loss &amp; more.');
     expect(html).not.toContain('<b>a small</b>');
     expect(html).toContain(`<code>b-seed1 #${hash8(runB.hash)}</code>`);
-    expect(numbers).toEqual({ 'claims-ledger.count': '2', 'claims-ledger.holding': '1', 'claims-ledger.failing': '1' });
+    expect(numbers).toEqual({
+      'claims-ledger.count': '2',
+      'claims-ledger.holding': '1',
+      'claims-ledger.failing': '1',
+      'claims-ledger.verdict.small-loss': 'holds',
+      'claims-ledger.verdict.a-small': 'fails',
+    });
   });
 
   it('folds long run lists behind a count and a combined hash', () => {

@@ -184,6 +184,8 @@ export function doubleDescentFigure(ids: readonly string[] = COMPUTED_IDS): Figu
       for (const p of curve.finite) {
         numbers[`double-descent.testT${p.T}`] = formatLoss(p.test.mean, 4);
         numbers[`double-descent.trainT${p.T}`] = formatLoss(p.train.mean);
+        // The mean can sit on the other side of 1 from most seeds, so the prose can say how many end below it.
+        numbers[`double-descent.belowOneT${p.T}`] = `${formatInteger(p.runs.filter((r) => r.testLoss < 1).length)} of ${formatInteger(p.runs.length)}`;
       }
       for (const p of PAPER_TEST_LOSS) numbers[`double-descent.paperT${p.T}`] = formatPaperLoss(p.loss);
       return { svg, provenance: sweepProvenanceLine(used), numbers };

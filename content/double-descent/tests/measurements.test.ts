@@ -165,6 +165,10 @@ describe('the computed list', () => {
     expect(experimentGroups.flatMap((g) => g.experiments)).toEqual(sweepExperiments);
   });
 
+  it('covers every run of the sweep, since the published prose reads the sweep as complete', () => {
+    expect(coverageOf(COMPUTED)).toEqual({ runs: idsOf(FULL_SWEEP).length, of: idsOf(FULL_SWEEP).length, complete: true });
+  });
+
   it('keeps data seed 0 identical to the first post\'s memorization runs (no dataSeed override, init seed 0)', () => {
     const e = experiment(sweepId(8, 0));
     expect('dataSeed' in e).toBe(false);
