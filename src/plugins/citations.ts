@@ -45,7 +45,6 @@ export function loadBibliography(postFile: string): Bibliography | null {
       { file, line: at ? Number(at[1]) : undefined, column: at ? Number(at[2]) : undefined },
       `references.bib does not parse: ${message.split('\n')[0]}`,
       ['Fix: correct the BibTeX entry (each is @type{key, field = {value}, …}).'],
-      { cause: error },
     );
   }
   const entries = new Map<string, CslEntry>();

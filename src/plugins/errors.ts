@@ -29,10 +29,10 @@ export class ArticleBuildError extends Error {
    */
   readonly loc?: { file: string; line: number; column?: number };
 
-  constructor(place: SourcePlace, problem: string, details: string[] = [], options?: { cause?: unknown }) {
+  constructor(place: SourcePlace, problem: string, details: string[] = []) {
     const file = displayPath(place.file);
     const where = [file, place.line, place.column].filter((part) => part !== undefined).join(':');
-    super([`${where}: ${problem}`, ...details.map((line) => `  ${line}`)].join('\n'), options);
+    super([`${where}: ${problem}`, ...details.map((line) => `  ${line}`)].join('\n'));
     this.name = 'ArticleBuildError';
     this.file = file;
     this.line = place.line;
@@ -44,6 +44,13 @@ export class ArticleBuildError extends Error {
         ...(place.column !== undefined ? { column: place.column } : {}),
       };
     }
+    // A mistake in a post is the author's, not the code's: the message already says where
+    // and how to fix it (quoting the underlying error's message where there is one), and
+    // the frames of the plugin that noticed it would only bury that under a stack trace.
+    // Astro prints the stack, the cause's stack and the error's own enumerable properties,
+    // so the stack is the message alone, there is no cause, and the location is hidden.
+    this.stack = `${this.name}: ${this.message}`;
+    for (const key of ['file', 'line', 'column', 'loc']) Object.defineProperty(this, key, { enumerable: false });
   }
 }
 

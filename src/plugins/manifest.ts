@@ -65,7 +65,6 @@ export function loadManifest(figuresDir: string): FigureManifest {
       { file: manifestPath },
       `figure manifest is not valid JSON (${(error as Error).message}).`,
       [`Fix: ${HOW_TO_MAKE_IT} It rewrites the manifest.`],
-      { cause: error },
     );
   }
   return validateManifest(data, manifestPath);
@@ -154,7 +153,6 @@ export function readFigureSvg(figuresDir: string, id: string, entry: FigureEntry
       { file: path.join(figuresDir, MANIFEST_FILE) },
       `figure "${id}" lists ${entry.file}, but ${displayPath(svgPath)} cannot be read (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}).`,
       [`Fix: ${HOW_TO_MAKE_IT}`],
-      { cause: error },
     );
   }
   if (sha256(text) !== entry.svgSha256) {
@@ -212,7 +210,7 @@ export function loadTablesManifest(figuresDir: string): TablesManifest {
   try {
     data = JSON.parse(text);
   } catch (error) {
-    throw new ArticleBuildError({ file: manifestPath }, `table manifest is not valid JSON (${(error as Error).message}).`, [`Fix: ${HOW_TO_MAKE_IT}`], { cause: error });
+    throw new ArticleBuildError({ file: manifestPath }, `table manifest is not valid JSON (${(error as Error).message}).`, [`Fix: ${HOW_TO_MAKE_IT}`]);
   }
   const problems: string[] = [];
   const tables: Record<string, TableEntry> = {};
@@ -251,7 +249,6 @@ export function readTableHtml(figuresDir: string, id: string, entry: TableEntry)
       { file: path.join(figuresDir, TABLES_DIR, MANIFEST_FILE) },
       `table "${id}" lists ${entry.file}, but ${displayPath(file)} cannot be read (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}).`,
       [`Fix: ${HOW_TO_MAKE_IT}`],
-      { cause: error },
     );
   }
   if (sha256(text) !== entry.fileSha256[entry.file]) {
@@ -305,6 +302,6 @@ export function loadStale(figuresDir: string): StaleManifest | null {
     const data = JSON.parse(text) as unknown;
     return { file, figures: notes(isRecord(data) ? data.figures : undefined), tables: notes(isRecord(data) ? data.tables : undefined) };
   } catch (error) {
-    throw new ArticleBuildError({ file }, `the dev loop's stale note is not valid JSON (${(error as Error).message}).`, [`Fix: ${HOW_TO_MAKE_IT}`], { cause: error });
+    throw new ArticleBuildError({ file }, `the dev loop's stale note is not valid JSON (${(error as Error).message}).`, [`Fix: ${HOW_TO_MAKE_IT}`]);
   }
 }

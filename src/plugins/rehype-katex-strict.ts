@@ -48,7 +48,6 @@ export default function rehypeKatexStrict(options: RehypeKatexStrictOptions = {}
         }),
         'Fix: correct the TeX between the $ signs (KaTeX runs with strict: "error", so non-LaTeX input such as Unicode symbols in math mode is rejected too).',
       ],
-      { cause: first.cause },
     );
   };
 }

@@ -1,11 +1,12 @@
 /**
  * Mistakes in the article fail the real `astro build` (not only the plugins in isolation)
- * with the file and line: built from a scratch copy of the project into a temp folder.
+ * with the file and line, and no stack trace: built from a scratch copy of the project
+ * into a temp folder.
  */
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { addFixturePost, copyRepo, removeCopy, runCli } from '../fixtures/repoCopy.ts';
+import { addFixturePost, copyRepo, hasStackTrace, removeCopy, runCli } from '../fixtures/repoCopy.ts';
 
 const SITE_PARTS = ['src', 'pipeline', 'tests/fixtures', 'astro.config.mjs', 'package.json', 'tsconfig.json'];
 const copies: string[] = [];
@@ -44,10 +45,12 @@ describe('astro build of an article with a mistake', () => {
 
     expect(figureBuild.code).not.toBe(0);
     expect(figureBuild.stdout + figureBuild.stderr).toMatch(new RegExp(`content/fixture/post\\.md:${figure.line}:1: unknown figure id "no-such-figure"`));
+    expect(hasStackTrace(figureBuild.stdout + figureBuild.stderr), figureBuild.stderr).toBe(false);
     expect(existsSync(path.join(figure.root, 'dist/index.html'))).toBe(false);
 
     expect(mathBuild.code).not.toBe(0);
     expect(mathBuild.stdout + mathBuild.stderr).toMatch(new RegExp(`content/fixture/post\\.md:${math.line}:\\d+: .*KaTeX`, 'i'));
+    expect(hasStackTrace(mathBuild.stdout + mathBuild.stderr), mathBuild.stderr).toBe(false);
     expect(existsSync(path.join(math.root, 'dist/index.html'))).toBe(false);
   });
 
@@ -64,6 +67,7 @@ describe('astro build of an article with a mistake', () => {
     builds.forEach((build, index) => {
       expect(build.code).not.toBe(0);
       expect(build.stdout + build.stderr).toMatch(expected[index]!);
+      expect(hasStackTrace(build.stdout + build.stderr), build.stderr).toBe(false);
     });
   });
 });
