@@ -34,6 +34,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Math as MathNode } from 'mdast-util-math';
 import { ArticleBuildError, displayPath } from './errors.ts';
+import { similarNames } from '../../pipeline/cli/select.ts';
 import { isDraftProse } from '../../pipeline/post/front-matter.ts';
 import { type Bibliography, BIBLIOGRAPHY_FILE, citationLabels, loadBibliography, referenceAnchor, referenceItems } from './citations.ts';
 import { type FigureEntry, MANIFEST_FILE, STALE_FILE, type StaleNote, TABLES_DIR, loadManifest, loadStale, loadTablesManifest, readFigureSvg, readTableHtml, svgElementIds } from './manifest.ts';
@@ -276,7 +277,7 @@ export default function remarkArticle(this: Processor, options: RemarkArticleOpt
           .sort();
         fail(origin, node, `unknown number key "${key}" in :num[${key}].`, [
           sameFigure.length > 0
-            ? `Keys published for "${figureId}": ${listOrNone(sameFigure)}.`
+            ? publishedKeysLine(key, figureId, sameFigure, manifestName())
             : `Known number keys (from ${manifestName()} and the table manifest): ${listOrNone(Object.keys(numbers))}.`,
           `Fix: correct the key, or add "${key}" to the numbers the figure module for "${figureId}" publishes (${postFolder}/figures/) and run \`npm run pipeline\`.`,
         ]);
@@ -583,6 +584,17 @@ function textOf(node: TextLike): string {
       return textOf(inner);
     })
     .join('');
+}
+
+/** Past this many, a figure's keys are summarised by the ones closest to the mistyped key. */
+const KEYS_LISTED = 12;
+
+function publishedKeysLine(key: string, figureId: string, keys: string[], manifest: string): string {
+  if (keys.length <= KEYS_LISTED) return `Keys published for "${figureId}": ${listOrNone(keys)}.`;
+  const closest = similarNames(key, keys);
+  return closest.length > 0
+    ? `"${figureId}" publishes ${keys.length} keys; the closest: ${closest.join(', ')}.`
+    : `"${figureId}" publishes ${keys.length} keys, none close to this one; the first ${KEYS_LISTED}: ${keys.slice(0, KEYS_LISTED).join(', ')}, … (all in ${manifest}).`;
 }
 
 function listOrNone(items: string[]): string {

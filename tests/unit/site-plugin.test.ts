@@ -96,6 +96,17 @@ describe('numbers', () => {
     expect(error.column).toBe(19);
   });
 
+  it('names the closest keys, not every key, when the figure publishes many', async () => {
+    const many = fixtureVariant((manifest) => {
+      for (let T = 1; T <= 20; T++) manifest.figures.tiny.numbers[`tiny.lossT${T}`] = String(T);
+    });
+    const close = await renderError('The loss is :num[tiny.losT12] here.\n', many);
+    expect(close.message).toContain('"tiny" publishes 22 keys; the closest: tiny.lossT12,');
+    expect(close.message).not.toContain('tiny.lossT20');
+    const far = await renderError('The loss is :num[tiny.somethingElseEntirely] here.\n', many);
+    expect(far.message).toMatch(/"tiny" publishes 22 keys, none close to this one; the first 12: tiny\.loss, tiny\.lossT1, tiny\.lossT10, .*, … \(all in .*manifest\.json\)/);
+  });
+
   it('fails on a directive the article does not define', async () => {
     const error = await renderError('A ratio:lol of things.\n');
     expect(error.message).toMatch(/^content\/fixture\/post\.md:1:8: unsupported directive ":lol"/);
