@@ -277,8 +277,8 @@ export default function remarkArticle(this: Processor, options: RemarkArticleOpt
           .sort();
         fail(origin, node, `unknown number key "${key}" in :num[${key}].`, [
           sameFigure.length > 0
-            ? publishedKeysLine(key, figureId, sameFigure, manifestName())
-            : `Known number keys (from ${manifestName()} and the table manifest): ${listOrNone(Object.keys(numbers))}.`,
+            ? `Keys published for "${figureId}": ${keysToSuggest(key, sameFigure, manifestName())}.`
+            : `Known number keys (from ${manifestName()} and the table manifest): ${keysToSuggest(key, Object.keys(numbers).sort(), 'those manifests')}.`,
           `Fix: correct the key, or add "${key}" to the numbers the figure module for "${figureId}" publishes (${postFolder}/figures/) and run \`npm run pipeline\`.`,
         ]);
       }
@@ -586,15 +586,16 @@ function textOf(node: TextLike): string {
     .join('');
 }
 
-/** Past this many, a figure's keys are summarised by the ones closest to the mistyped key. */
+/** Past this many known keys, an unknown key's message names only the closest of them. */
 const KEYS_LISTED = 12;
 
-function publishedKeysLine(key: string, figureId: string, keys: string[], manifest: string): string {
-  if (keys.length <= KEYS_LISTED) return `Keys published for "${figureId}": ${listOrNone(keys)}.`;
+/** The known keys to show beside an unknown one: all when few, else the closest (or the first few). */
+function keysToSuggest(key: string, keys: string[], where: string): string {
+  if (keys.length <= KEYS_LISTED) return listOrNone(keys);
   const closest = similarNames(key, keys);
   return closest.length > 0
-    ? `"${figureId}" publishes ${keys.length} keys; the closest: ${closest.join(', ')}.`
-    : `"${figureId}" publishes ${keys.length} keys, none close to this one; the first ${KEYS_LISTED}: ${keys.slice(0, KEYS_LISTED).join(', ')}, … (all in ${manifest}).`;
+    ? `${keys.length} in all, the closest ${closest.join(', ')}`
+    : `${keys.length} in all, none close to this one; the first ${KEYS_LISTED} ${keys.slice(0, KEYS_LISTED).join(', ')}, … (all in ${where})`;
 }
 
 function listOrNone(items: string[]): string {

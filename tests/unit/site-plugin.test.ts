@@ -96,15 +96,19 @@ describe('numbers', () => {
     expect(error.column).toBe(19);
   });
 
-  it('names the closest keys, not every key, when the figure publishes many', async () => {
+  it('names the closest keys, not every key, when there are many', async () => {
     const many = fixtureVariant((manifest) => {
       for (let T = 1; T <= 20; T++) manifest.figures.tiny.numbers[`tiny.lossT${T}`] = String(T);
     });
     const close = await renderError('The loss is :num[tiny.losT12] here.\n', many);
-    expect(close.message).toContain('"tiny" publishes 22 keys; the closest: tiny.lossT12,');
+    expect(close.message).toContain('Keys published for "tiny": 22 in all, the closest tiny.lossT12,');
     expect(close.message).not.toContain('tiny.lossT20');
     const far = await renderError('The loss is :num[tiny.somethingElseEntirely] here.\n', many);
-    expect(far.message).toMatch(/"tiny" publishes 22 keys, none close to this one; the first 12: tiny\.loss, tiny\.lossT1, tiny\.lossT10, .*, … \(all in .*manifest\.json\)/);
+    expect(far.message).toMatch(/Keys published for "tiny": 22 in all, none close to this one; the first 12 tiny\.loss, tiny\.lossT1, tiny\.lossT10, .*, … \(all in .*manifest\.json\)/);
+    // A key whose figure publishes nothing is compared with every key the post has.
+    const otherFigure = await renderError('The loss is :num[tin.lossT12] here.\n', many);
+    expect(otherFigure.message).toMatch(/Known number keys \(from .*manifest\.json and the table manifest\): 22 in all, the closest tiny\.lossT12[,.]/);
+    expect(otherFigure.message).not.toContain('tiny.lossT20');
   });
 
   it('fails on a directive the article does not define', async () => {
