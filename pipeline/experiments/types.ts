@@ -58,7 +58,19 @@ export interface RunConfig {
    * (length n). Used to probe how sensitive training is to where it starts.
    */
   initBias?: number | number[];
+  /**
+   * How the squared error is reduced over the n outputs: 'sum' (the default, the
+   * double-descent paper's written form: the empty model scores 1 on unit-norm data) or
+   * 'mean' (the Toy Models of Superposition code: an importance-weighted mean with every
+   * importance 1, i.e. the sum divided by n). Absent means 'sum'.
+   */
+  lossReduction?: LossReduction;
+  /** Adam's ε (absent: ADAM_EPS = 1e-8, PyTorch's default). */
+  adamEps?: number;
 }
+
+export const LOSS_REDUCTIONS = ['sum', 'mean'] as const;
+export type LossReduction = (typeof LOSS_REDUCTIONS)[number];
 
 export interface Experiment extends RunConfig {
   /** Stable label, e.g. "trained-n4" or "memorization-T8". Not part of the hash. */

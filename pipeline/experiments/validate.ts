@@ -3,7 +3,8 @@
  * experiment, the field, the bad value and what is allowed, so a user editing the
  * experiment files can fix it without reading this code.
  */
-import { ENGINE_IDS, type Experiment } from './types.ts';
+import { ENGINE_IDS, LOSS_REDUCTIONS, type Experiment } from './types.ts';
+import { ADAM_EPS } from '../train/adamw.ts';
 import {
   availableMemory,
   estimateMemory,
@@ -45,7 +46,7 @@ export function describeValue(value: unknown): string {
 }
 
 const ALLOWED_KEYS: Record<string, readonly string[]> = {
-  experiment: ['id', 'data', 'm', 'bias', 'steps', 'schedule', 'weightDecay', 'seed', 'dataSeed', 'initSeed', 'engine', 'snapshots', 'lossPoints', 'initBias'],
+  experiment: ['id', 'data', 'm', 'bias', 'steps', 'schedule', 'weightDecay', 'seed', 'dataSeed', 'initSeed', 'engine', 'snapshots', 'lossPoints', 'initBias', 'lossReduction', 'adamEps'],
   identity: ['family', 'n'],
   sparse: ['family', 'n', 'S', 'T'],
   'sparse-stream': ['family', 'n', 'S', 'batch'],
@@ -128,7 +129,13 @@ export function validateExperiment(e: Experiment, where?: string, memoryBytes = 
     if (field !== 'seed' && value === undefined) continue;
     if (!isInteger(value) || (value as number) < 0) fail(field, value, 'must be an integer ≥ 0');
   }
-  if (!(ENGINE_IDS as readonly unknown[]).includes(e.engine)) fail('engine', e.engine, 'must be "fused", "tfjs" or "webgpu"');
+  if (!(ENGINE_IDS as readonly unknown[]).includes(e.engine)) fail('engine', e.engine, `must be one of ${ENGINE_IDS.map((id) => `"${id}"`).join(', ')}`);
+  if (raw.lossReduction !== undefined && !(LOSS_REDUCTIONS as readonly unknown[]).includes(raw.lossReduction)) {
+    fail('lossReduction', raw.lossReduction, 'must be "sum" (squared error summed over the n outputs, the default) or "mean" (divided by n, the Toy Models code\'s convention)');
+  }
+  if (raw.adamEps !== undefined && (!isFiniteNumber(raw.adamEps) || (raw.adamEps as number) <= 0 || (raw.adamEps as number) > 1)) {
+    fail('adamEps', raw.adamEps, "must be a number in (0, 1] (Adam's ε; leave it out for PyTorch's 1e-8)");
+  }
   if (!isInteger(e.snapshots) || e.snapshots < 0 || e.snapshots > 1000) fail('snapshots', e.snapshots, 'must be an integer in [0, 1000]');
   if (raw.lossPoints !== undefined && (!isInteger(raw.lossPoints) || (raw.lossPoints as number) < 0)) fail('lossPoints', raw.lossPoints, 'must be an integer ≥ 0 (0 keeps only the final loss)');
   const initBias = raw.initBias;
@@ -205,5 +212,9 @@ export function validateExperiments(experiments: readonly Experiment[], where?: 
 /** The training settings of an experiment (everything but its label). */
 export function runConfigOf(e: Experiment): Omit<Experiment, 'id'> {
   const { id: _id, ...config } = e;
+  // A field spelled out at its default names the same run as one left out: drop it, so
+  // both hash alike (and every run from before these fields existed keeps its hash).
+  if (config.lossReduction === 'sum') delete config.lossReduction;
+  if (config.adamEps === ADAM_EPS) delete config.adamEps;
   return config;
 }

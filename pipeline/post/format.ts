@@ -83,6 +83,17 @@ export function seedLabel(run: LoadedRun): string {
   return `seed ${seed} (data ${dataSeed ?? seed}, init ${initSeed ?? seed})`;
 }
 
+/**
+ * The non-default loss convention of a run ("mean loss", "Adam ε 1e-4", both), or '' for
+ * today's defaults (sum over outputs, ε = 1e-8), which provenance lines leave unsaid.
+ */
+export function lossConventionLabel(config: { lossReduction?: string; adamEps?: number }): string {
+  const parts: string[] = [];
+  if (config.lossReduction === 'mean') parts.push('mean loss over outputs');
+  if (config.adamEps !== undefined) parts.push(`Adam ε ${config.adamEps.toExponential()}`);
+  return parts.join(' · ');
+}
+
 /** One run: "n4-seed0 #1a2b3c4d · seed 0 · 10,000 steps · final loss 3.1 × 10⁻⁵". */
 export function runProvenance(run: LoadedRun, extra?: string): string {
   const parts = [
@@ -91,6 +102,8 @@ export function runProvenance(run: LoadedRun, extra?: string): string {
     `${formatInteger(run.meta.steps)} steps`,
     `final loss ${formatLoss(run.meta.finalLoss)}`,
   ];
+  const convention = lossConventionLabel(run.meta.config);
+  if (convention) parts.push(convention);
   if (extra) parts.push(extra);
   return parts.join(' · ');
 }

@@ -11,6 +11,7 @@ import type { Figure } from './figure.ts';
 import type { RunSet } from './figure.ts';
 import { formatInteger, formatLossRange } from './format.ts';
 import { REPO_ROOT } from '../store/provenance.ts';
+import { ADAM_EPS } from '../train/adamw.ts';
 import type { LoadedRun } from '../store/types.ts';
 import type { Table, TableOutput } from './table.ts';
 import { csvLine, escapeHtml, htmlTable } from './html.ts';
@@ -38,7 +39,7 @@ function groupName(file: string): string {
 
 const CSV_HEAD = [
   'experiment_id', 'group', 'hash', 'family', 'n', 'S', 'T', 'batch', 'm', 'bias', 'seed', 'data_seed', 'init_seed', 'steps',
-  'schedule', 'lr', 'warmup_steps', 'weight_decay', 'engine', 'backend', 'threads', 'node', 'wall_seconds', 'final_loss', 'test_loss', 'created_at',
+  'schedule', 'lr', 'warmup_steps', 'weight_decay', 'loss_reduction', 'adam_eps', 'engine', 'backend', 'threads', 'node', 'wall_seconds', 'final_loss', 'test_loss', 'created_at',
 ];
 
 function csvRow(run: LoadedRun, group: string): (string | number)[] {
@@ -49,7 +50,7 @@ function csvRow(run: LoadedRun, group: string): (string | number)[] {
     run.experiment.id, group, run.hash, d.family, d.n, d.family === 'identity' ? '' : d.S,
     d.family === 'sparse' ? d.T : d.family === 'identity' ? d.n : 'inf', d.family === 'sparse-stream' ? d.batch : '', c.m, String(c.bias),
     c.seed, c.dataSeed ?? '', c.initSeed ?? '', run.meta.steps, c.schedule.kind, c.schedule.kind === 'constant' ? c.schedule.lr : c.schedule.peakLr,
-    c.schedule.kind === 'warmup-cosine' ? c.schedule.warmupSteps : '', c.weightDecay, run.meta.engine.id, run.meta.engine.backend,
+    c.schedule.kind === 'warmup-cosine' ? c.schedule.warmupSteps : '', c.weightDecay, c.lossReduction ?? 'sum', c.adamEps ?? ADAM_EPS, run.meta.engine.id, run.meta.engine.backend,
     run.meta.engine.threads, run.meta.versions.node, run.meta.wallSeconds, run.meta.finalLoss, run.meta.testLoss ?? '', run.meta.createdAt,
   ];
 }

@@ -14,7 +14,7 @@ import type { Experiment } from '../experiments/types.ts';
 import { runConfigOf } from '../experiments/validate.ts';
 import { engines, withEffectiveEngine } from '../train/engines.ts';
 import { DivergenceError, train, type TrainState } from '../train/loop.ts';
-import { DATA_GENERATOR_ENTRY, provenanceHash, sourceHash, STORE_FORMAT, TRAINING_LOOP_ENTRY } from '../store/provenance.ts';
+import { DATA_GENERATOR_ENTRY, numericsHash, provenanceHash, STORE_FORMAT, TRAINING_LOOP_ENTRY } from '../store/provenance.ts';
 import { checkpointFile, checkpointStatus, clearCheckpoint, entryDir, readEntry, removeStaleTemporaries, runTensors, writeCheckpoint, writeEntry, type FinishedRun } from '../store/runStore.ts';
 import { checkStoreWritable, describeStoreFault, StoreError, storeWrite } from '../store/faults.ts';
 import type { RunMeta } from '../store/types.ts';
@@ -108,8 +108,8 @@ export function runHash(named: Experiment): string {
   const engine = engines[experiment.engine];
   return provenanceHash({
     config: runConfigOf(experiment),
-    engineSourceHash: sourceHash([engine.sourceEntry, TRAINING_LOOP_ENTRY]),
-    dataGeneratorHash: sourceHash([DATA_GENERATOR_ENTRY]),
+    engineSourceHash: numericsHash([engine.sourceEntry, TRAINING_LOOP_ENTRY]),
+    dataGeneratorHash: numericsHash([DATA_GENERATOR_ENTRY]),
   });
 }
 
@@ -178,8 +178,8 @@ function storeRun(experiment: Experiment, hash: string, state: TrainState, finis
         hash,
         config,
         labels: [experiment.id],
-        engine: { id: engine.id, sourceHash: sourceHash([engine.sourceEntry, TRAINING_LOOP_ENTRY]), backend, threads },
-        dataGeneratorHash: sourceHash([DATA_GENERATOR_ENTRY]),
+        engine: { id: engine.id, sourceHash: numericsHash([engine.sourceEntry, TRAINING_LOOP_ENTRY]), backend, threads },
+        dataGeneratorHash: numericsHash([DATA_GENERATOR_ENTRY]),
         versions: {
           node: process.version,
           ...(engine.id === 'tfjs' ? { '@tensorflow/tfjs': packageVersion('@tensorflow/tfjs') } : {}),

@@ -30,6 +30,7 @@ export function adamwUpdate(
   step: number,
   lr: number,
   weightDecay: number,
+  eps: number = ADAM_EPS,
 ): void {
   const decay = 1 - lr * weightDecay;
   const stepSize = lr / (1 - ADAM_BETA1 ** step);
@@ -42,6 +43,6 @@ export function adamwUpdate(
     m[i] = mi;
     v[i] = vi;
     // Read back the stored float32 moments so the update uses exactly what PyTorch would.
-    param[i] = param[i] * decay - (stepSize * m[i]) / (Math.sqrt(v[i]) / sqrtCorrection2 + ADAM_EPS);
+    param[i] = param[i] * decay - (stepSize * m[i]) / (Math.sqrt(v[i]) / sqrtCorrection2 + eps);
   }
 }

@@ -12,7 +12,7 @@ import type { RunConfig } from '../experiments/types.ts';
 import { isStream, testExamples, trainingBatch, trainingExamples, type SparseExamples } from '../data/datasets.ts';
 import type { AsyncModel, Engine, Gradients, Model } from './engine.ts';
 import { initialParameters, type Parameters } from './init.ts';
-import { adamwUpdate, newAdamState, type AdamState } from './adamw.ts';
+import { ADAM_EPS, adamwUpdate, newAdamState, type AdamState } from './adamw.ts';
 import { learningRate } from './schedule.ts';
 
 /** Everything needed to continue a run exactly where it stopped. */
@@ -120,6 +120,11 @@ export async function train(
     model.dispose();
     model = await engine.createModel(examples, config.m);
   };
+  // Engines compute the loss summed over the n outputs; the 'mean' convention divides the
+  // loss and its gradient by n (exact, bit for bit, when n is a power of two).
+  const outputs = config.lossReduction === 'mean' ? config.data.n : 1;
+  const reduce = (summed: number) => (outputs === 1 ? summed : summed / outputs);
+  const eps = config.adamEps ?? ADAM_EPS;
   const grads: Gradients = { W: new Float64Array(state.params.W.length), b: new Float64Array(state.params.b.length) };
   const snapshotAt = new Set(snapshotSchedule(config.snapshots, config.steps));
   const checkpointMs = (hooks.checkpointSeconds ?? 60) * 1000;
@@ -137,7 +142,11 @@ export async function train(
       if (snapshotAt.has(state.step)) takeSnapshot(state);
       // CPU engines answer synchronously; awaiting only a promise keeps their loop free of extra ticks.
       const result = model.lossAndGradient(state.params, grads);
-      const loss = typeof result === 'number' ? result : await result;
+      const loss = reduce(typeof result === 'number' ? result : await result);
+      if (outputs !== 1) {
+        for (let i = 0; i < grads.W.length; i++) grads.W[i] /= outputs;
+        for (let i = 0; i < grads.b.length; i++) grads.b[i] /= outputs;
+      }
       if (!Number.isFinite(loss)) throw new DivergenceError(state.step, 'the loss');
       if (isLossRecorded(state.step, config.steps, config.lossPoints)) {
         state.lossSteps.push(state.step);
@@ -145,8 +154,8 @@ export async function train(
       }
       const lr = learningRate(config.schedule, state.step, config.steps);
       const t = state.step + 1;
-      adamwUpdate(state.params.W, grads.W, state.adamW, t, lr, config.weightDecay);
-      if (config.bias) adamwUpdate(state.params.b, grads.b, state.adamB, t, lr, config.weightDecay);
+      adamwUpdate(state.params.W, grads.W, state.adamW, t, lr, config.weightDecay, eps);
+      if (config.bias) adamwUpdate(state.params.b, grads.b, state.adamB, t, lr, config.weightDecay, eps);
       state.step = t;
       if (stream && t < config.steps) await useBatch(trainingBatch(config, t));
       hooks.onProgress?.(state.step, loss);
@@ -167,7 +176,7 @@ export async function train(
     assertFinite(state.params.W, state.step, 'W');
     assertFinite(state.params.b, state.step, 'b');
     if (snapshotAt.has(state.step)) takeSnapshot(state);
-    const finalLoss = await model.loss(state.params);
+    const finalLoss = reduce(await model.loss(state.params));
     if (!Number.isFinite(finalLoss)) throw new DivergenceError(state.step, 'the final loss');
     state.lossSteps.push(state.step);
     state.loss.push(finalLoss);
@@ -175,7 +184,7 @@ export async function train(
     let testLoss: number | null = null;
     if (held) {
       const testModel = await engine.createModel(held, config.m);
-      testLoss = await testModel.loss(state.params);
+      testLoss = reduce(await testModel.loss(state.params));
       testModel.dispose();
     }
     state.wallSeconds = elapsed();

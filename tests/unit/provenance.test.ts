@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { listEntries } from '../../pipeline/store/prune.ts';
-import { canonicalJson, DATA_GENERATOR_ENTRY, importClosure, provenanceHash, REPO_ROOT, sourceHash, TRAINING_LOOP_ENTRY } from '../../pipeline/store/provenance.ts';
+import { canonicalJson, DATA_GENERATOR_ENTRY, importClosure, numericsHash, provenanceHash, REPO_ROOT, sourceHash, TRAINING_LOOP_ENTRY } from '../../pipeline/store/provenance.ts';
+import { NUMERICS_ALIASES } from '../../pipeline/store/numerics-aliases.ts';
 import { engines } from '../../pipeline/train/engines.ts';
 import { runHash } from '../../pipeline/stages/runs.ts';
 import type { Experiment, RunConfig } from '../../pipeline/experiments/types.ts';
@@ -107,7 +108,7 @@ describe('sourceHash and line endings', () => {
   // has nothing to compare against; the CRLF test below still runs.)
   const recorded = listEntries(path.join(REPO_ROOT, 'runs')).map((entry) => (JSON.parse(readFileSync(path.join(entry.dir, 'meta.json'), 'utf8')) as { dataGeneratorHash: string }).dataGeneratorHash);
   it.runIf(recorded.length > 0)('is unchanged for the LF files in the repository (no committed run moves)', () => {
-    expect(new Set(recorded)).toEqual(new Set([sourceHash([DATA_GENERATOR_ENTRY])]));
+    expect(new Set(recorded)).toEqual(new Set([numericsHash([DATA_GENERATOR_ENTRY])]));
   });
 
   it('is the same for a CRLF checkout (git core.autocrlf=true), template literals included', () => {
@@ -135,5 +136,21 @@ describe('sourceHash and line endings', () => {
     writeFileSync(path.join(two, 'x.ts'), lf.replace(/\n/g, '\r\n'));
     expect(sourceHash(['x.ts'], two)).toBe(sourceHash(['x.ts'], one));
     for (const dir of [crlf, one, two]) rmSync(dir, { recursive: true });
+  });
+});
+
+describe('numerics aliases', () => {
+  // An alias is a claim about one exact version of the code: once the closure is edited, it
+  // must be declared again (after the reproducibility test has retrained runs under it).
+  it.each(NUMERICS_ALIASES.map((alias) => [alias.entries.join(' + '), alias] as const))('%s: the alias names the closure as it is now', (_name, alias) => {
+    expect(sourceHash(alias.entries)).toBe(alias.now);
+    expect(numericsHash(alias.entries)).toBe(alias.sameAs);
+  });
+
+  it('files a closure without an alias under its own source hash', () => {
+    const root = mkdtempSync(path.join(tmpdir(), 'alias-'));
+    writeFileSync(path.join(root, 'x.ts'), 'export const x = 1;\n');
+    expect(numericsHash(['x.ts'], root)).toBe(sourceHash(['x.ts'], root));
+    rmSync(root, { recursive: true });
   });
 });

@@ -38,7 +38,8 @@ export function sweepId(T: SweepT, dataSeed: number): string {
   return `dd-T${T === 'inf' ? 'inf' : T}-data${dataSeed}`;
 }
 
-function sweepRun(T: SweepT, dataSeed: number): Experiment {
+/** One run of the sweep's setting at (T, data seed); `convention` varies the loss or Adam's ε (other files). */
+export function sweepRun(T: SweepT, dataSeed: number, convention: Pick<Experiment, 'lossReduction' | 'adamEps'> = {}): Experiment {
   const data: DataSpec = T === 'inf' ? { family: 'sparse-stream', n: N, S, batch: STREAM_BATCH } : { family: 'sparse', n: N, S, T };
   return {
     id: sweepId(T, dataSeed),
@@ -52,11 +53,12 @@ function sweepRun(T: SweepT, dataSeed: number): Experiment {
     ...(dataSeed === 0 ? {} : { dataSeed }),
     engine: 'fused',
     snapshots: 0,
+    ...convention,
   };
 }
 
 /** Examples each step touches: what a run costs per step, near enough. */
-const examplesPerStep = (T: SweepT) => (T === 'inf' ? STREAM_BATCH : T);
+export const examplesPerStep = (T: SweepT) => (T === 'inf' ? STREAM_BATCH : T);
 
 /** Dataset seeds run at T: twenty for T ≤ 30 (the failure rate), four elsewhere. */
 export function dataSeedsAt(T: SweepT): readonly number[] {
