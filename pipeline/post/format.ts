@@ -44,6 +44,43 @@ export function formatLossRange(min: number, max: number): string {
   return formatLoss(min, 7);
 }
 
+/**
+ * The decimal place a measured value is known to, from its error: the error keeps one
+ * significant digit, two when that digit is 1 or 2 (so 0.14 stays 0.14, not 0.1, a 40 %
+ * change of the error itself). Returns the power of ten of the last digit to print.
+ */
+export function errorPlace(error: number): number {
+  if (!(error > 0) || !Number.isFinite(error)) throw new Error(`errorPlace: the error must be a finite number > 0, got ${error}`);
+  let place = Math.floor(Math.log10(error));
+  if (Math.floor(error / 10 ** place) < 3) place -= 1;
+  return place;
+}
+
+/** `x` rounded to the digit 10^place, printed with exactly that many decimals and thousands separators. */
+function atPlace(x: number, place: number): string {
+  if (place < 0) {
+    const text = x.toFixed(-place);
+    const [whole, fraction] = text.replace('-', '').split('.');
+    const signed = /^[0.]*$/.test(whole + fraction) ? '' : x < 0 ? '−' : '';
+    return `${signed}${formatInteger(Number(whole))}.${fraction}`;
+  }
+  return formatInteger(Math.round(x / 10 ** place) * 10 ** place);
+}
+
+/**
+ * A measured value with no more digits than its error allows (errorPlace): 451.7 with
+ * error 28 → "452"; with error 60 → "450"; 1.000473 with error 0.00012 → "1.00047". `formatWithError` adds the error.
+ */
+export function formatMeasured(value: number, error: number): string {
+  return atPlace(value, errorPlace(error));
+}
+
+/** "452 ± 28", "450 ± 60", "1.00047 ± 0.00012": the value and its error, both at the error's last digit. */
+export function formatWithError(value: number, error: number): string {
+  const place = errorPlace(error);
+  return `${atPlace(value, place)} ± ${atPlace(error, place)}`;
+}
+
 /** Degrees with one decimal and the degree sign: 89.94 → "89.9°". */
 export function formatDegrees(degrees: number, decimals = 1): string {
   return `${fixed(degrees, decimals)}°`;

@@ -13,10 +13,9 @@ import { computedLossCurve, testLossPeak, TRANSITION_FROM_T } from '../measureme
 import { PAPER_PEAK, PAPER_TEST_LOSS } from '../measurements/paper.ts';
 import { DIMENSIONALITY_TOLERANCE, deviationFromTgon, MEMORIZED_LOSS } from '../measurements/dimensionality-curve.ts';
 import { computedOutcomeRows, failureRateIds } from '../measurements/failure-rate.ts';
-import { formatT, measureRuns } from '../measurements/runs.ts';
+import { formatT, measureRuns, tRangeText } from '../measurements/runs.ts';
 import { SPARSE_OUTCOME_LABELS } from '../measurements/outcomes.ts';
 import { lossSources, USE_GROUPS } from '../measurements/loss-sources.ts';
-import { tRangeText } from '../figures/sweep-common.ts';
 
 /** The peak must sit at the paper's T = 2,000 or a neighbouring point of the grid. */
 const PEAK_T_ALLOWED = [1_000, 2_000, 5_000];

@@ -13,8 +13,8 @@ import { colors, fontSize } from '../../../pipeline/render/theme.ts';
 import { COMPUTED_IDS } from '../measurements/computed.ts';
 import { computedDimensionalityCurve, MEMORIZED_LOSS, tgonDimensionality, type DimensionalityPoint } from '../measurements/dimensionality-curve.ts';
 import { SPARSE_OUTCOME_LABELS } from '../measurements/outcomes.ts';
-import { formatT } from '../measurements/runs.ts';
-import { decades, infinityMarks, logAxis, logTickLabel, seriesColors, sweepProvenanceLine, sweepSeriesMarks, tAxis, T_DOMAIN, tRangeText, tScale } from './sweep-common.ts';
+import { formatT, tRangeText } from '../measurements/runs.ts';
+import { decades, infinityMarks, logAxis, logTickLabel, seriesColors, sweepProvenanceLine, sweepSeriesMarks, tAxis, T_DOMAIN, tScale } from './sweep-common.ts';
 
 const WIDTH = 720;
 

@@ -17,8 +17,8 @@ import { formatPaperLoss, PAPER_CITATION, PAPER_LARGE_T_LOSS, PAPER_PEAK, PAPER_
 import { MEMORIZED_LOSS } from '../measurements/dimensionality-curve.ts';
 import { FAILURE_DATA_SEEDS, STREAM_BATCH, SWEEP_DATA_SEEDS, SWEEP_T } from '../experiments/sweep.ts';
 import { TEST_EXAMPLES } from '../../../pipeline/data/datasets.ts';
-import { formatT } from '../measurements/runs.ts';
-import { compactT, infinityMarks, seriesColors, sweepProvenanceLine, sweepSeriesMarks, tAxis, T_DOMAIN, tRangeText, tScale } from './sweep-common.ts';
+import { formatT, tRangeText } from '../measurements/runs.ts';
+import { compactT, infinityMarks, seriesColors, sweepProvenanceLine, sweepSeriesMarks, tAxis, T_DOMAIN, tScale } from './sweep-common.ts';
 
 const WIDTH = 720;
 

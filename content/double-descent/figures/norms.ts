@@ -9,8 +9,8 @@ import { renderGrid, type Panel, type PlotOptions } from '../../../pipeline/rend
 import { formatLoss, selectRuns } from '../../../pipeline/post/format.ts';
 import { colors } from '../../../pipeline/render/theme.ts';
 import { COMPUTED_IDS } from '../measurements/computed.ts';
-import { byT, formatT, measureRuns, spread, type RunMeasures } from '../measurements/runs.ts';
-import { infinityMarks, logAxis, logTickLabel, seriesColors, sweepProvenanceLine, sweepSeriesMarks, tAxis, tRangeText, tScale, ySteps } from './sweep-common.ts';
+import { byT, formatT, measureRuns, spread, type RunMeasures, tRangeText } from '../measurements/runs.ts';
+import { infinityMarks, logAxis, logTickLabel, seriesColors, sweepProvenanceLine, sweepSeriesMarks, tAxis, tScale, ySteps } from './sweep-common.ts';
 
 const PANEL_WIDTH = 236;
 

@@ -8,7 +8,7 @@ import type { LoadedRun } from '../../../pipeline/store/types.ts';
 import { combinedRunHash, formatInteger, formatLoss, formatLossRange, hash8, superscript } from '../../../pipeline/post/format.ts';
 import { colors, fontSize } from '../../../pipeline/render/theme.ts';
 import { SWEEP_T, type SweepT } from '../experiments/sweep.ts';
-import { runDataSeed, runT, formatT } from '../measurements/runs.ts';
+import { runDataSeed, runT, formatT, tRangeText } from '../measurements/runs.ts';
 
 /** Series colours (theme palette; blue/orange/red stay apart under common colour-vision deficiencies). */
 export const seriesColors = {
@@ -62,15 +62,6 @@ export function infinityMarks(value: number, low: number, high: number, color: s
     Plot.ruleY([value], { stroke: color, strokeWidth: 1.25, strokeDasharray: '6,3' }),
     Plot.text([{ x: x2, y: value }], { x: 'x', y: 'y', text: () => label, textAnchor: 'end', dx: -2, dy: -6, fill: color, fontSize: fontSize.tick }),
   ];
-}
-
-/** "T = 3 … 30" or "T = 3 … 10,000 and ∞". */
-export function tRangeText(Ts: readonly SweepT[]): string {
-  const finite = Ts.filter((T): T is number => T !== 'inf').sort((a, b) => a - b);
-  const inf = Ts.includes('inf');
-  if (finite.length === 0) return inf ? 'T = ∞' : 'no T';
-  const range = finite.length === 1 ? formatT(finite[0]) : `${formatT(finite[0])} … ${formatT(finite[finite.length - 1])}`;
-  return `T = ${range}${inf ? ' and ∞' : ''}`;
 }
 
 /**

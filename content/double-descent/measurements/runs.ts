@@ -138,3 +138,12 @@ export function tOrder(T: SweepT): number {
 export function formatT(T: SweepT): string {
   return T === 'inf' ? '∞' : formatInteger(T);
 }
+
+/** "T = 3 … 30" or "T = 3 … 10,000 and ∞". */
+export function tRangeText(Ts: readonly SweepT[]): string {
+  const finite = Ts.filter((T): T is number => T !== 'inf').sort((a, b) => a - b);
+  const inf = Ts.includes('inf');
+  if (finite.length === 0) return inf ? 'T = ∞' : 'no T';
+  const range = finite.length === 1 ? formatT(finite[0]) : `${formatT(finite[0])} … ${formatT(finite[finite.length - 1])}`;
+  return `T = ${range}${inf ? ' and ∞' : ''}`;
+}
