@@ -7,10 +7,11 @@ import { figures } from './figures/index.ts';
 import { claims } from './claims/index.ts';
 import { lossSourcesTable } from './tables/loss-sources.ts';
 import { sweepCostTable } from './tables/sweep-cost.ts';
+import { testLossTable } from './tables/test-loss.ts';
 
 export default definePost({
   groups: experimentGroups,
   figures,
   claims,
-  tables: [claimsLedgerTable(claims), lossSourcesTable, sweepCostTable, runSummaryTable({ figures, claims, groups: experimentGroups })],
+  tables: [claimsLedgerTable(claims), lossSourcesTable, testLossTable, sweepCostTable, runSummaryTable({ figures, claims, groups: experimentGroups })],
 });

@@ -6,11 +6,13 @@
  */
 import type { Claim, ClaimResult } from '../../../pipeline/post/claim.ts';
 import type { RunSet } from '../../../pipeline/post/figure.ts';
-import { formatLoss, formatRatio } from '../../../pipeline/post/format.ts';
+import { formatInteger, formatLoss, formatRatio, formatWithError } from '../../../pipeline/post/format.ts';
 import { FAILURE_T } from '../experiments/sweep.ts';
-import { COMPUTED_IDS } from '../measurements/computed.ts';
+import { COMPUTED_IDS, PAPER_CONVENTION_IDS } from '../measurements/computed.ts';
+import { compareWithPaper, conventionCurve, quotedError } from '../measurements/paper-convention.ts';
+import { MAX_EXAMPLES, TARGET_RELATIVE_ERROR } from '../measurements/test-loss.ts';
 import { computedLossCurve, testLossPeak, TRANSITION_FROM_T } from '../measurements/losses.ts';
-import { PAPER_PEAK, PAPER_TEST_LOSS } from '../measurements/paper.ts';
+import { formatPaperLoss, PAPER_PEAK, PAPER_TEST_LOSS, READ_OFF_PRECISION } from '../measurements/paper.ts';
 import { DIMENSIONALITY_TOLERANCE, deviationFromTgon, MEMORIZED_LOSS } from '../measurements/dimensionality-curve.ts';
 import { computedOutcomeRows, failureRateIds } from '../measurements/failure-rate.ts';
 import { formatT, measureRuns, tRangeText } from '../measurements/runs.ts';
@@ -27,7 +29,7 @@ export const PAPER_TOLERANCE = 0.01;
 const SILENT_SHARE = 0.9;
 
 /** The claims over the runs with these ids (by default the computed ones; tests pass the full sweep). */
-export function sweepClaims(ids: readonly string[] = COMPUTED_IDS): Claim[] {
+export function sweepClaims(ids: readonly string[] = COMPUTED_IDS, meanIds: readonly string[] = PAPER_CONVENTION_IDS): Claim[] {
   const testLossPeakClaim: Claim = {
     id: 'dd-test-loss-peak',
     statement: `Past the memorizing regime the test loss rises to a second peak, near T = ${formatT(PAPER_PEAK.T)} at about ${PAPER_PEAK.loss} in the paper, and then falls below the all-zero loss of 1.`,
@@ -150,7 +152,34 @@ export function sweepClaims(ids: readonly string[] = COMPUTED_IDS): Claim[] {
     },
   };
 
-  return [testLossPeakClaim, memorizingDimensionality, paperAgreement, silentOutputs, sparseFailure];
+  return [testLossPeakClaim, memorizingDimensionality, paperAgreement, silentOutputs, sparseFailure, paperConventionAgreement(meanIds)];
+}
+
+/**
+ * The replication: under the paper's loss convention our test loss matches each value read
+ * off the paper's figure. Decided only once every read-off T is computed; until then it
+ * fails and says which T are missing.
+ */
+export function paperConventionAgreement(meanIds: readonly string[]): Claim {
+  return {
+    id: 'dd-paper-convention-agreement',
+    statement: 'With the squared error averaged over the outputs, as in the Toy Models code, our test loss matches the paper\u2019s curve at every size read off its figure.',
+    needs: [...meanIds],
+    criterion:
+      `At each read-off T (${PAPER_TEST_LOSS.map((p) => formatT(p.T)).join(', ')}) the paper\u2019s value lies within 2 standard errors of our mean over data seeds ` +
+      `plus the reading precision (±${READ_OFF_PRECISION}); test loss in units of the empty model, on fresh examples until its test-set error is at most ${formatInteger(100 * TARGET_RELATIVE_ERROR)} % (up to ${formatInteger(MAX_EXAMPLES)}).`,
+    section: 'paper-convention',
+    evaluate(runs: RunSet): ClaimResult {
+      const comparisons = compareWithPaper(conventionCurve(runs, meanIds));
+      const missing = PAPER_TEST_LOSS.filter((p) => !comparisons.some((c) => c.T === p.T)).map((p) => formatT(p.T));
+      const off = comparisons.filter((c) => !c.agrees);
+      const measured = [
+        comparisons.map((c) => `T = ${formatT(c.T)}: ${formatWithError(c.ours.mean, quotedError(c.ours))} vs ${formatPaperLoss(c.paper)}${c.agrees ? '' : ' (outside)'}`).join('; '),
+        missing.length > 0 ? `not computed yet: T = ${missing.join(', ')}` : '',
+      ].filter(Boolean).join('; ');
+      return { measured: measured || 'no read-off T computed yet', holds: missing.length === 0 && off.length === 0 };
+    },
+  };
 }
 
 export const claims: Claim[] = sweepClaims();

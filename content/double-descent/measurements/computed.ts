@@ -10,6 +10,7 @@
  * a fork that extends the sweep lists its new runs here once they are committed.
  */
 import { dataSeedsAt, FAILURE_DATA_SEEDS, FAILURE_T, SWEEP_DATA_SEEDS, sweepId, SWEEP_T, type SweepT } from '../experiments/sweep.ts';
+import { paperConventionId } from '../experiments/paper-convention.ts';
 
 export interface ComputedT {
   T: SweepT;
@@ -47,3 +48,12 @@ export function coverageOfIds(ids: readonly string[]): { runs: number; of: numbe
 export function coverageOf(coverage: readonly ComputedT[] = COMPUTED): { runs: number; of: number; complete: boolean } {
   return coverageOfIds(idsOf(coverage));
 }
+
+/**
+ * The paper-convention sweep (experiments/paper-convention.ts) in the same form: the
+ * (T, data seeds) committed to runs/, which the paper-convention figure and claims read.
+ * It grows as the sweep trains (`npm run train -- paper-convention`), like COMPUTED did.
+ */
+export const PAPER_CONVENTION_COMPUTED: readonly ComputedT[] = [3].map((T) => ({ T, dataSeeds: dataSeedsAt(T) }));
+
+export const PAPER_CONVENTION_IDS = PAPER_CONVENTION_COMPUTED.flatMap(({ T, dataSeeds }) => dataSeeds.map((seed) => paperConventionId(T, seed)));

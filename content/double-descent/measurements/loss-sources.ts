@@ -9,7 +9,7 @@
  * Each run costs one pass over 10,000 × n outputs (about 10⁸ multiply-adds), so this is
  * computed for the larger T only (from TRANSITION_FROM_T), once per run (cached by hash).
  */
-import { hiddenVectors, testExamples, trainingExamples } from '../../../pipeline/data/datasets.ts';
+import { hiddenVectors, testExamples, trainingExamples, type SparseExamples } from '../../../pipeline/data/datasets.ts';
 import type { RunSet } from '../../../pipeline/post/figure.ts';
 import { selectRuns } from '../../../pipeline/post/format.ts';
 import type { LoadedRun } from '../../../pipeline/store/types.ts';
@@ -43,48 +43,72 @@ export interface LossSources {
 
 const cache = new Map<string, LossSources>();
 
-export function lossSources(run: LoadedRun): LossSources {
-  const cached = cache.get(run.hash);
-  if (cached) return cached;
-  const config = run.meta.config;
-  const { m } = config;
-  const test = testExamples(config);
-  if (m !== 2 || !test) throw new Error(`lossSources: run "${run.experiment.id}" is not a sparse run with m = 2`);
-  const n = test.n;
+/** Per test example: its loss (summed over outputs) and the part from silent outputs that fire. */
+export interface ExampleLosses {
+  loss: Float64Array;
+  silentLoss: Float64Array;
+  /** Silent outputs firing, summed over the examples. */
+  silentCount: number;
+}
+
+/**
+ * Each example's squared error summed over the n outputs, at the run's W and b (m = 2).
+ * This is the sum convention's per-example loss, so it reads in units of the empty model
+ * (which scores exactly 1 on every unit-norm example) whatever convention trained the run.
+ */
+export function exampleLosses(run: LoadedRun, examples: SparseExamples): ExampleLosses {
+  const n = examples.n;
   const W0 = Float64Array.from(run.W.subarray(0, n));
   const W1 = Float64Array.from(run.W.subarray(n, 2 * n));
   const b = Float64Array.from(run.b);
-  const h = hiddenVectors(run.W, m, test);
-  let silentLoss = 0;
+  const h = hiddenVectors(run.W, 2, examples);
+  const loss = new Float64Array(examples.T);
+  const silentLoss = new Float64Array(examples.T);
   let silentCount = 0;
-  let targetLoss = 0;
-  for (let t = 0; t < test.T; t++) {
+  for (let t = 0; t < examples.T; t++) {
     const h0 = h[2 * t];
     const h1 = h[2 * t + 1];
+    let silent = 0;
+    let target = 0;
     // Every output as if its target were 0, then the example's few non-zero targets corrected.
     for (let j = 0; j < n; j++) {
       const z = W0[j] * h0 + W1[j] * h1 + b[j];
       if (z > 0) {
-        silentLoss += z * z;
+        silent += z * z;
         silentCount++;
       }
     }
-    for (let k = test.rowStart[t]; k < test.rowStart[t + 1]; k++) {
-      const j = test.index[k];
+    for (let k = examples.rowStart[t]; k < examples.rowStart[t + 1]; k++) {
+      const j = examples.index[k];
       const z = W0[j] * h0 + W1[j] * h1 + b[j];
       if (z > 0) {
-        silentLoss -= z * z;
+        silent -= z * z;
         silentCount--;
       }
-      targetLoss += (Math.max(z, 0) - test.value[k]) ** 2;
+      target += (Math.max(z, 0) - examples.value[k]) ** 2;
     }
+    silentLoss[t] = silent;
+    loss[t] = silent + target;
   }
+  return { loss, silentLoss, silentCount };
+}
+
+const sum = (values: Float64Array) => values.reduce((s, x) => s + x, 0);
+
+export function lossSources(run: LoadedRun): LossSources {
+  const cached = cache.get(run.hash);
+  if (cached) return cached;
+  const config = run.meta.config;
+  const test = testExamples(config);
+  if (config.m !== 2 || !test) throw new Error(`lossSources: run "${run.experiment.id}" is not a sparse run with m = 2`);
+  const n = test.n;
+  const losses = exampleLosses(run, test);
   const result: LossSources = {
     T: runT(run),
-    testLoss: (silentLoss + targetLoss) / test.T,
-    silentFiringLoss: silentLoss / test.T,
-    silentFiringPerExample: silentCount / test.T,
-    featureUse: config.data.family === 'sparse' ? featureUse(run, W0, W1, b) : null,
+    testLoss: sum(losses.loss) / test.T,
+    silentFiringLoss: sum(losses.silentLoss) / test.T,
+    silentFiringPerExample: losses.silentCount / test.T,
+    featureUse: config.data.family === 'sparse' ? featureUse(run, Float64Array.from(run.W.subarray(0, n)), Float64Array.from(run.W.subarray(n, 2 * n)), Float64Array.from(run.b)) : null,
   };
   cache.set(run.hash, result);
   return result;

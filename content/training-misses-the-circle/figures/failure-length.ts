@@ -54,14 +54,15 @@ const figure: Figure = {
     'fraction of the 100 seeds in each state (stacked), one panel per learning rate, weight decay $10^{-2}$. With a ' +
     'constant learning rate a snapshot is exactly the end state of a shorter run. Each rate is trained for its own ' +
     'length, so the horizontal axes differ. The shaded right quarter is the window in which a run must keep its end ' +
-    'state to count as settled (the memorizing states, even, several radii and uneven, count as one end state there).',
+    'state to count as settled (the memorizing states, even, several radii and uneven, count as one end state there, and ' +
+    'an excursion shorter than two snapshots is a flicker, not a change).',
   render(runs: RunSet): FigureOutput {
     const measures = lrSweep(runs);
     const present = OUTCOMES.filter((o) => measures.some((m) => m.bySteps.some((s) => s.fractions[o].successes > 0)));
     const width = Math.floor((maxWidth - 2 * 10) / COLUMNS);
     const panels: Panel[] = measures.map((m, k) => ({
       heading: [{ text: `lr ${formatRate(m.setting.lr)}`, weight: 'bold', size: fontSize.label }],
-      footer: [{ text: `unsettled: ${m.unsettled} of ${m.runs.length} (by class ${m.unsettledClass})`, size: fontSize.tick }],
+      footer: [{ text: `unsettled: ${m.unsettled} of ${m.runs.length}, flickering ${m.flickering} (by class ${m.unsettledClass})`, size: fontSize.tick }],
       plot: lengthPanel(m, width, k % COLUMNS === 0, present),
     }));
     const rows: Panel[][] = [];
@@ -78,7 +79,7 @@ const figure: Figure = {
               [m.bySteps[Math.floor(m.bySteps.length / 4)], m.bySteps[Math.floor(m.bySteps.length / 2)], m.bySteps[m.bySteps.length - 1]]
                 .map((s) => `at ${formatInteger(s.step)}: ${present.filter((o) => s.fractions[o].successes > 0).map((o) => `${outcomeLabels[o]} ${s.fractions[o].successes}`).join(', ')}`)
                 .join('; ') +
-              `; ${m.unsettled} unsettled`,
+              `; ${m.unsettled} unsettled, ${m.flickering} flickering`,
           )
           .join('. ') + '.',
       },

@@ -200,6 +200,8 @@ const figure: Figure = {
       numbers[`failure-rate.${m.key}.escapeAny`] = `${m.escapedFailure.successes} of ${m.escapedFailure.trials}`;
       numbers[`failure-rate.${m.key}.escapeAnyRate`] = formatProportion(m.escapedFailure);
       numbers[`failure-rate.${m.key}.unsettled`] = String(m.unsettled);
+      numbers[`failure-rate.${m.key}.flickering`] = String(m.flickering);
+      numbers[`failure-rate.${m.key}.finalFlicker`] = String(m.finalFlicker);
       numbers[`failure-rate.${m.key}.hexagonPlusOff`] = String(m.hexagonPlusOff);
       const off = [...m.offCounts.keys()].sort((a, b) => a - b);
       numbers[`failure-rate.${m.key}.offFeatures`] = off.length === 0 ? 'none' : off.length === 1 ? String(off[0]) : `${off[0]} to ${off[off.length - 1]}`;

@@ -1,0 +1,83 @@
+/**
+ * A test loss you can quote: its mean over fresh examples, with the standard error that
+ * test-set sampling leaves, the median example and how much of the mean the worst 1 % of
+ * examples carry.
+ *
+ * From T = 500 to 5,000 the per-example loss is heavy-tailed: most examples score like the
+ * empty model (≈ 1) and a few score hundreds, so 10,000 examples (the run's own test set,
+ * TEST_EXAMPLES) leave a standard error of several per cent. This draws further batches of
+ * fresh examples, from streams no run trains or tests on, until the standard error is at
+ * most TARGET_RELATIVE_ERROR of the mean or MAX_EXAMPLES are used; the result says which.
+ * Losses are per example, summed over the outputs: units of the empty model, whatever
+ * convention trained the run (loss-sources.ts, exampleLosses).
+ */
+import { sparseExamples, testExamples, TEST_EXAMPLES } from '../../../pipeline/data/datasets.ts';
+import { randomStream, type StreamName } from '../../../pipeline/data/rng.ts';
+import type { LoadedRun } from '../../../pipeline/store/types.ts';
+import { exampleLosses } from './loss-sources.ts';
+
+export const TARGET_RELATIVE_ERROR = 0.01;
+export const MAX_EXAMPLES = 100_000;
+
+export interface TestLossEstimate {
+  examples: number;
+  mean: number;
+  /** Standard error of the mean over test examples (sample standard deviation / √examples). */
+  standardError: number;
+  median: number;
+  /** Share of the summed loss carried by the examples in the top 1 % of losses. */
+  topPercentShare: number;
+  /** Whether standardError ≤ TARGET_RELATIVE_ERROR · mean. */
+  precise: boolean;
+}
+
+/**
+ * Batch k ≥ 1 of extra test examples: stream "batch-(−k)". Training streams use batch-s for
+ * steps s ≥ 0 and the run's test set uses "test", so negative batch numbers are fresh for
+ * every run (same data seed, different stream).
+ */
+function extraTestBatch(run: LoadedRun, k: number) {
+  const { data, dataSeed, seed } = run.meta.config;
+  if (data.family === 'identity') throw new Error(`run "${run.experiment.id}" has no test distribution`);
+  return sparseExamples(data.n, data.S, TEST_EXAMPLES, randomStream(dataSeed ?? seed, `batch-${-k}` as StreamName));
+}
+
+const cache = new Map<string, TestLossEstimate>();
+
+export function testLossEstimate(run: LoadedRun): TestLossEstimate {
+  const cached = cache.get(run.hash);
+  if (cached) return cached;
+  const base = testExamples(run.meta.config);
+  if (!base) throw new Error(`run "${run.experiment.id}" has no test distribution`);
+  const batches: Float64Array[] = [exampleLosses(run, base).loss];
+  let estimate = summarise(batches);
+  while (!estimate.precise && estimate.examples + TEST_EXAMPLES <= MAX_EXAMPLES) {
+    batches.push(exampleLosses(run, extraTestBatch(run, batches.length)).loss);
+    estimate = summarise(batches);
+  }
+  cache.set(run.hash, estimate);
+  return estimate;
+}
+
+/** Mean, standard error, median and top-1 % share of per-example losses. */
+export function summarise(batches: readonly Float64Array[]): TestLossEstimate {
+  const all = new Float64Array(batches.reduce((s, b) => s + b.length, 0));
+  let at = 0;
+  for (const batch of batches) {
+    all.set(batch, at);
+    at += batch.length;
+  }
+  const count = all.length;
+  let total = 0;
+  for (const x of all) total += x;
+  const mean = total / count;
+  let squares = 0;
+  for (const x of all) squares += (x - mean) ** 2;
+  const standardError = Math.sqrt(squares / (count - 1) / count);
+  const sorted = all.slice().sort();
+  const median = count % 2 === 1 ? sorted[(count - 1) / 2] : (sorted[count / 2 - 1] + sorted[count / 2]) / 2;
+  const top = Math.max(1, Math.round(count / 100));
+  let topSum = 0;
+  for (let i = count - top; i < count; i++) topSum += sorted[i];
+  return { examples: count, mean, standardError, median, topPercentShare: topSum / total, precise: standardError <= TARGET_RELATIVE_ERROR * mean };
+}
