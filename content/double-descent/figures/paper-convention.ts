@@ -108,7 +108,7 @@ export function paperConventionFigure(meanIds: readonly string[] = PAPER_CONVENT
         numbers[`paper-convention.testT${p.T}`] = formatWithError(p.mean, quotedError(p));
         numbers[`paper-convention.medianT${p.T}`] = formatWithError(p.seeds.reduce((s, e) => s + e.median, 0) / p.seeds.length, quotedError(p));
       }
-      return { svg, provenance: sweepProvenanceLine(selectRuns(runs, meanIds)), numbers };
+      return { svg, provenance: sweepProvenanceLine(selectRuns(runs, [...meanIds, ...sumIds])), numbers };
     },
   };
 }

@@ -195,7 +195,9 @@ export const SETTLED_TAIL = 0.25;
  * A state counts as held once it lasts this many consecutive snapshots. At lr 0.1 an exact
  * heptagon's loss crosses the 0.01 line of the classifier for one snapshot at a time (seen
  * in 15 of its 100 seeds), while the real late changes hold for the rest of the run. The
- * cost: a change in the very last snapshot is read as a flicker.
+ * cost: a change in the very last snapshot is read as a flicker. Runs whose last quarter
+ * holds fewer than 2 · HELD_SNAPSHOTS snapshots (the learning-rate grid keeps 5 in all)
+ * are too coarse to tell a flicker from a change: there every change counts.
  */
 export const HELD_SNAPSHOTS = 2;
 
@@ -204,7 +206,7 @@ export const HELD_SNAPSHOTS = 2;
  * of its first snapshot; shorter excursions are dropped and the held runs around them
  * joined when they are one group.
  */
-export function heldGroups(groups: readonly string[]): { group: string; from: number }[] {
+export function heldGroups(groups: readonly string[], hold = HELD_SNAPSHOTS): { group: string; from: number }[] {
   const runs: { group: string; from: number; length: number }[] = [];
   for (let k = 0; k < groups.length; k++) {
     const last = runs[runs.length - 1];
@@ -213,7 +215,7 @@ export function heldGroups(groups: readonly string[]): { group: string; from: nu
   }
   const held: { group: string; from: number }[] = [];
   for (const run of runs) {
-    if (run.length < HELD_SNAPSHOTS) continue;
+    if (run.length < hold) continue;
     if (held.length === 0 || held[held.length - 1].group !== run.group) held.push({ group: run.group, from: run.from });
   }
   return held;
@@ -228,7 +230,8 @@ export function trajectory(run: LoadedRun): Trajectory {
     while (from > 0 && same(snapshots[from - 1].outcome)) from--;
     return snapshots.length > 0 && from <= tailStart;
   };
-  const held = heldGroups(snapshots.map((s) => endGroup(s.outcome)));
+  const hold = snapshots.length - tailStart >= 2 * HELD_SNAPSHOTS ? HELD_SNAPSHOTS : 1;
+  const held = heldGroups(snapshots.map((s) => endGroup(s.outcome)), hold);
   const lastHeld = held[held.length - 1];
   // Settled: the last held group began before the tail (a run that never held a state is not).
   const settled = lastHeld !== undefined && lastHeld.from <= tailStart;

@@ -26,4 +26,11 @@ describe('heldGroups', () => {
   it('holds nothing when no state lasts two snapshots', () => {
     expect(heldGroups(seq('a b a b'))).toEqual([]);
   });
+
+  it('counts every change when a state need hold only one snapshot (coarse runs)', () => {
+    expect(heldGroups(seq('mem mem mem oth'), 1)).toEqual([
+      { group: 'mem', from: 0 },
+      { group: 'oth', from: 3 },
+    ]);
+  });
 });
