@@ -31,9 +31,9 @@ export interface NumericsAlias {
 export const NUMERICS_ALIASES: readonly NumericsAlias[] = [
   {
     entries: ['pipeline/train/fused.ts', 'pipeline/train/loop.ts'],
-    now: 'f1f3c1576a484ca23b9154858bf122ef0e43c0fd8bbb5b1fee85bfb32fc0faf2',
+    now: 'b0c952180ce908bae797d9b9c54a1b4b6e866c2d06f4137620be0554b78a5b64',
     sameAs: 'a65c9c4fcd82c5f7d66be1a89aca37a401ec04de5aaa7032532d0344292227e2',
-    why: 'lossReduction and adamEps added (absent: the old arithmetic, unchanged); validate.ts drops them at their defaults before hashing',
+    why: 'lossReduction and adamEps added (absent: the old arithmetic, unchanged); validate.ts drops them at their defaults before hashing; WasmModel.exampleErrors copies out the per-example errors it already computed',
   },
   {
     entries: ['pipeline/train/tfjs.ts', 'pipeline/train/loop.ts'],

@@ -188,6 +188,8 @@ export interface ActivityStats {
 export interface WasmModel extends Model {
   /** Statistics of the last evaluation; null for the dense kernel or a step it ran densely. */
   activity(): ActivityStats | null;
+  /** Each example's squared error, summed over the outputs, at the last evaluation (a copy; measurements read it). */
+  exampleErrors(): Float64Array;
 }
 
 export function createWasmModel(examples: SparseExamples, { threads, blockExamples, activeOnly: wanted = true, denseAbove = DENSE_ABOVE }: WasmModelOptions): WasmModel {
@@ -335,6 +337,7 @@ export function createWasmModel(examples: SparseExamples, { threads, blockExampl
       return lossOf();
     },
     activity: () => lastActivity,
+    exampleErrors: () => SE.slice(),
     dispose(): void {
       Atomics.store(control, 1, 0);
       Atomics.add(control, 0, 1);

@@ -23,7 +23,9 @@ import { sweepClaims } from '../claims/index.ts';
 import { subsample } from '../figures/regime-panels.ts';
 import { initRun, sweepRun, tgonRun, weightsPlacing } from './fixtures.ts';
 import { costliestT, sweepCost } from '../measurements/cost.ts';
-import { lossSources, lossSourcesByT, USE_GROUPS } from '../measurements/loss-sources.ts';
+import { exampleLosses, lossSources, lossSourcesByT, USE_GROUPS } from '../measurements/loss-sources.ts';
+import { exampleErrors, summarise } from '../measurements/test-loss.ts';
+import { initialParameters } from '../../../pipeline/train/init.ts';
 import { ringShare } from '../measurements/ring.ts';
 
 const experiment = (id: string) => {
@@ -392,5 +394,34 @@ describe('ringShare', () => {
     expect(ring.radius).toBeCloseTo(2, 12);
     expect(ring.share).toBe(9 / 12);
     expect(() => ringShare([])).toThrow(/no vectors/);
+  });
+});
+
+describe('test-loss estimates', () => {
+  it('read the same per-example losses from the WebAssembly kernel as from the plain loop of loss-sources', () => {
+    const e = sweepExperiments.find((x) => x.id === 'dd-T100-data1')!;
+    const { W, b } = initialParameters(e);
+    // A bias that lets some outputs fire and leaves most silent, as in a trained run.
+    const run = initRun(e, { train: 0, test: 0 });
+    b.fill(-0.01);
+    const shifted = { ...run, b, W };
+    const examples = testExamples(e)!;
+    const kernel = exampleErrors(shifted, examples);
+    const plain = exampleLosses(shifted, examples).loss;
+    expect(kernel).toHaveLength(plain.length);
+    for (let t = 0; t < plain.length; t++) expect(Math.abs(kernel[t] - plain[t])).toBeLessThanOrEqual(1e-12 * Math.max(1, plain[t]));
+  });
+
+  it('summarise: mean, standard error, median and the top 1 % share of per-example losses', () => {
+    const losses = Float64Array.from({ length: 1000 }, (_, k) => (k < 10 ? 91 : 1));
+    const s = summarise([losses.subarray(0, 500), losses.subarray(500)]);
+    expect(s.examples).toBe(1000);
+    expect(s.mean).toBeCloseTo(1.9, 12);
+    expect(s.median).toBe(1);
+    expect(s.topPercentShare).toBeCloseTo(910 / 1900, 12);
+    // sample sd of ten 91s and 990 1s: sqrt(Σ(x − 1.9)² / 999)
+    const sd = Math.sqrt((10 * 89.1 ** 2 + 990 * 0.9 ** 2) / 999);
+    expect(s.standardError).toBeCloseTo(sd / Math.sqrt(1000), 12);
+    expect(s.precise).toBe(false);
   });
 });
