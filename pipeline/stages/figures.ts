@@ -13,11 +13,61 @@
  */
 import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
+import vm from 'node:vm';
 import type { Figure } from '../post/figure.ts';
 import type { LoadedRun } from '../store/types.ts';
 import { canonicalJson, REPO_ROOT, sha256, sourceHash } from '../store/provenance.ts';
 import { writeFileAtomic } from '../store/runStore.ts';
 import { FIGURE_PACKAGES, lockedVersions } from './dependencies.ts';
+import { svgProblem } from '../render/sanitize.ts';
+
+/**
+ * How long one figure (or table) may take to render. The slowest figure takes a few
+ * seconds; a render() that never returns must not hang the build.
+ */
+export const RENDER_TIME_LIMIT_MS = 60_000;
+
+/**
+ * A figure or table module broke its contract (threw, ran too long, returned no SVG or
+ * unsafe markup): the author's to fix, printed as one line naming the post, the module
+ * and what is wrong.
+ */
+export class RenderError extends Error {}
+
+/** Ctrl-C while a figure or table rendered: nothing was written for it; exit 130 like any interruption. */
+export class RenderInterruptedError extends Error {}
+
+/** The first stack frame inside a post's folder ("content/<slug>/figures/x.ts:12:5"), to say where a render threw. */
+function authorFrame(error: unknown, root: string): string | null {
+  const stack = error instanceof Error ? (error.stack ?? '') : '';
+  for (const match of stack.matchAll(/(?:file:\/\/)?(\/[^\s()]+?):(\d+):(\d+)/g)) {
+    const relative = path.relative(root, match[1]);
+    if (relative.startsWith('content' + path.sep) || relative.startsWith('content/')) return `${relative}:${match[2]}:${match[3]}`;
+  }
+  return null;
+}
+
+/**
+ * Calls a module's render() under the time limit. The call runs through node:vm only for
+ * its watchdog: `timeout` stops a render that never returns, and `breakOnSigint` lets
+ * Ctrl-C stop it at once (the process's own SIGINT handlers cannot run while a
+ * synchronous render holds the thread).
+ */
+export function callRender<T>(what: string, module: string, render: () => T, timeLimitMs = RENDER_TIME_LIMIT_MS, root = REPO_ROOT): T {
+  const context = vm.createContext({ render });
+  try {
+    return vm.runInContext('render()', context, { timeout: timeLimitMs, breakOnSigint: true }) as T;
+  } catch (error) {
+    const code = (error as { code?: string })?.code;
+    if (code === 'ERR_SCRIPT_EXECUTION_INTERRUPTED') throw new RenderInterruptedError(`interrupted while rendering ${what} (${module}); nothing was written for it`);
+    if (code === 'ERR_SCRIPT_EXECUTION_TIMEOUT') {
+      throw new RenderError(`${module}: ${what} did not finish rendering within ${timeLimitMs / 1000} s (an endless loop?); fix its render() and run the command again`);
+    }
+    const where = authorFrame(error, root);
+    const message = error instanceof Error ? error.message.split('\n')[0] : String(error);
+    throw new RenderError(`${module}: ${what} failed to render: ${message}${where ? ` (at ${where})` : ''}`, { cause: error });
+  }
+}
 
 export interface ManifestEntry {
   file: string;
@@ -86,6 +136,8 @@ export interface RenderOptions {
   line(text: string): void;
   force?: boolean;
   root?: string;
+  /** Time limit of one render() (tests shorten it). */
+  timeLimitMs?: number;
   /**
    * Dev loop only: figures not rendered this time (their runs are missing); their
    * previous entry and SVG are kept as they are, when intact, and no run is read.
@@ -95,6 +147,19 @@ export interface RenderOptions {
 
 export function figureInputsHash(figure: Figure, source: string, runs: { id: string; hash: string }[], root = REPO_ROOT): string {
   return sha256(canonicalJson({ code: sourceHash([source], root), runs, caption: figure.caption, packages: lockedVersions(FIGURE_PACKAGES, root) }));
+}
+
+/** What is wrong with a render()'s return value, or null: an object with a safe SVG, a provenance line and string numbers. */
+function figureOutputProblem(output: unknown): string | null {
+  if (typeof output !== 'object' || output === null) return `render() returned ${output === null ? 'null' : typeof output}, not { svg, provenance, numbers }`;
+  const { svg, provenance, numbers } = output as Record<string, unknown>;
+  const svgIssue = svgProblem(svg);
+  if (svgIssue) return svgIssue;
+  if (typeof provenance !== 'string') return `its "provenance" is ${provenance === undefined ? 'missing' : `a ${typeof provenance}`}, not a string`;
+  if (typeof numbers !== 'object' || numbers === null || Array.isArray(numbers)) return 'its "numbers" is not an object of formatted strings';
+  const notText = Object.entries(numbers).find(([, value]) => typeof value !== 'string');
+  if (notText) return `its number "${notText[0]}" is a ${typeof notText[1]}, not a formatted string`;
+  return null;
 }
 
 export function renderFigures(figures: readonly Figure[], options: RenderOptions): Manifest {
@@ -133,9 +198,13 @@ export function renderFigures(figures: readonly Figure[], options: RenderOptions
       continue;
     }
     const started = Date.now();
-    const output = figure.render(new Map(figure.needs.map((id) => [id, load(id)])));
+    const runSet = new Map(figure.needs.map((id) => [id, load(id)]));
+    const what = `figure "${figure.id}"`;
+    const output = callRender(what, sourceFile, () => figure.render(runSet), options.timeLimitMs, options.root);
+    const problem = figureOutputProblem(output);
+    if (problem) throw new RenderError(`${sourceFile}: ${what} returned unusable output: ${problem}; fix its render()`);
     for (const key of Object.keys(output.numbers)) {
-      if (!key.startsWith(`${figure.id}.`)) throw new Error(`figure "${figure.id}" (${sourceFile}) exports number "${key}"; number keys must start with "${figure.id}."`);
+      if (!key.startsWith(`${figure.id}.`)) throw new RenderError(`figure "${figure.id}" (${sourceFile}) exports number "${key}"; number keys must start with "${figure.id}."`);
     }
     const file = `${figure.id}.svg`;
     writeFileAtomic(path.join(figuresDir, file), output.svg);
