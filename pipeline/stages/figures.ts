@@ -1,8 +1,8 @@
 /**
  * Renders one post's figures into figures/<slug>/<id>.svg plus figures/<slug>/manifest.json.
  * A figure is re-rendered only when its inputs change: the code in its module's import
- * closure, the hash of any run it reads, its caption, and the locked versions of the
- * packages that draw it. A cached figure is used only when it is provably the one those
+ * closure, the hash of any run it reads, its caption, and the installed code of the
+ * packages that draw it (dependencies.ts). A cached figure is used only when it is provably the one those
  * inputs produced: its manifest entry carries the SVG's sha256 and a checksum over the
  * entry itself, so a truncated SVG, a hand-edited number or an SVG left by other code
  * is re-rendered, never trusted for being present.
@@ -18,7 +18,7 @@ import type { Figure } from '../post/figure.ts';
 import type { LoadedRun } from '../store/types.ts';
 import { canonicalJson, REPO_ROOT, sha256, sourceHash } from '../store/provenance.ts';
 import { writeFileAtomic } from '../store/runStore.ts';
-import { FIGURE_PACKAGES, lockedVersions } from './dependencies.ts';
+import { FIGURE_PACKAGES, installedPackages } from './dependencies.ts';
 import { svgProblem } from '../render/sanitize.ts';
 
 /**
@@ -145,8 +145,9 @@ export interface RenderOptions {
   keep?: ReadonlySet<string>;
 }
 
-export function figureInputsHash(figure: Figure, source: string, runs: { id: string; hash: string }[], root = REPO_ROOT): string {
-  return sha256(canonicalJson({ code: sourceHash([source], root), runs, caption: figure.caption, packages: lockedVersions(FIGURE_PACKAGES, root) }));
+/** `packages`: the installed figure packages (installedPackages), computed once per render of a post's figures. */
+export function figureInputsHash(figure: Figure, source: string, runs: { id: string; hash: string }[], root = REPO_ROOT, packages = installedPackages(FIGURE_PACKAGES, root)): string {
+  return sha256(canonicalJson({ code: sourceHash([source], root), runs, caption: figure.caption, packages }));
 }
 
 /** What is wrong with a render()'s return value, or null: an object with a safe SVG, a provenance line and string numbers. */
@@ -176,6 +177,7 @@ export function renderFigures(figures: readonly Figure[], options: RenderOptions
     return run;
   };
   let upToDate = 0;
+  const packages = figures.length > 0 ? installedPackages(FIGURE_PACKAGES, options.root) : {};
   for (const figure of figures) {
     const sourceFile = options.sourceOf(figure);
     const old = previous?.figures[figure.id];
@@ -189,7 +191,7 @@ export function renderFigures(figures: readonly Figure[], options: RenderOptions
       if (!hash) throw new Error(`figure "${figure.id}" (${sourceFile}) needs experiment "${id}", which has no run`);
       return { id, hash };
     });
-    const inputsHash = figureInputsHash(figure, sourceFile, runs, options.root);
+    const inputsHash = figureInputsHash(figure, sourceFile, runs, options.root, packages);
     if (!options.force && entryIsIntact(old, figuresDir) && old.inputsHash === inputsHash && old.file === `${figure.id}.svg`) {
       // Same SVG; the files it names may have moved (or an older manifest lacks them).
       const entry = { file: old.file, caption: old.caption, provenance: old.provenance, runs: old.runs, numbers: old.numbers, ...files, inputsHash, svgSha256: old.svgSha256 };
