@@ -104,7 +104,7 @@ export function tableHtmlProblem(html: unknown): string | null {
   if (typeof html !== 'string') return `its "html" is ${html === undefined ? 'missing' : `a ${typeof html}`}, not a string of HTML`;
   if (html.trim() === '') return 'its "html" is empty';
   const errors: string[] = [];
-  const tree: HastRoot = fromHtml(html, { fragment: true, verbose: true, onerror: (message) => errors.push(`${message.reason} (line ${message.line}:${message.column})`) });
+  const tree: HastRoot = fromHtml(html, { fragment: true, verbose: true, onerror: (message) => void errors.push(`${message.reason} (line ${message.line}:${message.column})`) });
   if (errors.length > 0) return `its HTML does not parse cleanly: ${errors[0]}`;
   const visit = (nodes: RootContent[]): string | null => {
     for (const node of nodes) {
