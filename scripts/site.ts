@@ -13,9 +13,16 @@ import { spawn } from 'node:child_process';
 import { existsSync, readdirSync, renameSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { processIsAlive } from '../pipeline/store/processes.ts';
+import { outDir, siteEnvProblem } from '../src/plugins/site-env.ts';
 
 const root = path.resolve(import.meta.dirname, '..');
-const target = path.resolve(root, process.env.OUT_DIR ?? 'dist');
+// SITE_BASE, SITE_URL and OUT_DIR are checked before Astro starts: one line, not its stack.
+const envProblem = siteEnvProblem(process.env, root);
+if (envProblem) {
+  process.stderr.write(`site: ${envProblem}\n`);
+  process.exit(1);
+}
+const target = outDir(process.env.OUT_DIR, root);
 const parent = path.dirname(target);
 const name = path.basename(target);
 const temp = path.join(parent, `.${name}.tmp-${process.pid}`);

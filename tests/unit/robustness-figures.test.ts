@@ -157,7 +157,7 @@ describe('a table module that misbehaves', () => {
 });
 
 describe('npm run build with a figure whose render() never returns', () => {
-  const root = copyRepo(['pipeline', 'scripts/build.ts', 'tests/fixtures', 'package.json', 'package-lock.json', 'tsconfig.json']);
+  const root = copyRepo(['pipeline', 'scripts/build.ts', 'src/plugins/site-env.ts', 'tests/fixtures', 'package.json', 'package-lock.json', 'tsconfig.json']);
   addFixturePost(root);
   afterAll(() => removeCopy(root));
   // The fixture post gets one figure that announces itself, then loops forever.
