@@ -10,9 +10,10 @@
  * Leftovers of dead builds are removed; those of a build still running are left alone.
  */
 import { spawn } from 'node:child_process';
-import { existsSync, readdirSync, renameSync, rmSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { processIsAlive } from '../pipeline/store/processes.ts';
+import { FrontMatterError, readFrontMatter } from '../pipeline/post/front-matter.ts';
 import { outDir, siteEnvProblem } from '../src/plugins/site-env.ts';
 
 const root = path.resolve(import.meta.dirname, '..');
@@ -23,6 +24,19 @@ if (envProblem) {
   process.exit(1);
 }
 const target = outDir(process.env.OUT_DIR, root);
+// Every post's front matter too, so a missing title is one line here, not Astro's stack.
+const contentDir = path.join(root, 'content');
+for (const slug of existsSync(contentDir) ? readdirSync(contentDir).sort() : []) {
+  const prose = path.join(contentDir, slug, 'post.md');
+  if (!existsSync(prose)) continue;
+  try {
+    readFrontMatter(readFileSync(prose, 'utf8'), `content/${slug}/post.md`);
+  } catch (error) {
+    if (!(error instanceof FrontMatterError)) throw error;
+    process.stderr.write(`site: ${error.message}\n`);
+    process.exit(1);
+  }
+}
 const parent = path.dirname(target);
 const name = path.basename(target);
 const temp = path.join(parent, `.${name}.tmp-${process.pid}`);

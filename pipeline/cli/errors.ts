@@ -16,6 +16,7 @@ import { InterruptedError, RunDivergedError, StoreError, StoreFormatError } from
 import { LockFileError } from '../stages/dependencies.ts';
 import { RenderError, RenderInterruptedError } from '../stages/figures.ts';
 import { PostError } from '../post/post.ts';
+import { FrontMatterError } from '../post/front-matter.ts';
 import { EngineOverrideError } from '../train/engines.ts';
 import { NoAdapterError } from '../train/webgpu/device.ts';
 import { UsageError } from './usage.ts';
@@ -42,6 +43,7 @@ export function exitStatusOf(error: unknown): { status: number; expected: boolea
   if (
     error instanceof ExperimentError ||
     error instanceof PostError ||
+    error instanceof FrontMatterError ||
     error instanceof RunDivergedError ||
     error instanceof StoreFormatError ||
     error instanceof StoreError ||

@@ -5,7 +5,7 @@
  * there names a post. Posts are found by listing content/, so adding a post is adding a
  * folder and removing one is deleting it.
  */
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Experiment } from '../experiments/types.ts';
@@ -14,6 +14,7 @@ import { REPO_ROOT } from '../store/provenance.ts';
 import type { Claim } from './claim.ts';
 import type { Figure } from './figure.ts';
 import type { Table } from './table.ts';
+import { readFrontMatter } from './front-matter.ts';
 
 export const CONTENT_DIR = 'content';
 export const POST_PROSE = 'post.md';
@@ -75,6 +76,9 @@ export async function loadPost(slug: string, root = REPO_ROOT): Promise<Post> {
   if (!SLUG_PATTERN.test(slug)) {
     throw new PostError(`${dir}: the folder name is the post's URL, so it must be lower-case letters, digits and dashes; rename the folder`);
   }
+  // The prose's front matter first: a post without a title fails here, not in Astro.
+  const proseFile = `${dir}/${POST_PROSE}`;
+  if (existsSync(path.join(root, proseFile))) readFrontMatter(readFileSync(path.join(root, proseFile), 'utf8'), proseFile);
   const moduleFile = `${dir}/${POST_MODULE}`;
   if (!existsSync(path.join(root, moduleFile))) {
     throw new PostError(`${moduleFile} is missing: every post folder with a post.md needs a post.ts that default-exports definePost({ groups, figures, claims, tables }) (see README, "Write a follow-up post")`);
