@@ -21,6 +21,8 @@ export const POST_PROSE = 'post.md';
 export const POST_MODULE = 'post.ts';
 /** A slug is the post's folder name and its URL segment. */
 export const SLUG_PATTERN = /^[a-z0-9][a-z0-9-]*$/;
+/** Figure, table and claim ids: the same shape as slugs. */
+export const ID_PATTERN = SLUG_PATTERN;
 
 export interface ExperimentGroup {
   /** Repo-relative file the group is defined in (errors and the run summary name it). */
@@ -95,6 +97,11 @@ export async function loadPost(slug: string, root = REPO_ROOT): Promise<Post> {
   const unique = (kind: string, ids: string[]) => {
     const seen = new Set<string>();
     for (const id of ids) {
+      // Ids name files (figures/<slug>/<id>.svg, tables/<id>.html) and prefix number keys
+      // ("<id>.<name>"): a slash or dot would write outside the post's folder or split a key.
+      if (typeof id !== 'string' || !ID_PATTERN.test(id)) {
+        throw new PostError(`${moduleFile}: ${kind} id ${JSON.stringify(id)} is not a plain name; ids become file names and number keys, so use lower-case letters, digits and dashes (e.g. loss-curve)`);
+      }
       if (seen.has(id)) throw new PostError(`${moduleFile}: ${kind} id "${id}" appears twice; ids must be unique within a post`);
       seen.add(id);
     }

@@ -15,6 +15,7 @@ import { RenderError, renderFigures } from '../../pipeline/stages/figures.ts';
 import { renderTables } from '../../pipeline/stages/tables.ts';
 import { svgProblem, tableHtmlProblem } from '../../pipeline/render/sanitize.ts';
 import { addFixturePost, copyRepo, FIXTURE_POST, hasStackTrace, removeCopy, startCli } from '../fixtures/repoCopy.ts';
+import { loadPost, PostError } from '../../pipeline/post/post.ts';
 
 const scratch: string[] = [];
 afterAll(() => scratch.forEach((dir) => rmSync(dir, { recursive: true, force: true })));
@@ -203,3 +204,24 @@ describe('npm run build with a figure whose render() never returns', () => {
     expect(groupAlive(cli.child.pid!)).toBe(false);
   });
 }, 120_000);
+
+describe('figure and table ids that are not plain names', () => {
+  const root = copyRepo(['pipeline', 'tests/fixtures', 'package.json', 'tsconfig.json']);
+  addFixturePost(root);
+  afterAll(() => removeCopy(root));
+
+  it.each([
+    ['table', '../../../escape', /table id "\.\.\/\.\.\/\.\.\/escape" is not a plain name/],
+    ['table', 'Loss_Table', /table id "Loss_Table" is not a plain name/],
+    ['claim', 'a.b', /claim id "a\.b" is not a plain name/],
+  ])('a %s id %j: refused when the post loads, before anything is written', async (kind, id, pattern) => {
+    const list = kind === 'table' ? `tables: [{ id: ${JSON.stringify(id)}, needs: [], render: () => ({ html: '<p>x</p>', numbers: {} }) }], claims: []` : `tables: [], claims: [{ id: ${JSON.stringify(id)}, needs: [], text: 'x', check: () => true }]`;
+    const slug = `ids-${kind}-${id.length}`;
+    mkdirSync(path.join(root, 'content', slug), { recursive: true });
+    writeFileSync(path.join(root, 'content', slug, 'post.md'), '---\ntitle: Ids\nsummary: Ids.\ndate: 2026-01-01\n---\n');
+    writeFileSync(path.join(root, 'content', slug, 'post.ts'), `import { definePost } from '../../pipeline/post/post.ts';\nexport default definePost({ groups: [], figures: [], ${list} } as never);\n`);
+    const loading = loadPost(slug, root);
+    await expect(loading).rejects.toBeInstanceOf(PostError);
+    await expect(loading).rejects.toThrow(pattern);
+  });
+});
