@@ -16,6 +16,8 @@ import { renderTables } from '../../pipeline/stages/tables.ts';
 import { svgProblem, tableHtmlProblem } from '../../pipeline/render/sanitize.ts';
 import { addFixturePost, copyRepo, FIXTURE_POST, hasStackTrace, removeCopy, startCli } from '../fixtures/repoCopy.ts';
 import { loadPost, PostError } from '../../pipeline/post/post.ts';
+import { sealFigureManifest } from '../fixtures/manifests.ts';
+import { renderArticleError } from '../fixtures/markdown.ts';
 
 const scratch: string[] = [];
 afterAll(() => scratch.forEach((dir) => rmSync(dir, { recursive: true, force: true })));
@@ -223,5 +225,23 @@ describe('figure and table ids that are not plain names', () => {
     const loading = loadPost(slug, root);
     await expect(loading).rejects.toBeInstanceOf(PostError);
     await expect(loading).rejects.toThrow(pattern);
+  });
+});
+
+describe('the site, given figures/ that the pipeline did not check', () => {
+  const fixtureDir = path.join(import.meta.dirname, '../fixtures/figures/fixture');
+
+  it.each([
+    ['a script', (svg: string) => svg.replace('</svg>', '<script>alert(1)</script></svg>'), /its SVG contains <script>/],
+    ['unclosed markup', (svg: string) => svg.replace('</svg>', '<g><text>broken</svg>'), /its SVG is not well-formed XML/],
+  ])('refuses an SVG with %s even when its manifest is resealed', async (_, edit, pattern) => {
+    const dir = tempDir();
+    writeFileSync(path.join(dir, 'tiny.svg'), edit(readFileSync(path.join(fixtureDir, 'tiny.svg'), 'utf8')));
+    const manifest = JSON.parse(readFileSync(path.join(fixtureDir, 'manifest.json'), 'utf8'));
+    sealFigureManifest(manifest, dir);
+    writeFileSync(path.join(dir, 'manifest.json'), JSON.stringify(manifest));
+    const error = await renderArticleError('::figure[tiny]\n', { figuresDir: dir });
+    expect(error.message).toMatch(/figure "tiny" may not be published: /);
+    expect(error.message).toMatch(pattern);
   });
 });
