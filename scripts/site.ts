@@ -14,11 +14,23 @@ import { existsSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:
 import path from 'node:path';
 import { processIsAlive } from '../pipeline/store/processes.ts';
 import { FrontMatterError, readFrontMatter } from '../pipeline/post/front-matter.ts';
-import { outDir, siteEnvProblem } from '../src/plugins/site-env.ts';
+import { outDir, siteEnvProblem, SiteEnvError } from '../src/plugins/site-env.ts';
+import { sourceUrlForProject } from '../src/plugins/source-links.ts';
 
 const root = path.resolve(import.meta.dirname, '..');
+
+/** REPO_URL (or package.json "repository"), which the provenance links are made from. */
+function repositoryProblem(): string | null {
+  try {
+    sourceUrlForProject(root);
+    return null;
+  } catch (error) {
+    if (error instanceof SiteEnvError) return error.message;
+    throw error;
+  }
+}
 // SITE_BASE, SITE_URL and OUT_DIR are checked before Astro starts: one line, not its stack.
-const envProblem = siteEnvProblem(process.env, root);
+const envProblem = siteEnvProblem(process.env, root) ?? repositoryProblem();
 if (envProblem) {
   process.stderr.write(`site: ${envProblem}\n`);
   process.exit(1);

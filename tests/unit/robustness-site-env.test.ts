@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { outDir, siteBase, SiteEnvError, siteUrl } from '../../src/plugins/site-env.ts';
+import { sourceUrlFrom } from '../../src/plugins/source-links.ts';
 import { addFixturePost, copyRepo, FIXTURE_POST, hasStackTrace, removeCopy, runCli } from '../fixtures/repoCopy.ts';
 
 const refused = (check: () => unknown): string => {
@@ -79,6 +80,12 @@ describe('OUT_DIR', () => {
   ])('refuses %j', (value, pattern) => expect(refused(() => outDir(value, project))).toMatch(pattern));
 });
 
+describe('REPO_URL', () => {
+  it.each(['git@github.com:me/fork.git', 'github.com/me/fork', 'https://exa mple.org/{path}'])('refuses %j in one line', (value) => {
+    expect(refused(() => sourceUrlFrom({ REPO_URL: value }, {}))).toMatch(/^REPO_URL must be an http\(s\) URL of the repository/);
+  });
+});
+
 describe('npm run site and npm run build with a wrong variable', () => {
   const root = copyRepo(['src', 'pipeline', 'scripts/site.ts', 'scripts/build.ts', 'tests/fixtures', 'astro.config.mjs', 'package.json', 'package-lock.json', 'tsconfig.json']);
   addFixturePost(root);
@@ -87,6 +94,7 @@ describe('npm run site and npm run build with a wrong variable', () => {
   it.each([
     ['scripts/site.ts', { SITE_BASE: 'http://x/' }, /^site: SITE_BASE="http:\/\/x\/" is a URL, not a path/],
     ['scripts/site.ts', { OUT_DIR: 'content' }, /^site: OUT_DIR="content" is a folder that is not a built site/],
+    ['scripts/site.ts', { REPO_URL: 'git@github.com:me/fork.git' }, /^site: REPO_URL must be an http\(s\) URL of the repository .*e\.g\. REPO_URL=https:\/\/github\.com\/me\/my-fork$/],
     ['scripts/build.ts', { SITE_BASE: 'https://me.github.io/repo/' }, /^build: SITE_BASE=".*" is a URL, not a path/],
   ])('%s with %j: one line, nothing built, nothing moved', async (script, env, pattern) => {
     const result = await runCli(root, script, [], { ...env, FIGURES_DIR: 'tests/fixtures/figures' });
