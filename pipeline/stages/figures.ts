@@ -153,6 +153,7 @@ export function figureInputsHash(figure: Figure, source: string, runs: { id: str
 /** What is wrong with a render()'s return value, or null: an object with a safe SVG, a provenance line and string numbers. */
 function figureOutputProblem(output: unknown): string | null {
   if (typeof output !== 'object' || output === null) return `render() returned ${output === null ? 'null' : typeof output}, not { svg, provenance, numbers }`;
+  if (typeof (output as { then?: unknown }).then === 'function') return `render() returned a Promise; render() must return { svg, provenance, numbers } synchronously (no async render)`;
   const { svg, provenance, numbers } = output as Record<string, unknown>;
   const svgIssue = svgProblem(svg);
   if (svgIssue) return svgIssue;

@@ -75,6 +75,7 @@ export interface RenderTablesOptions {
 /** What is wrong with a table's render() result, or null: safe HTML, string numbers, text files. */
 function tableOutputProblem(output: unknown): string | null {
   if (typeof output !== 'object' || output === null) return `render() returned ${output === null ? 'null' : typeof output}, not { html, numbers }`;
+  if (typeof (output as { then?: unknown }).then === 'function') return `render() returned a Promise; render() must return { html, numbers } synchronously (no async render)`;
   const { html, numbers, files } = output as Record<string, unknown>;
   const htmlIssue = tableHtmlProblem(html);
   if (htmlIssue) return htmlIssue;

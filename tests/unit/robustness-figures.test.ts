@@ -85,6 +85,7 @@ describe('a figure module that misbehaves', () => {
   it.each([
     ['no output', () => undefined as unknown as FigureOutput, /render\(\) returned undefined/],
     ['no SVG', () => ({ provenance: 'p', numbers: {} }) as unknown as FigureOutput, /"svg" is missing/],
+    ['a Promise (an async render)', () => Promise.resolve(output(GOOD_SVG)) as unknown as FigureOutput, /render\(\) returned a Promise; render\(\) must return \{ svg, provenance, numbers \} synchronously/],
     ['an empty SVG', () => output(''), /"svg" is empty/],
     ['a number for a number', () => ({ svg: GOOD_SVG, provenance: 'p', numbers: { 'broken.x': 3 } }) as unknown as FigureOutput, /number "broken.x" is a number/],
   ])('returns %s', (_, render, pattern) => {
