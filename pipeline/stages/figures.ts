@@ -22,10 +22,12 @@ import { FIGURE_PACKAGES, installedPackages } from './dependencies.ts';
 import { svgProblem } from '../render/sanitize.ts';
 
 /**
- * How long one figure (or table) may take to render. The slowest figure takes a few
- * seconds; a render() that never returns must not hang the build.
+ * How long one figure (or table) may take to render: a render() that never returns must
+ * not hang an unattended build. The slowest (post 2's claims ledger) takes 2.4 s on an
+ * idle 2-core machine and 38 s when that machine is shared by several builds, hence the
+ * wide margin; Ctrl-C and SIGTERM stop a render at once whatever the limit.
  */
-export const RENDER_TIME_LIMIT_MS = 60_000;
+export const RENDER_TIME_LIMIT_MS = 300_000;
 
 /**
  * A figure or table module broke its contract (threw, ran too long, returned no SVG or

@@ -35,7 +35,8 @@ describe('the sites the page tests need', () => {
   });
 
   it('builds dist-subpath/ when it is missing or older than dist/, and only then', () => {
-    for (const sites of [{ dist: 0 }, { dist: 0, [SUBPATH_OUT]: 60 }]) {
+    const cases: Record<string, number>[] = [{ dist: 0 }, { dist: 0, [SUBPATH_OUT]: 60 }];
+    for (const sites of cases) {
       const builds: [string, string][] = [];
       expect(prepareBuiltSites(project(sites), (out, base) => (builds.push([out, base]), 0))).toBeNull();
       expect(builds).toEqual([[SUBPATH_OUT, SUBPATH]]);
