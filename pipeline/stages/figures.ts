@@ -23,9 +23,9 @@ import { svgProblem } from '../render/sanitize.ts';
 
 /**
  * How long one figure (or table) may take to render: a render() that never returns must
- * not hang an unattended build. The slowest (post 2's claims ledger) takes 2.4 s on an
- * idle 2-core machine and 38 s when that machine is shared by several builds, hence the
- * wide margin; Ctrl-C and SIGTERM stop a render at once whatever the limit.
+ * not hang an unattended build. The slowest (post 2's loss-sources table) took 17 s on
+ * the 2-core machine while shared and 77 s under a load of 28, hence the wide margin;
+ * Ctrl-C and SIGTERM stop a render at once whatever the limit.
  */
 export const RENDER_TIME_LIMIT_MS = 300_000;
 
