@@ -8,6 +8,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'astro/config';
 import { articleMarkdown, reloadOnFigureChange, sourceUrlForProject } from './src/plugins/index.ts';
+import { siteBase, siteUrl } from './src/plugins/site-env.ts';
 
 // Nothing may reach the network. Astro 5.18 makes two outgoing requests: anonymous
 // telemetry (build, preview, dev) and a check for a newer Astro (dev only). Both read
@@ -22,11 +23,6 @@ const projectRoot = fileURLToPath(new URL('.', import.meta.url));
 const figuresRoot = path.resolve(projectRoot, process.env.FIGURES_DIR ?? 'figures');
 const contentRoot = path.resolve(projectRoot, 'content');
 
-/** "/", or the sub-path with one leading and one trailing slash. */
-function basePath(value) {
-  const trimmed = (value ?? '').replace(/^\/+|\/+$/g, '');
-  return trimmed === '' ? '/' : `/${trimmed}/`;
-}
 
 /** figures/<slug> for content/<slug>/post.md. */
 function figuresDirOf(file) {
@@ -38,8 +34,9 @@ const isDev = process.argv.includes('dev');
 
 export default defineConfig({
   output: 'static',
-  site: process.env.SITE_URL ?? 'http://localhost:4321',
-  base: basePath(process.env.SITE_BASE),
+  // Checked (src/plugins/site-env.ts): a URL in SITE_BASE or a path in SITE_URL is refused.
+  site: siteUrl(process.env.SITE_URL),
+  base: siteBase(process.env.SITE_BASE),
   // Post pages link their own files (runs.csv) relatively, so a post's URL ends in "/".
   trailingSlash: 'always',
   // OUT_DIR lets the tests build a second copy for a sub-path without touching dist/.

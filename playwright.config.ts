@@ -1,6 +1,7 @@
 // Playwright checks of the BUILT site (dist/), served by `astro preview`, and of a second
 // build for a sub-path (dist-subpath, made by scripts/test.ts).
-// Run `npm run build` first; this config does not build.
+// Run `npm run build` first; this config builds only dist-subpath/, when it is missing or
+// older than dist/ (tests/e2e/built-sites.ts).
 //
 // Screenshots must be bit-for-bit stable, so everything that could vary is pinned:
 // Debian's Chromium at /usr/bin/chromium (apt-get install chromium fonts-dejavu-core),
@@ -11,6 +12,7 @@
 // never compared against (or accepted from) a page that another checkout is serving.
 import net from 'node:net';
 import { defineConfig } from '@playwright/test';
+import { buildWithSiteScript, prepareBuiltSites, SUBPATH, SUBPATH_OUT } from './tests/e2e/built-sites.ts';
 
 async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -28,8 +30,17 @@ process.env.E2E_PORT ??= String(await freePort());
 process.env.E2E_SUBPATH_PORT ??= String(await freePort());
 const port = Number(process.env.E2E_PORT);
 const subpathPort = Number(process.env.E2E_SUBPATH_PORT);
-export const SUBPATH = '/series-subpath-check/';
-const SUBPATH_OUT = 'dist-subpath';
+export { SUBPATH };
+
+// Once, in the runner (its workers load this file again and inherit the variable).
+if (!process.env.E2E_SITES_READY) {
+  const problem = prepareBuiltSites(import.meta.dirname, buildWithSiteScript(import.meta.dirname), (line) => process.stdout.write(`${line}\n`));
+  if (problem) {
+    process.stderr.write(`${problem}\n`);
+    process.exit(1);
+  }
+  process.env.E2E_SITES_READY = '1';
+}
 
 export default defineConfig({
   testDir: '.',

@@ -7,9 +7,17 @@
  */
 import { spawn } from 'node:child_process';
 import path from 'node:path';
+import { siteEnvProblem } from '../src/plugins/site-env.ts';
 
 const root = path.resolve(import.meta.dirname, '..');
 const args = process.argv.slice(2);
+
+// A wrong SITE_BASE, SITE_URL or OUT_DIR is said before the pipeline runs, not after it.
+const envProblem = siteEnvProblem(process.env, root);
+if (envProblem) {
+  process.stderr.write(`build: ${envProblem}\n`);
+  process.exit(1);
+}
 
 const parent = process.ppid;
 

@@ -10,6 +10,9 @@ import { chmodSync, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rea
 import path from 'node:path';
 import { CONTENT_DIR, SLUG_PATTERN } from '../pipeline/post/post.ts';
 
+/** Longest slug: a URL segment people type, and a folder name far below the file system's 255 bytes. */
+const MAX_SLUG_LENGTH = 80;
+
 const root = path.resolve(import.meta.dirname, '..');
 const templateDir = path.join(import.meta.dirname, 'post-template');
 
@@ -34,6 +37,7 @@ function filesUnder(dir: string): string[] {
 const [slug, title, ...rest] = process.argv.slice(2).filter((arg) => arg !== '--');
 const usage = 'usage: npm run new-post -- <slug> "<title>"';
 if (!slug || title === undefined || rest.length > 0) fail(usage);
+if (slug.length > MAX_SLUG_LENGTH) fail(`the slug is ${slug.length} characters long; it becomes the post's folder name and URL, so keep it to ${MAX_SLUG_LENGTH} (e.g. ${slug.slice(0, 24).replace(/-+$/, '')})`);
 if (!SLUG_PATTERN.test(slug)) fail(`"${slug}" is not a valid slug: the slug is the post's folder name and URL, so use lower-case letters, digits and dashes (e.g. my-follow-up)`);
 if (title.trim() === '') fail(`the title is empty; ${usage}`);
 const postDir = path.join(root, CONTENT_DIR, slug);
@@ -45,10 +49,11 @@ const fill = (text: string) => text.replaceAll('__SLUG__', slug).replaceAll('__T
 // Written one level below content/ (where nothing looks for posts), then renamed into
 // place: an interrupted scaffold leaves no half post.
 const stagingRoot = path.join(root, CONTENT_DIR, '.new-post');
-mkdirSync(stagingRoot, { recursive: true });
-const staging = mkdtempSync(path.join(stagingRoot, `${slug}-`));
+let staging: string | undefined;
 let failure: Error | undefined;
 try {
+  mkdirSync(stagingRoot, { recursive: true });
+  staging = mkdtempSync(path.join(stagingRoot, `${slug}-`));
   cpSync(templateDir, staging, { recursive: true });
   for (const file of filesUnder(staging)) writeFileSync(file, fill(readFileSync(file, 'utf8')));
   renameSync(staging, postDir);
@@ -57,8 +62,14 @@ try {
 } catch (error) {
   failure = error as Error;
 }
-rmSync(staging, { recursive: true, force: true });
-if (readdirSync(stagingRoot).length === 0) rmSync(stagingRoot, { recursive: true, force: true });
+// Whatever happened, nothing is left half-made: the staging folder goes, and so does
+// content/.new-post/ when nothing else is in it.
+try {
+  if (staging) rmSync(staging, { recursive: true, force: true });
+  if (statSync(stagingRoot, { throwIfNoEntry: false })?.isDirectory() && readdirSync(stagingRoot).length === 0) rmSync(stagingRoot, { recursive: true, force: true });
+} catch {
+  // cleaning up is best effort; the failure below is what the user needs to read
+}
 if (failure) fail(`could not create ${CONTENT_DIR}/${slug}: ${failure.message}`);
 
 const relative = `${CONTENT_DIR}/${slug}`;

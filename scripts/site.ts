@@ -10,12 +10,45 @@
  * Leftovers of dead builds are removed; those of a build still running are left alone.
  */
 import { spawn } from 'node:child_process';
-import { existsSync, readdirSync, renameSync, rmSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { processIsAlive } from '../pipeline/store/processes.ts';
+import { FrontMatterError, readFrontMatter } from '../pipeline/post/front-matter.ts';
+import { outDir, siteEnvProblem, SiteEnvError } from '../src/plugins/site-env.ts';
+import { sourceUrlForProject } from '../src/plugins/source-links.ts';
 
 const root = path.resolve(import.meta.dirname, '..');
-const target = path.resolve(root, process.env.OUT_DIR ?? 'dist');
+
+/** REPO_URL (or package.json "repository"), which the provenance links are made from. */
+function repositoryProblem(): string | null {
+  try {
+    sourceUrlForProject(root);
+    return null;
+  } catch (error) {
+    if (error instanceof SiteEnvError) return error.message;
+    throw error;
+  }
+}
+// SITE_BASE, SITE_URL and OUT_DIR are checked before Astro starts: one line, not its stack.
+const envProblem = siteEnvProblem(process.env, root) ?? repositoryProblem();
+if (envProblem) {
+  process.stderr.write(`site: ${envProblem}\n`);
+  process.exit(1);
+}
+const target = outDir(process.env.OUT_DIR, root);
+// Every post's front matter too, so a missing title is one line here, not Astro's stack.
+const contentDir = path.join(root, 'content');
+for (const slug of existsSync(contentDir) ? readdirSync(contentDir).sort() : []) {
+  const prose = path.join(contentDir, slug, 'post.md');
+  if (!existsSync(prose)) continue;
+  try {
+    readFrontMatter(readFileSync(prose, 'utf8'), `content/${slug}/post.md`);
+  } catch (error) {
+    if (!(error instanceof FrontMatterError)) throw error;
+    process.stderr.write(`site: ${error.message}\n`);
+    process.exit(1);
+  }
+}
 const parent = path.dirname(target);
 const name = path.basename(target);
 const temp = path.join(parent, `.${name}.tmp-${process.pid}`);

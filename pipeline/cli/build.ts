@@ -55,6 +55,11 @@ const groups = posts.flatMap((post) => {
 });
 const runHashes = await ensureRuns(groups, { storeRoot, reporter, jobs: options.jobs, shouldStop: interrupted, preparing: interrupted.preparing });
 const runCount = groups.reduce((sum, group) => sum + group.experiments.length, 0);
+// Training is over: nothing is left to checkpoint, so Ctrl-C and SIGTERM take their default
+// action again and end the process at once. A figure's render() is synchronous and holds
+// the thread, so a handler would never run while one renders (Ctrl-C inside a render is
+// caught by its own watchdog, see callRender); every file here is written atomically.
+interrupted.preparing(true);
 
 for (const post of posts) {
   const hashes = new Map(post.needs().map((id) => [id, runHashes.get(id)!]));

@@ -1,7 +1,8 @@
 /**
  * How the CLIs end on an error. Mistakes a user can fix (a bad experiment, a syntax
  * error in a source file, a diverged run, an unknown id or bad option, a store from
- * newer code, a read-only, full or damaged store, a missing package-lock.json) and interruptions print their message alone, no stack trace, and exit
+ * newer code, a read-only, full or damaged store, a missing package-lock.json, a figure or
+ * table module that throws, hangs or returns unusable output) and interruptions print their message alone, no stack trace, and exit
  * non-zero; anything else is a bug and keeps its stack.
  *
  * The npm scripts preload this module (`node --import tsx --import ./pipeline/cli/errors.ts`):
@@ -13,7 +14,9 @@ import path from 'node:path';
 import { ExperimentError } from '../experiments/validate.ts';
 import { InterruptedError, RunDivergedError, StoreError, StoreFormatError } from '../stages/runs.ts';
 import { LockFileError } from '../stages/dependencies.ts';
+import { RenderError, RenderInterruptedError } from '../stages/figures.ts';
 import { PostError } from '../post/post.ts';
+import { FrontMatterError } from '../post/front-matter.ts';
 import { EngineOverrideError } from '../train/engines.ts';
 import { NoAdapterError } from '../train/webgpu/device.ts';
 import { UsageError } from './usage.ts';
@@ -35,18 +38,20 @@ export function syntaxErrorMessage(error: unknown): string | null {
 
 /** Exit status for an error, and whether its message alone says everything. */
 export function exitStatusOf(error: unknown): { status: number; expected: boolean } {
-  if (error instanceof InterruptedError) return { status: 130, expected: true };
+  if (error instanceof InterruptedError || error instanceof RenderInterruptedError) return { status: 130, expected: true };
   if (syntaxErrorMessage(error) !== null) return { status: 1, expected: true };
   if (
     error instanceof ExperimentError ||
     error instanceof PostError ||
+    error instanceof FrontMatterError ||
     error instanceof RunDivergedError ||
     error instanceof StoreFormatError ||
     error instanceof StoreError ||
     error instanceof UsageError ||
     error instanceof EngineOverrideError ||
     error instanceof NoAdapterError ||
-    error instanceof LockFileError
+    error instanceof LockFileError ||
+    error instanceof RenderError
   ) {
     return { status: 1, expected: true };
   }

@@ -5,7 +5,7 @@
  * there names a post. Posts are found by listing content/, so adding a post is adding a
  * folder and removing one is deleting it.
  */
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Experiment } from '../experiments/types.ts';
@@ -14,12 +14,15 @@ import { REPO_ROOT } from '../store/provenance.ts';
 import type { Claim } from './claim.ts';
 import type { Figure } from './figure.ts';
 import type { Table } from './table.ts';
+import { readFrontMatter } from './front-matter.ts';
 
 export const CONTENT_DIR = 'content';
 export const POST_PROSE = 'post.md';
 export const POST_MODULE = 'post.ts';
 /** A slug is the post's folder name and its URL segment. */
 export const SLUG_PATTERN = /^[a-z0-9][a-z0-9-]*$/;
+/** Figure, table and claim ids: the same shape as slugs. */
+export const ID_PATTERN = SLUG_PATTERN;
 
 export interface ExperimentGroup {
   /** Repo-relative file the group is defined in (errors and the run summary name it). */
@@ -75,6 +78,9 @@ export async function loadPost(slug: string, root = REPO_ROOT): Promise<Post> {
   if (!SLUG_PATTERN.test(slug)) {
     throw new PostError(`${dir}: the folder name is the post's URL, so it must be lower-case letters, digits and dashes; rename the folder`);
   }
+  // The prose's front matter first: a post without a title fails here, not in Astro.
+  const proseFile = `${dir}/${POST_PROSE}`;
+  if (existsSync(path.join(root, proseFile))) readFrontMatter(readFileSync(path.join(root, proseFile), 'utf8'), proseFile);
   const moduleFile = `${dir}/${POST_MODULE}`;
   if (!existsSync(path.join(root, moduleFile))) {
     throw new PostError(`${moduleFile} is missing: every post folder with a post.md needs a post.ts that default-exports definePost({ groups, figures, claims, tables }) (see README, "Write a follow-up post")`);
@@ -91,6 +97,11 @@ export async function loadPost(slug: string, root = REPO_ROOT): Promise<Post> {
   const unique = (kind: string, ids: string[]) => {
     const seen = new Set<string>();
     for (const id of ids) {
+      // Ids name files (figures/<slug>/<id>.svg, tables/<id>.html) and prefix number keys
+      // ("<id>.<name>"): a slash or dot would write outside the post's folder or split a key.
+      if (typeof id !== 'string' || !ID_PATTERN.test(id)) {
+        throw new PostError(`${moduleFile}: ${kind} id ${JSON.stringify(id)} is not a plain name; ids become file names and number keys, so use lower-case letters, digits and dashes (e.g. loss-curve)`);
+      }
       if (seen.has(id)) throw new PostError(`${moduleFile}: ${kind} id "${id}" appears twice; ids must be unique within a post`);
       seen.add(id);
     }

@@ -1,8 +1,8 @@
 /**
  * Renders one post's figures into figures/<slug>/<id>.svg plus figures/<slug>/manifest.json.
  * A figure is re-rendered only when its inputs change: the code in its module's import
- * closure, the hash of any run it reads, its caption, and the locked versions of the
- * packages that draw it. A cached figure is used only when it is provably the one those
+ * closure, the hash of any run it reads, its caption, and the installed code of the
+ * packages that draw it (dependencies.ts). A cached figure is used only when it is provably the one those
  * inputs produced: its manifest entry carries the SVG's sha256 and a checksum over the
  * entry itself, so a truncated SVG, a hand-edited number or an SVG left by other code
  * is re-rendered, never trusted for being present.
@@ -13,11 +13,63 @@
  */
 import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
+import vm from 'node:vm';
 import type { Figure } from '../post/figure.ts';
 import type { LoadedRun } from '../store/types.ts';
 import { canonicalJson, REPO_ROOT, sha256, sourceHash } from '../store/provenance.ts';
 import { writeFileAtomic } from '../store/runStore.ts';
-import { FIGURE_PACKAGES, lockedVersions } from './dependencies.ts';
+import { FIGURE_PACKAGES, installedPackages } from './dependencies.ts';
+import { svgProblem } from '../render/sanitize.ts';
+
+/**
+ * How long one figure (or table) may take to render: a render() that never returns must
+ * not hang an unattended build. The slowest (post 2's loss-sources table) took 17 s on
+ * the 2-core machine while shared and 77 s under a load of 28, hence the wide margin;
+ * Ctrl-C and SIGTERM stop a render at once whatever the limit.
+ */
+export const RENDER_TIME_LIMIT_MS = 300_000;
+
+/**
+ * A figure or table module broke its contract (threw, ran too long, returned no SVG or
+ * unsafe markup): the author's to fix, printed as one line naming the post, the module
+ * and what is wrong.
+ */
+export class RenderError extends Error {}
+
+/** Ctrl-C while a figure or table rendered: nothing was written for it; exit 130 like any interruption. */
+export class RenderInterruptedError extends Error {}
+
+/** The first stack frame inside a post's folder ("content/<slug>/figures/x.ts:12:5"), to say where a render threw. */
+function authorFrame(error: unknown, root: string): string | null {
+  const stack = error instanceof Error ? (error.stack ?? '') : '';
+  for (const match of stack.matchAll(/(?:file:\/\/)?(\/[^\s()]+?):(\d+):(\d+)/g)) {
+    const relative = path.relative(root, match[1]);
+    if (relative.startsWith('content' + path.sep) || relative.startsWith('content/')) return `${relative}:${match[2]}:${match[3]}`;
+  }
+  return null;
+}
+
+/**
+ * Calls a module's render() under the time limit. The call runs through node:vm only for
+ * its watchdog: `timeout` stops a render that never returns, and `breakOnSigint` lets
+ * Ctrl-C stop it at once (the process's own SIGINT handlers cannot run while a
+ * synchronous render holds the thread).
+ */
+export function callRender<T>(what: string, module: string, render: () => T, timeLimitMs = RENDER_TIME_LIMIT_MS, root = REPO_ROOT): T {
+  const context = vm.createContext({ render });
+  try {
+    return vm.runInContext('render()', context, { timeout: timeLimitMs, breakOnSigint: true }) as T;
+  } catch (error) {
+    const code = (error as { code?: string })?.code;
+    if (code === 'ERR_SCRIPT_EXECUTION_INTERRUPTED') throw new RenderInterruptedError(`interrupted while rendering ${what} (${module}); nothing was written for it`);
+    if (code === 'ERR_SCRIPT_EXECUTION_TIMEOUT') {
+      throw new RenderError(`${module}: ${what} did not finish rendering within ${timeLimitMs / 1000} s (an endless loop?); fix its render() and run the command again`);
+    }
+    const where = authorFrame(error, root);
+    const message = error instanceof Error ? error.message.split('\n')[0] : String(error);
+    throw new RenderError(`${module}: ${what} failed to render: ${message}${where ? ` (at ${where})` : ''}`, { cause: error });
+  }
+}
 
 export interface ManifestEntry {
   file: string;
@@ -86,6 +138,8 @@ export interface RenderOptions {
   line(text: string): void;
   force?: boolean;
   root?: string;
+  /** Time limit of one render() (tests shorten it). */
+  timeLimitMs?: number;
   /**
    * Dev loop only: figures not rendered this time (their runs are missing); their
    * previous entry and SVG are kept as they are, when intact, and no run is read.
@@ -93,8 +147,23 @@ export interface RenderOptions {
   keep?: ReadonlySet<string>;
 }
 
-export function figureInputsHash(figure: Figure, source: string, runs: { id: string; hash: string }[], root = REPO_ROOT): string {
-  return sha256(canonicalJson({ code: sourceHash([source], root), runs, caption: figure.caption, packages: lockedVersions(FIGURE_PACKAGES, root) }));
+/** `packages`: the installed figure packages (installedPackages), computed once per render of a post's figures. */
+export function figureInputsHash(figure: Figure, source: string, runs: { id: string; hash: string }[], root = REPO_ROOT, packages = installedPackages(FIGURE_PACKAGES, root)): string {
+  return sha256(canonicalJson({ code: sourceHash([source], root), runs, caption: figure.caption, packages }));
+}
+
+/** What is wrong with a render()'s return value, or null: an object with a safe SVG, a provenance line and string numbers. */
+function figureOutputProblem(output: unknown): string | null {
+  if (typeof output !== 'object' || output === null) return `render() returned ${output === null ? 'null' : typeof output}, not { svg, provenance, numbers }`;
+  if (typeof (output as { then?: unknown }).then === 'function') return `render() returned a Promise; render() must return { svg, provenance, numbers } synchronously (no async render)`;
+  const { svg, provenance, numbers } = output as Record<string, unknown>;
+  const svgIssue = svgProblem(svg);
+  if (svgIssue) return svgIssue;
+  if (typeof provenance !== 'string') return `its "provenance" is ${provenance === undefined ? 'missing' : `a ${typeof provenance}`}, not a string`;
+  if (typeof numbers !== 'object' || numbers === null || Array.isArray(numbers)) return 'its "numbers" is not an object of formatted strings';
+  const notText = Object.entries(numbers).find(([, value]) => typeof value !== 'string');
+  if (notText) return `its number "${notText[0]}" is a ${typeof notText[1]}, not a formatted string`;
+  return null;
 }
 
 export function renderFigures(figures: readonly Figure[], options: RenderOptions): Manifest {
@@ -111,6 +180,7 @@ export function renderFigures(figures: readonly Figure[], options: RenderOptions
     return run;
   };
   let upToDate = 0;
+  const packages = figures.length > 0 ? installedPackages(FIGURE_PACKAGES, options.root) : {};
   for (const figure of figures) {
     const sourceFile = options.sourceOf(figure);
     const old = previous?.figures[figure.id];
@@ -124,7 +194,7 @@ export function renderFigures(figures: readonly Figure[], options: RenderOptions
       if (!hash) throw new Error(`figure "${figure.id}" (${sourceFile}) needs experiment "${id}", which has no run`);
       return { id, hash };
     });
-    const inputsHash = figureInputsHash(figure, sourceFile, runs, options.root);
+    const inputsHash = figureInputsHash(figure, sourceFile, runs, options.root, packages);
     if (!options.force && entryIsIntact(old, figuresDir) && old.inputsHash === inputsHash && old.file === `${figure.id}.svg`) {
       // Same SVG; the files it names may have moved (or an older manifest lacks them).
       const entry = { file: old.file, caption: old.caption, provenance: old.provenance, runs: old.runs, numbers: old.numbers, ...files, inputsHash, svgSha256: old.svgSha256 };
@@ -133,9 +203,13 @@ export function renderFigures(figures: readonly Figure[], options: RenderOptions
       continue;
     }
     const started = Date.now();
-    const output = figure.render(new Map(figure.needs.map((id) => [id, load(id)])));
+    const runSet = new Map(figure.needs.map((id) => [id, load(id)]));
+    const what = `figure "${figure.id}"`;
+    const output = callRender(what, sourceFile, () => figure.render(runSet), options.timeLimitMs, options.root);
+    const problem = figureOutputProblem(output);
+    if (problem) throw new RenderError(`${sourceFile}: ${what} returned unusable output: ${problem}; fix its render()`);
     for (const key of Object.keys(output.numbers)) {
-      if (!key.startsWith(`${figure.id}.`)) throw new Error(`figure "${figure.id}" (${sourceFile}) exports number "${key}"; number keys must start with "${figure.id}."`);
+      if (!key.startsWith(`${figure.id}.`)) throw new RenderError(`figure "${figure.id}" (${sourceFile}) exports number "${key}"; number keys must start with "${figure.id}."`);
     }
     const file = `${figure.id}.svg`;
     writeFileAtomic(path.join(figuresDir, file), output.svg);

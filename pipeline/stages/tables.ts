@@ -10,7 +10,8 @@
 import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import type { Table } from '../post/table.ts';
-import { entryChecksum } from './figures.ts';
+import { callRender, entryChecksum, RenderError } from './figures.ts';
+import { tableHtmlProblem } from '../render/sanitize.ts';
 import type { LoadedRun } from '../store/types.ts';
 import { canonicalJson, REPO_ROOT, sha256, sourceHash } from '../store/provenance.ts';
 import { writeFileAtomic } from '../store/runStore.ts';
@@ -67,6 +68,26 @@ export interface RenderTablesOptions {
   force?: boolean;
   /** Root that table `inputs` and source files are relative to (tests point it at a copy). */
   root?: string;
+  /** Time limit of one render() (tests shorten it). */
+  timeLimitMs?: number;
+}
+
+/** What is wrong with a table's render() result, or null: safe HTML, string numbers, text files. */
+function tableOutputProblem(output: unknown): string | null {
+  if (typeof output !== 'object' || output === null) return `render() returned ${output === null ? 'null' : typeof output}, not { html, numbers }`;
+  if (typeof (output as { then?: unknown }).then === 'function') return `render() returned a Promise; render() must return { html, numbers } synchronously (no async render)`;
+  const { html, numbers, files } = output as Record<string, unknown>;
+  const htmlIssue = tableHtmlProblem(html);
+  if (htmlIssue) return htmlIssue;
+  if (typeof numbers !== 'object' || numbers === null || Array.isArray(numbers)) return 'its "numbers" is not an object of formatted strings';
+  const notText = Object.entries(numbers).find(([, value]) => typeof value !== 'string');
+  if (notText) return `its number "${notText[0]}" is a ${typeof notText[1]}, not a formatted string`;
+  if (files !== undefined) {
+    if (typeof files !== 'object' || files === null || Array.isArray(files)) return 'its "files" is not an object of file name → text';
+    const notFile = Object.entries(files).find(([, content]) => typeof content !== 'string');
+    if (notFile) return `its file "${notFile[0]}" is a ${typeof notFile[1]}, not text`;
+  }
+  return null;
 }
 
 /** The cache key of a table: its code, the files it reads and its runs. */
@@ -94,14 +115,18 @@ export function renderTables(tables: readonly Table[], options: RenderTablesOpti
       upToDate += 1;
     } else {
       const started = Date.now();
-      const output = table.render(new Map(table.needs.map((id) => [id, options.loadRun(id)])));
+      const runSet = new Map(table.needs.map((id) => [id, options.loadRun(id)]));
+      const what = `table "${table.id}"`;
+      const output = callRender(what, options.source, () => table.render(runSet), options.timeLimitMs, options.root);
+      const problem = tableOutputProblem(output);
+      if (problem) throw new RenderError(`${options.source}: ${what} returned unusable output: ${problem}; fix its render()`);
       for (const key of Object.keys(output.numbers)) {
-        if (!key.startsWith(`${table.id}.`)) throw new Error(`table "${table.id}" exports number "${key}"; number keys must start with "${table.id}."`);
+        if (!key.startsWith(`${table.id}.`)) throw new RenderError(`table "${table.id}" (${options.source}) exports number "${key}"; number keys must start with "${table.id}."`);
       }
       const extra = Object.entries(output.files ?? {});
       for (const [name] of extra) {
         if (name !== path.basename(name) || name === TABLES_MANIFEST || name.endsWith('.html')) {
-          throw new Error(`table "${table.id}" writes file "${name}"; extra files must be plain names other than ${TABLES_MANIFEST} and *.html`);
+          throw new RenderError(`table "${table.id}" writes file "${name}"; extra files must be plain names other than ${TABLES_MANIFEST} and *.html`);
         }
       }
       const written: [string, string][] = [[file, `${output.html}\n`], ...extra];

@@ -1,6 +1,8 @@
 // The posts the site shows, read from content/<slug>/post.md (front matter and the
 // rendered Markdown). Drafts are served by `npm run dev` and left out of `dist/`.
+import { readFileSync } from 'node:fs';
 import type { MarkdownInstance } from 'astro';
+import { readFrontMatter } from '../../pipeline/post/front-matter.ts';
 
 export interface PostFrontmatter {
   title: string;
@@ -25,31 +27,14 @@ function slugOf(file: string): string {
   return file.split('/').slice(-2)[0];
 }
 
-function checkFrontmatter(slug: string, frontmatter: Partial<PostFrontmatter>): void {
-  const where = `content/${slug}/post.md`;
-  for (const field of ['title', 'summary', 'date'] as const) {
-    if (frontmatter[field] === undefined || String(frontmatter[field]).trim() === '') {
-      throw new Error(`${where}: front matter field "${field}" is missing; add e.g. ${field === 'date' ? 'date: 2026-12-01' : `${field}: …`} between the --- lines`);
-    }
-  }
-  if (Number.isNaN(new Date(frontmatter.date as string).getTime())) {
-    throw new Error(`${where}: front matter field "date" is ${JSON.stringify(frontmatter.date)}; write it as YYYY-MM-DD`);
-  }
-  if (frontmatter.tags !== undefined && !(Array.isArray(frontmatter.tags) && frontmatter.tags.every((tag) => typeof tag === 'string'))) {
-    throw new Error(`${where}: front matter field "tags" must be a list of words, e.g. tags: [superposition, optimization]`);
-  }
-  if (frontmatter.draft !== undefined && typeof frontmatter.draft !== 'boolean') {
-    throw new Error(`${where}: front matter field "draft" must be true or false`);
-  }
-}
-
 /** Every post the current build shows, newest first (drafts only in dev). */
 export function sitePosts(): SitePost[] {
   return Object.entries(modules)
     .map(([file, module]) => {
       const slug = slugOf(file);
-      checkFrontmatter(slug, module.frontmatter);
-      return { slug, frontmatter: module.frontmatter, date: new Date(module.frontmatter.date), module };
+      // The same complete check as the pipeline and `npm run site` (for `astro dev`).
+      const { date } = readFrontMatter(readFileSync(module.file, 'utf8'), `content/${slug}/post.md`);
+      return { slug, frontmatter: module.frontmatter, date, module };
     })
     .filter((post) => import.meta.env.DEV || post.frontmatter.draft !== true)
     .sort((a, b) => b.date.getTime() - a.date.getTime() || (a.slug < b.slug ? -1 : 1));

@@ -24,6 +24,9 @@ export interface Bibliography {
   entries: Map<string, CslEntry>;
 }
 
+/** The only links a reference may carry. */
+const WEB_LINK = /^https?:\/\//i;
+
 /** The post's references.bib beside its post.md, or null when it has none. */
 export function loadBibliography(postFile: string): Bibliography | null {
   const file = path.join(path.dirname(postFile), BIBLIOGRAPHY_FILE);
@@ -51,6 +54,12 @@ export function loadBibliography(postFile: string): Bibliography | null {
   for (const entry of data) {
     if (entries.has(entry.id)) {
       throw new ArticleBuildError({ file, line: lineOfKey(text, entry.id, 2) }, `citation key "${entry.id}" is defined twice.`, ['Fix: give each entry its own key.']);
+    }
+    // The reference list links the url field: anything but a web address was published
+    // as a broken link (citeproc made "javascript:…" into https://doi.org/javascript:…).
+    const url = (entry as { URL?: unknown }).URL;
+    if (url !== undefined && !WEB_LINK.test(String(url))) {
+      throw new ArticleBuildError({ file, line: lineOfKey(text, entry.id) }, `citation "${entry.id}" has url "${String(url).slice(0, 60)}", which is not a web address.`, ['Fix: give an http:// or https:// address, or remove the url field.']);
     }
     entries.set(entry.id, entry);
   }
@@ -82,7 +91,8 @@ export function referenceItems(bibliography: Bibliography, keys: readonly string
     const fragment = fromHtml(html.trim(), { fragment: true });
     visit(fragment, (node) => {
       delete node.position;
-      if (node.type === 'element' && node.tagName === 'a') node.properties = { href: node.properties.href };
+      // Links only to the web (a DOI becomes https://doi.org/…), whatever citeproc makes of a field.
+      if (node.type === 'element' && node.tagName === 'a') node.properties = WEB_LINK.test(String(node.properties.href ?? '')) ? { href: node.properties.href } : {};
     });
     const entry = fragment.children.find((child) => child.type === 'element');
     const children = entry && entry.type === 'element' ? entry.children : (fragment.children as ElementContent[]);

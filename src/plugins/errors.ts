@@ -9,6 +9,7 @@
 // Astro and Vitest print `error.message` and nothing else is guaranteed to show.
 
 import path from 'node:path';
+import { inspect } from 'node:util';
 import { fileURLToPath } from 'node:url';
 
 export interface SourcePlace {
@@ -47,10 +48,16 @@ export class ArticleBuildError extends Error {
     // A mistake in a post is the author's, not the code's: the message already says where
     // and how to fix it (quoting the underlying error's message where there is one), and
     // the frames of the plugin that noticed it would only bury that under a stack trace.
-    // Astro prints the stack, the cause's stack and the error's own enumerable properties,
-    // so the stack is the message alone, there is no cause, and the location is hidden.
-    this.stack = `${this.name}: ${this.message}`;
+    // Astro prints the message, then a "Stack trace:" heading whenever the stack is set,
+    // the cause's stack and the error's own enumerable properties: so the stack stays
+    // empty (Vite rewrites the stack of a failed build's error, hence the accessor),
+    // there is no cause, and the location is hidden.
+    Object.defineProperty(this, 'stack', { get: () => '', set: () => {}, configurable: true, enumerable: false });
     for (const key of ['file', 'line', 'column', 'loc']) Object.defineProperty(this, key, { enumerable: false });
+    // Astro's Markdown renderer console.error()s a failing file's error before rethrowing
+    // it, and Astro then prints it again: the first, a dump, is left empty so the message
+    // reads once.
+    Object.defineProperty(this, inspect.custom, { value: () => '', enumerable: false });
   }
 }
 

@@ -7,6 +7,7 @@
 
 import fs from 'node:fs';
 import path from 'node:path';
+import { svgProblem, tableHtmlProblem } from '../../pipeline/render/sanitize.ts';
 import { ArticleBuildError, displayPath } from './errors.ts';
 import { entryChecksum, STALE_FILE } from '../../pipeline/stages/figures.ts';
 import { sha256 } from '../../pipeline/store/provenance.ts';
@@ -170,6 +171,10 @@ export function readFigureSvg(figuresDir: string, id: string, entry: FigureEntry
       `Fix: ${HOW_TO_MAKE_IT}`,
     ]);
   }
+  // The pipeline checks what a figure module returns; this checks what is inlined, in case
+  // figures/ came from elsewhere (a fork, a hand-made manifest).
+  const problem = svgProblem(svg);
+  if (problem) throw new ArticleBuildError({ file: svgPath }, `figure "${id}" may not be published: ${problem}.`, [`Fix: ${HOW_TO_MAKE_IT}`]);
   return svg;
 }
 
@@ -254,6 +259,8 @@ export function readTableHtml(figuresDir: string, id: string, entry: TableEntry)
   if (sha256(text) !== entry.fileSha256[entry.file]) {
     throw new ArticleBuildError({ file }, `table "${id}" is not the HTML the pipeline wrote (its sha256 differs from the manifest's; truncated or edited?).`, [`Fix: ${HOW_TO_MAKE_IT}`]);
   }
+  const problem = tableHtmlProblem(text);
+  if (problem) throw new ArticleBuildError({ file }, `table "${id}" may not be published: ${problem}.`, [`Fix: ${HOW_TO_MAKE_IT}`]);
   return text.trim();
 }
 

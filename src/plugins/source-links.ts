@@ -10,6 +10,7 @@
 // A repository URL links `<url>/blob/<ref>/<path>`, with REPO_REF (default: GITHUB_SHA in
 // GitHub Actions, else "main"). With none of them set the paths are shown unlinked.
 
+import { SiteEnvError } from './site-env.ts';
 import fs from 'node:fs';
 import path from 'node:path';
 
@@ -45,8 +46,8 @@ export function sourceUrlForProject(projectRoot: string, env: SourceLinkEnvironm
 }
 
 function fromTemplate(value: string, ref: string, origin: string): SourceUrl {
-  if (!/^https?:\/\//.test(value)) {
-    throw new Error(`${origin} must be an http(s) URL of the repository (or a template with {path}), got ${JSON.stringify(value)}`);
+  if (!/^https?:\/\//.test(value) || !URL.canParse(value.replaceAll('{path}', 'x'))) {
+    throw new SiteEnvError(`${origin} must be an http(s) URL of the repository (or a template with {path}), got ${JSON.stringify(value)}; e.g. REPO_URL=https://github.com/me/my-fork`);
   }
   if (value.includes('{path}')) return (repoPath) => value.replaceAll('{path}', encodePath(repoPath));
   const base = value.replace(/\/+$/, '').replace(/\.git$/, '');

@@ -82,7 +82,7 @@ describe('a trainer whose parent goes away', () => {
 describe('a build whose npm goes away', () => {
   it('SIGTERM to `npm run build` alone: the pipeline under scripts/build.ts checkpoints and exits, and no site is built', async () => {
     // A copy of its own whose fixture post has one figure that needs a run of minutes, so the build trains it.
-    const buildRoot = copyRepo(['pipeline', 'scripts', 'package.json', 'package-lock.json', 'tsconfig.json']);
+    const buildRoot = copyRepo(['pipeline', 'scripts', 'src/plugins/site-env.ts', 'package.json', 'package-lock.json', 'tsconfig.json']);
     try {
       addExperiments(buildRoot, `[{ id: 'minutes-run', data: { family: 'identity', n: 256 }, m: 2, bias: true, steps: 3000000, schedule: { kind: 'constant', lr: 1e-3 }, weightDecay: 1e-3, seed: 0, engine: 'fused', snapshots: 0 }]`);
       writeFileSync(

@@ -58,6 +58,10 @@ describe('npm run site', () => {
     writeFileSync(prose, good);
     expect(failed.code).not.toBe(0);
     expect(failed.stderr).toContain('still holds the last good site');
+    // The author's error reads once (Astro's renderer dumped it first, issue 28), with no
+    // empty "Stack trace:" heading after it.
+    expect(failed.stderr.split('unknown figure id "no-such-figure"')).toHaveLength(2);
+    expect(failed.stdout + failed.stderr).not.toContain('Stack trace:');
     expect(existsSync(MARK)).toBe(true);
     expect(leftovers()).toEqual([]);
   });

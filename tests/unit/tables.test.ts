@@ -249,7 +249,7 @@ describe('renderTables', () => {
 
   it('refuses number keys outside the table id and runs it does not have', () => {
     const dir = tempDir();
-    const bad: Table = { ...table, render: () => ({ html: '', numbers: { 'other.x': '1' } }) };
+    const bad: Table = { ...table, render: () => ({ html: '<p>x</p>', numbers: { 'other.x': '1' } }) };
     expect(() => renderTables([bad], { tablesDir: dir, source, runHashes: new Map([['a-seed0', runA.hash]]), loadRun: () => runA, line: () => {} })).toThrow(/number keys must start with "claims-ledger\."/);
     expect(() => renderTables([table], { tablesDir: dir, source, runHashes: new Map(), loadRun: () => runA, line: () => {} })).toThrow(/needs experiment "a-seed0", which has no run/);
   });
