@@ -128,7 +128,7 @@ export function validateExperiment(e: Experiment, where?: string, memoryBytes = 
     if (field !== 'seed' && value === undefined) continue;
     if (!isInteger(value) || (value as number) < 0) fail(field, value, 'must be an integer ≥ 0');
   }
-  if (!(ENGINE_IDS as readonly unknown[]).includes(e.engine)) fail('engine', e.engine, 'must be "fused", "tfjs" or "webgpu"');
+  if (!(ENGINE_IDS as readonly unknown[]).includes(e.engine)) fail('engine', e.engine, `must be one of ${ENGINE_IDS.map((id) => `"${id}"`).join(', ')}`);
   if (!isInteger(e.snapshots) || e.snapshots < 0 || e.snapshots > 1000) fail('snapshots', e.snapshots, 'must be an integer in [0, 1000]');
   if (raw.lossPoints !== undefined && (!isInteger(raw.lossPoints) || (raw.lossPoints as number) < 0)) fail('lossPoints', raw.lossPoints, 'must be an integer ≥ 0 (0 keeps only the final loss)');
   const initBias = raw.initBias;

@@ -47,7 +47,7 @@ describe('experiment validation', () => {
     ['stream without a batch', { data: { family: 'sparse-stream', n: 10, S: 0.5 } }, /field "data\.batch" is missing/],
     ['stream with a T', { data: { family: 'sparse-stream', n: 10, S: 0.5, batch: 4, T: 5 } }, /field "data\.T" is 5; unknown key; allowed keys here are family, n, S, batch/],
     ['stream S = 1', { data: { family: 'sparse-stream', n: 10, S: 1, batch: 4 } }, /field "data\.S" is 1; must be a number in \[0, 1\)/],
-    ['unknown engine', { engine: 'torch' }, /field "engine" is "torch"; must be "fused", "tfjs" or "webgpu"/],
+    ['unknown engine', { engine: 'torch' }, /field "engine" is "torch"; must be one of "fused", "tfjs", "webgpu", "tree"/],
     ['unknown key', { lerning_rate: 0.1 }, /field "lerning_rate" is 0\.1; unknown key; allowed keys here are id, data, m/],
     ['unknown key inside data', { data: { family: 'identity', n: 4, T: 4 } }, /field "data\.T" is 4; unknown key/],
     ['unknown schedule', { schedule: { kind: 'step', lr: 1 } }, /field "schedule\.kind" is "step"/],
