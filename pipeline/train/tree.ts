@@ -16,8 +16,8 @@
  * rounding (≈ 1e-13 relative; tests/unit/tree-engine.test.ts), though not bitwise: sums are
  * regrouped.
  *
- * Where it runs what: m ≠ 2, problems too small for the trees to pay (n·T below
- * TREE_MIN_WORK or T below TREE_MIN_EXAMPLES), and parameters that are not all finite run
+ * Where it runs what: m ≠ 2, problems too small for the trees to pay (T below
+ * TREE_MIN_EXAMPLES or n below TREE_MIN_FEATURES), and parameters that are not all finite run
  * the fused engine's kernels (its generic kernel for m ≠ 2), and Model.backend says which
  * (recorded in meta.json). The choice depends only on n, T, m and the parameters, never on
  * timing, so a run's numbers never depend on the machine.
@@ -25,6 +25,14 @@
  * Determinism: single-threaded, a fixed order of every sum; a pure function of the
  * parameters and the examples, so results do not depend on the thread count and a resumed
  * run continues bitwise.
+ *
+ * Speed (issue 24's measurements, two shared cores): a query visits a few hundred nodes
+ * and evaluates a few hundred points directly at n = 10,000 (about 10 √n operations), in
+ * plain JavaScript, against 10,000 outputs per example for the dense WebAssembly SIMD
+ * kernel on two threads. So the trees win only late in training at T = 10,000 (most outputs
+ * firing) and lose early (b ≈ 0, where the boundary runs through the densest features);
+ * the advantage grows like √n. Moving the two query loops to WebAssembly and threads is
+ * the next step.
  */
 import type { SparseExamples } from '../data/datasets.ts';
 import type { Engine, Gradients, Model } from './engine.ts';
@@ -32,14 +40,20 @@ import type { Parameters } from './init.ts';
 import { createFusedModel, fusedEngine } from './fused.ts';
 import { buildKdTree, markTargets, nodeMoments, sumOverActiveExamples, sumOverActiveFeatures, type KdTree } from './halfplane.ts';
 
-/** Below this many examples per step the fused kernel is faster (measured: npm run bench). */
-export const TREE_MIN_EXAMPLES = 256;
-/** Below this much work per step (n·T) the fused kernel is faster. */
-export const TREE_MIN_WORK = 1_000_000;
+/**
+ * Below this many examples per step the fused engine's active-output kernel is faster in
+ * every state measured (n = 10,000: 0.4× at T = 1,000 early in training and at T = 2,000
+ * trained; npm run bench). From about T = 5,000 most outputs fire and fused runs its dense
+ * kernel, which is where the trees can pay. Speed only: a run's engine choice is fixed by
+ * n and T, so its numbers never depend on the machine.
+ */
+export const TREE_MIN_EXAMPLES = 5_000;
+/** Below this many features the dense kernel is cheap whatever T is. */
+export const TREE_MIN_FEATURES = 1_000;
 
 /** Whether the tree path computes a problem of this size (else the fused engine does). */
 export function usesTree(n: number, T: number, m: number): boolean {
-  return m === 2 && T >= TREE_MIN_EXAMPLES && n * T >= TREE_MIN_WORK;
+  return m === 2 && T >= TREE_MIN_EXAMPLES && n >= TREE_MIN_FEATURES;
 }
 
 export const TREE_BACKEND = 'js-kdtree-float64';
