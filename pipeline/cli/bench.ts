@@ -1,5 +1,5 @@
 /**
- * npm run bench -- [--seconds 3] [--cases 10000x100,10000x1000,10000x10000,5x5] [--curve 10000x300,10000x3000] [--active 1000:2000,10000:300] [--threads N]
+ * npm run bench -- [--seconds 3] [--cases 10000x100,10000x1000,10000x10000,5x5] [--curve 10000x300,10000x3000] [--active 1000:2000,10000:300] [--tree 10000x100,…] [--threads N]
  * Training speed of every engine and backend present, and of PyTorch (Debian's
  * python3-torch) as a peer, measured in this one invocation so the ratios compare like
  * with like. Each measurement runs in its own process (clean peak-memory numbers) on
@@ -7,7 +7,8 @@
  * loop. `--curve` adds T values measured for fused and PyTorch only (the cost curve).
  * `--active T:steps` trains post 2's configuration (n = 10000) for that many steps, then
  * times the fused engine's active-output kernel against its dense kernel (the one it is
- * bitwise equal to) on those parameters, alternating evaluations.
+ * bitwise equal to) on those parameters, alternating evaluations. `--tree` measures the
+ * tree engine (half-plane sums, pipeline/train/tree.ts) beside the fused engine and PyTorch.
  * Prints tables and writes bench/results.json.
  */
 import { spawnSync } from 'node:child_process';
@@ -22,6 +23,7 @@ import { createFusedModel, fusedEngine } from '../train/fused.ts';
 import type { WasmModel } from '../train/fusedWasm.ts';
 import type { Engine } from '../train/engine.ts';
 import { train } from '../train/loop.ts';
+import { createTreeEngineModel, treeEngine } from '../train/tree.ts';
 import { applyThreadsOption } from './threads.ts';
 
 // Not imported from store/provenance.ts: that pulls in the TypeScript compiler, which
@@ -46,6 +48,7 @@ const { values } = parseArgs({
     cases: { type: 'string', default: '10000x100,10000x1000,10000x10000,5x5' },
     curve: { type: 'string', default: '10000x300,10000x3000' },
     active: { type: 'string', default: '1000:2000,10000:300' },
+    tree: { type: 'string', default: '10000x100,10000x1000,10000x10000,10000x100000,100000x10000' },
     threads: { type: 'string' },
     // Internal: measure one engine on one case in this process and print JSON.
     one: { type: 'string' },
@@ -64,6 +67,8 @@ Options:
   --seconds <s>      time per measurement (default: 3)
   --cases <n×T,…>    sizes for every engine (default: 10000x100,10000x1000,10000x10000,5x5)
   --curve <n×T,…>    extra sizes for fused and PyTorch only (default: 10000x300,10000x3000)
+  --tree <n×T,…>     sizes for the tree engine beside fused and PyTorch
+                     (default: 10000x100,10000x1000,10000x10000,10000x100000,100000x10000)
   --threads <n>      threads for the fused engine (default: every core)
   -h, --help         show this help and exit
 
@@ -78,6 +83,11 @@ applyThreadsOption(values.threads);
 const threads = fusedEngine.threads;
 // tfjs's pure-JS backend takes minutes per step beyond this much work; it is skipped there.
 const TFJS_CPU_MAX_WORK = 1e7;
+// PyTorch holds X and the outputs as dense T × n float32 matrices (several copies with
+// autograd): beyond this many entries it needs more memory than a laptop has; marked, not run.
+const TORCH_MAX_ENTRIES = 3e8;
+// The dense fused kernel at more work per step than this takes minutes for its few timed steps.
+const DENSE_MAX_WORK = 2e9;
 // The tfjs backends this bench tries (the native ones only when installed by hand; WebGPU
 // only on a hardware adapter, or a software one with WEBGPU_ALLOW_SOFTWARE=1).
 const TFJS_LABELS = ['tfjs-node-gpu', 'tfjs-node', 'tfjs-webgpu', 'tfjs-wasm', 'tfjs-cpu'];
@@ -88,7 +98,11 @@ async function measureHere(engineLabel: string, n: number, T: number): Promise<M
   const used = engineLabel === 'fused-1-thread' ? 1 : engineLabel === 'fused' ? fusedEngine.threads : 1;
   if (engineLabel === 'fused-1-thread') fusedEngine.threads = 1;
   let label = engineLabel;
-  if (engineLabel === 'webgpu') {
+  if (engineLabel === 'tree' || engineLabel === 'tree-forced') {
+    // 'tree': the engine as training uses it (small problems go to the fused kernel);
+    // 'tree-forced': the trees at any size, to show where they stop paying.
+    engine = engineLabel === 'tree' ? treeEngine : { ...treeEngine, createModel: async (examples, m) => createTreeEngineModel(examples, m, { alwaysTree: true }) };
+  } else if (engineLabel === 'webgpu') {
     const { chooseAdapter } = await import('../train/webgpu/device.ts');
     const chosen = await chooseAdapter().catch(() => null);
     if (!chosen) return { engine: engineLabel, n, T, threads: 1, stepsPerSecond: null, steps: 0, peakRssMiB: 0, note: 'no hardware GPU adapter (WEBGPU_ALLOW_SOFTWARE=1 times the software one)' };
@@ -101,9 +115,15 @@ async function measureHere(engineLabel: string, n: number, T: number): Promise<M
     engine = tfjs.tfjsEngine;
     label = await tfjs.backendDescription();
   }
-  // One short run first, so data generation and JIT warm-up are not timed.
+  // One short run first, so data generation and JIT warm-up are not timed. The tree
+  // engine's JavaScript loops need a few evaluations before V8 optimises them (the first
+  // take up to 8× longer), so it warms up for up to six steps or `seconds`.
   let warm = 0;
-  await train(config, engine, null, { shouldStop: () => warm++ >= 1 });
+  let backend = '';
+  const warmStart = performance.now();
+  const warmSteps = engineLabel.startsWith('tree') ? 6 : 1;
+  await train(config, engine, null, { shouldStop: () => warm++ >= warmSteps || (warm > 1 && performance.now() - warmStart > seconds * 1000), onModel: (model) => (backend = model.backend) });
+  if (engineLabel.startsWith('tree')) label = `${engineLabel} (${backend})`;
   let steps = 0;
   let start = 0;
   const outcome = await train(config, engine, null, {
@@ -185,6 +205,7 @@ function ensureTorch(): string | null {
 }
 
 function measureTorch(n: number, T: number): Measurement {
+  if (n * T > TORCH_MAX_ENTRIES) return { engine: 'pytorch-cpu', n, T, threads, stepsPerSecond: null, steps: 0, peakRssMiB: 0, note: `not run: dense T × n matrices of ${((4 * n * T) / 2 ** 30).toFixed(0)} GiB each` };
   const missing = ensureTorch();
   if (missing) return { engine: 'pytorch-cpu', n, T, threads, stepsPerSecond: null, steps: 0, peakRssMiB: 0, note: missing };
   const child = spawnSync(PYTHON, [path.join(REPO_ROOT, 'pipeline/bench/torch_steps.py'), String(n), String(T), String(M), String(seconds), String(threads)], { encoding: 'utf8' });
@@ -238,6 +259,16 @@ for (const [n, T] of parseCases(values.cases!)) {
 }
 for (const [n, T] of parseCases(values.curve!)) {
   report(measureInChild('fused', n, T));
+  report(measureTorch(n, T));
+}
+
+const treeCases = parseCases(values.tree!);
+for (const [n, T] of treeCases) {
+  report(n * T > DENSE_MAX_WORK ? { engine: 'fused', n, T, threads, stepsPerSecond: null, steps: 0, peakRssMiB: 0, note: 'not run: minutes per step' } : measureInChild('fused', n, T));
+  const tree = measureInChild('tree', n, T);
+  report(tree);
+  // Where the engine hands the problem to the fused kernel, also time the trees themselves.
+  if (!tree.engine.includes('kdtree')) report(measureInChild('tree-forced', n, T));
   report(measureTorch(n, T));
 }
 
@@ -348,6 +379,21 @@ const activeTable = [
       : `| ${c.n} | ${c.T} | ${c.step} | ${c.threads} | ${(100 * c.activeFraction!).toFixed(1)}% | ${(100 * c.visitedFraction!).toFixed(1)}% | ${c.activeMs.toFixed(2)} | ${c.denseMs!.toFixed(2)} | ${(c.denseMs! / c.activeMs).toFixed(1)} | ${c.identical ? 'yes' : 'NO'} |`,
   ),
 ].join('\n');
-process.stdout.write(`\n${table}\n\n${curve}\n\n${activeTable}\n\nmachine: ${machine.cpu} at ${machine.mhz} MHz, ${machine.threads} hardware threads, node ${machine.node}; fused ran ${threads} threads\n`);
+const treeRows = treeCases.map(([n, T]) => {
+  const of = (prefix: string) => rows.find((r) => r.n === n && r.T === T && r.engine.startsWith(prefix));
+  const fused = rows.find((r) => r.n === n && r.T === T && r.engine === 'fused');
+  const tree = of('tree (');
+  const forced = of('tree-forced (');
+  const torch = of('pytorch-cpu');
+  const rate = (r: Measurement | undefined) => (r === undefined ? '' : r.stepsPerSecond === null ? `— (${r.note})` : r.stepsPerSecond.toFixed(2));
+  const ratio = (a: Measurement | undefined, b: Measurement | undefined) => (a?.stepsPerSecond && b?.stepsPerSecond ? `${(a.stepsPerSecond / b.stepsPerSecond).toFixed(1)}×` : '—');
+  return `| ${n} | ${T} | ${rate(fused)} | ${rate(tree)} | ${tree?.engine.slice('tree ('.length, -1) ?? ''} | ${ratio(tree, fused)} | ${forced ? `${rate(forced)} (${ratio(forced, fused)})` : ''} | ${rate(torch)} |`;
+});
+const treeTable = [
+  `| n | T | fused steps/s (${threads} threads) | tree steps/s | tree ran on | tree × fused | trees forced (× fused) | PyTorch steps/s |`,
+  '| ---: | ---: | ---: | ---: | --- | ---: | ---: | ---: |',
+  ...treeRows,
+].join('\n');
+process.stdout.write(`\n${table}\n\n${curve}\n\n${treeTable}\n\n${activeTable}\n\nmachine: ${machine.cpu} at ${machine.mhz} MHz, ${machine.threads} hardware threads, node ${machine.node}; fused ran ${threads} threads\n`);
 mkdirSync(path.join(REPO_ROOT, 'bench'), { recursive: true });
 writeFileSync(path.join(REPO_ROOT, 'bench', 'results.json'), `${JSON.stringify({ machine, fusedThreads: threads, secondsPerMeasurement: seconds, results: rows, activeVsDense: comparisons, exactness }, null, 2)}\n`);

@@ -26,7 +26,7 @@ export type LrSchedule =
   | { kind: 'warmup-cosine'; peakLr: number; warmupSteps: number };
 
 /** Training engines (pipeline/train/engines.ts): exact CPU kernel, TensorFlow.js oracle, WGSL on a GPU. */
-export const ENGINE_IDS = ['fused', 'tfjs', 'webgpu'] as const;
+export const ENGINE_IDS = ['fused', 'tfjs', 'webgpu', 'tree'] as const;
 export type EngineId = (typeof ENGINE_IDS)[number];
 
 /** The settings that determine a run's tensors; hashed into its provenance. */

@@ -2,9 +2,10 @@ import { ENGINE_IDS, type EngineId } from '../experiments/types.ts';
 import type { Engine } from './engine.ts';
 import { fusedEngine } from './fused.ts';
 import { tfjsEngine } from './tfjs.ts';
+import { treeEngine } from './tree.ts';
 import { webgpuEngine } from './webgpu/engine.ts';
 
-export const engines: Record<EngineId, Engine> = { fused: fusedEngine, tfjs: tfjsEngine, webgpu: webgpuEngine };
+export const engines: Record<EngineId, Engine> = { fused: fusedEngine, tfjs: tfjsEngine, webgpu: webgpuEngine, tree: treeEngine };
 
 /**
  * TRAIN_ENGINE=<id> trains every experiment on that engine instead of the one it names

@@ -47,7 +47,7 @@ describe('experiment validation', () => {
     ['stream without a batch', { data: { family: 'sparse-stream', n: 10, S: 0.5 } }, /field "data\.batch" is missing/],
     ['stream with a T', { data: { family: 'sparse-stream', n: 10, S: 0.5, batch: 4, T: 5 } }, /field "data\.T" is 5; unknown key; allowed keys here are family, n, S, batch/],
     ['stream S = 1', { data: { family: 'sparse-stream', n: 10, S: 1, batch: 4 } }, /field "data\.S" is 1; must be a number in \[0, 1\)/],
-    ['unknown engine', { engine: 'torch' }, /field "engine" is "torch"; must be one of "fused", "tfjs", "webgpu"/],
+    ['unknown engine', { engine: 'torch' }, /field "engine" is "torch"; must be one of "fused", "tfjs", "webgpu", "tree"/],
     ['unknown loss reduction', { lossReduction: 'average' }, /field "lossReduction" is "average"; must be "sum" .* or "mean" \(divided by n/],
     ['zero Adam ε', { adamEps: 0 }, /field "adamEps" is 0; must be a number in \(0, 1\]/],
     ['Adam ε as text', { adamEps: '1e-8' }, /field "adamEps" is "1e-8"; must be a number in \(0, 1\]/],

@@ -1,0 +1,281 @@
+/**
+ * `tree`: an exact CPU engine for m = 2 whose cost per step grows like n√T + T√n instead
+ * of n·T (issue 24).
+ *
+ * With h_t = W x_t and z_tj = w_j · h_t + b_j, an output off example t's non-zeros adds
+ * ReLU(z_tj)² to the loss. So, with B_t = {j : z_tj > 0} and A_j = {t : z_tj > 0}:
+ *  - example t's squared error and dL/dh_t need Σ_{j∈B_t} z², Σ_{j∈B_t} z w_j: a half-plane
+ *    query over the features' points u_j = w_j / |b_j| (three trees, by the sign of b_j);
+ *  - dL/db_j and the decoder part of dL/dw_j need Σ_{t∈A_j} z and Σ_{t∈A_j} z h_t: a
+ *    half-plane query over the examples' points h_t;
+ *  - each non-zero target x_tj then replaces its ReLU(z)² term by (ReLU(z) − x)², exactly,
+ *    and the encoder gradient dL/dW[:, i] += (dL/dh_t) x_ti runs over the non-zeros as in
+ *    the fused kernel.
+ * halfplane.ts answers the queries with k-d trees carrying centred moments per node and
+ * evaluates points near a boundary directly, so the result agrees with the dense kernel to
+ * rounding (≈ 1e-13 relative; tests/unit/tree-engine.test.ts), though not bitwise: sums are
+ * regrouped.
+ *
+ * Where it runs what: m ≠ 2, problems too small for the trees to pay (T below
+ * TREE_MIN_EXAMPLES or n below TREE_MIN_FEATURES), and parameters that are not all finite run
+ * the fused engine's kernels (its generic kernel for m ≠ 2), and Model.backend says which
+ * (recorded in meta.json). The choice depends only on n, T, m and the parameters, never on
+ * timing, so a run's numbers never depend on the machine.
+ *
+ * Determinism: single-threaded, a fixed order of every sum; a pure function of the
+ * parameters and the examples, so results do not depend on the thread count and a resumed
+ * run continues bitwise.
+ *
+ * Speed (issue 24's measurements, two shared cores): a query visits a few hundred nodes
+ * and evaluates a few hundred points directly at n = 10,000 (about 10 √n operations), in
+ * plain JavaScript, against 10,000 outputs per example for the dense WebAssembly SIMD
+ * kernel on two threads. So the trees win only late in training at T = 10,000 (most outputs
+ * firing) and lose early (b ≈ 0, where the boundary runs through the densest features);
+ * the advantage grows like √n. Moving the two query loops to WebAssembly and threads is
+ * the next step.
+ */
+import type { SparseExamples } from '../data/datasets.ts';
+import type { Engine, Gradients, Model } from './engine.ts';
+import type { Parameters } from './init.ts';
+import { createFusedModel, fusedEngine } from './fused.ts';
+import { buildKdTree, markTargets, nodeMoments, sumOverActiveExamples, sumOverActiveFeatures, type KdTree } from './halfplane.ts';
+
+/**
+ * Below this many examples per step the fused engine's active-output kernel is faster in
+ * every state measured (n = 10,000: 0.4× at T = 1,000 early in training and at T = 2,000
+ * trained; npm run bench). From about T = 5,000 most outputs fire and fused runs its dense
+ * kernel, which is where the trees can pay. Speed only: a run's engine choice is fixed by
+ * n and T, so its numbers never depend on the machine.
+ */
+export const TREE_MIN_EXAMPLES = 5_000;
+/** Below this many features the dense kernel is cheap whatever T is. */
+export const TREE_MIN_FEATURES = 1_000;
+
+/** Whether the tree path computes a problem of this size (else the fused engine does). */
+export function usesTree(n: number, T: number, m: number): boolean {
+  return m === 2 && T >= TREE_MIN_EXAMPLES && n >= TREE_MIN_FEATURES;
+}
+
+export const TREE_BACKEND = 'js-kdtree-float64';
+
+interface FeatureGroup {
+  sign: number;
+  tree: KdTree;
+  moments: Float64Array;
+}
+
+/** Column form of the examples: per feature, the examples where it is non-zero, in order. */
+function columns(examples: SparseExamples): { colStart: Int32Array; colRow: Int32Array; colValue: Float64Array } {
+  const { n, T, rowStart, index, value } = examples;
+  const colStart = new Int32Array(n + 1);
+  for (let k = 0; k < rowStart[T]; k++) colStart[index[k] + 1]++;
+  for (let j = 0; j < n; j++) colStart[j + 1] += colStart[j];
+  const fill = colStart.slice(0, n);
+  const colRow = new Int32Array(rowStart[T]);
+  const colValue = new Float64Array(rowStart[T]);
+  for (let t = 0; t < T; t++) {
+    for (let k = rowStart[t]; k < rowStart[t + 1]; k++) {
+      const at = fill[index[k]]++;
+      colRow[at] = t;
+      colValue[at] = value[k];
+    }
+  }
+  return { colStart, colRow, colValue };
+}
+
+/** The half-plane model for m = 2 (no fallback): exported for the tests. */
+export function createTreeModel(examples: SparseExamples): Model {
+  const { n } = examples;
+  let T = 0;
+  const W0 = new Float64Array(n);
+  const W1 = new Float64Array(n);
+  const B = new Float64Array(n);
+  const U0 = new Float64Array(n);
+  const U1 = new Float64Array(n);
+  let H0 = new Float64Array(0);
+  let H1 = new Float64Array(0);
+  let G0 = new Float64Array(0);
+  let G1 = new Float64Array(0);
+  // Targets of the current query: target[i] holds x where targetStamp[i] equals its stamp
+  // (stamps are cleared after each query, so none survives into another evaluation).
+  const featureTargetStamp = new Int32Array(n);
+  const featureTarget = new Float64Array(n);
+  let exampleTargetStamp = new Int32Array(0);
+  let exampleTarget = new Float64Array(0);
+  let exampleIds = new Int32Array(0);
+  let cols = columns(examples);
+  const sums = new Float64Array(3);
+
+  function useExamples(next: SparseExamples): void {
+    if (next.n !== n) throw new Error(`tree model: setExamples needs examples of dimension n = ${n}, got ${next.n}`);
+    examples = next;
+    cols = columns(next);
+    if (next.T !== T) {
+      T = next.T;
+      H0 = new Float64Array(T);
+      H1 = new Float64Array(T);
+      G0 = new Float64Array(T);
+      G1 = new Float64Array(T);
+      exampleTargetStamp = new Int32Array(T);
+      exampleTarget = new Float64Array(T);
+      exampleIds = Int32Array.from({ length: T }, (_, t) => t);
+    }
+  }
+  useExamples(examples);
+
+  /** Three trees over the features, one per sign of b_j, keyed by w_j / |b_j| (by w_j where b_j = 0). */
+  function featureGroups(): FeatureGroup[] {
+    const bySign: number[][] = [[], [], []];
+    for (let j = 0; j < n; j++) {
+      const b = B[j];
+      const group = b > 0 ? 0 : b < 0 ? 1 : 2;
+      bySign[group].push(j);
+      const scale = group === 2 ? 1 : Math.abs(b);
+      U0[j] = W0[j] / scale;
+      U1[j] = W1[j] / scale;
+    }
+    return [1, -1, 0].map((sign, g) => {
+      const tree = buildKdTree(Int32Array.from(bySign[g]), U0, U1, n);
+      return { sign, tree, moments: nodeMoments(tree, 3, (j, d) => (d === 0 ? W0[j] : d === 1 ? W1[j] : B[j])) };
+    });
+  }
+
+  function run(params: Parameters, grads: Gradients | null): number {
+    const { rowStart, index, value } = examples;
+    for (let j = 0; j < n; j++) {
+      W0[j] = params.W[j];
+      W1[j] = params.W[n + j];
+      B[j] = params.b[j];
+    }
+    // Encoder: h = W x over the non-zeros, summed in the fused kernel's order.
+    for (let t = 0; t < T; t++) {
+      let h0 = 0, h1 = 0;
+      for (let k = rowStart[t]; k < rowStart[t + 1]; k++) {
+        h0 += W0[index[k]] * value[k];
+        h1 += W1[index[k]] * value[k];
+      }
+      H0[t] = h0;
+      H1[t] = h1;
+    }
+    const groups = featureGroups();
+    // Example side: squared error and dL/dh (before the factor 2/T) per example.
+    let total = 0;
+    for (let t = 0; t < T; t++) {
+      const stamp = t + 1;
+      for (let k = rowStart[t]; k < rowStart[t + 1]; k++) {
+        featureTargetStamp[index[k]] = stamp;
+        featureTarget[index[k]] = value[k];
+      }
+      sums.fill(0);
+      for (const group of groups) {
+        markTargets(group.tree, index, rowStart[t], rowStart[t + 1], stamp);
+        sumOverActiveFeatures(group.tree, group.moments, group.sign, W0, W1, B, H0[t], H1[t], stamp, featureTargetStamp, featureTarget, sums);
+      }
+      for (let k = rowStart[t]; k < rowStart[t + 1]; k++) featureTargetStamp[index[k]] = 0;
+      total += sums[0];
+      G0[t] = sums[1];
+      G1[t] = sums[2];
+    }
+    if (grads !== null) {
+      const scale = 2 / T;
+      // Feature side: dL/db_j and the decoder part of dL/dw_j.
+      const exampleTree = buildKdTree(exampleIds, H0, H1, T);
+      const exampleMoments = nodeMoments(exampleTree, 2, (t, d) => (d === 0 ? H0[t] : H1[t]));
+      const { colStart, colRow, colValue } = cols;
+      for (let j = 0; j < n; j++) {
+        const stamp = j + 1;
+        for (let k = colStart[j]; k < colStart[j + 1]; k++) {
+          exampleTargetStamp[colRow[k]] = stamp;
+          exampleTarget[colRow[k]] = colValue[k];
+        }
+        markTargets(exampleTree, colRow, colStart[j], colStart[j + 1], stamp);
+        sums.fill(0);
+        sumOverActiveExamples(exampleTree, exampleMoments, H0, H1, W0[j], W1[j], B[j], stamp, exampleTargetStamp, exampleTarget, sums);
+        for (let k = colStart[j]; k < colStart[j + 1]; k++) exampleTargetStamp[colRow[k]] = 0;
+        grads.b[j] = scale * sums[0];
+        grads.W[j] = scale * sums[1];
+        grads.W[n + j] = scale * sums[2];
+      }
+      // Encoder: dL/dW[:, i] += (dL/dh_t) x_ti, examples in order.
+      for (let t = 0; t < T; t++) {
+        const g0 = scale * G0[t], g1 = scale * G1[t];
+        for (let k = rowStart[t]; k < rowStart[t + 1]; k++) {
+          grads.W[index[k]] += g0 * value[k];
+          grads.W[n + index[k]] += g1 * value[k];
+        }
+      }
+    }
+    return total / T;
+  }
+
+  return {
+    backend: TREE_BACKEND,
+    threads: 1,
+    lossAndGradient: (params, grads) => run(params, grads),
+    loss: (params) => run(params, null),
+    setExamples: useExamples,
+    dispose() {},
+  };
+}
+
+function allFinite(values: Float32Array): boolean {
+  for (let i = 0; i < values.length; i++) if (!Number.isFinite(values[i])) return false;
+  return true;
+}
+
+export interface TreeOptions {
+  /** Threads for the fused kernel where it runs instead (its results do not depend on them). */
+  threads?: number;
+  /** Use the trees at any size (tests); by default small problems run the fused kernel. */
+  alwaysTree?: boolean;
+}
+
+/**
+ * The engine's model: the tree path where it pays (usesTree), else the fused kernel; where
+ * the parameters are not all finite, the fused kernel too, so NaN and ∞ propagate exactly as
+ * there (the loop then stops with its divergence error).
+ */
+export function createTreeEngineModel(examples: SparseExamples, m: number, options: TreeOptions = {}): Model {
+  const threads = Math.max(1, options.threads ?? 1);
+  const fused = () => createFusedModel(examples, m, { threads });
+  const wantsTree = (T: number) => options.alwaysTree === true ? m === 2 : usesTree(examples.n, T, m);
+  if (!wantsTree(examples.T) || m !== 2) {
+    const model = fused();
+    return Object.assign(model, { backend: `fused:${model.backend}` });
+  }
+  const tree = createTreeModel(examples);
+  let dense: Model | null = null;
+  const denseModel = () => (dense ??= fused());
+  const pick = (params: Parameters): Model => (allFinite(params.W) && allFinite(params.b) ? tree : denseModel());
+  return {
+    backend: TREE_BACKEND,
+    threads: 1,
+    lossAndGradient: (params, grads) => pick(params).lossAndGradient(params, grads),
+    loss: (params) => pick(params).loss(params),
+    setExamples(next) {
+      if (next.T !== examples.T && wantsTree(next.T) !== wantsTree(examples.T)) {
+        throw new Error(`tree model: setExamples from T = ${examples.T} to T = ${next.T} would change the kernel; create a new model`);
+      }
+      examples = next;
+      tree.setExamples!(next);
+      if (dense !== null) dense.setExamples!(next);
+    },
+    dispose() {
+      dense?.dispose();
+    },
+  };
+}
+
+export const treeEngine: Engine = {
+  id: 'tree',
+  sourceEntry: 'pipeline/train/tree.ts',
+  // The fused kernel, where it runs instead, uses the fused engine's thread setting.
+  get threads() {
+    return fusedEngine.threads;
+  },
+  backend: async () => TREE_BACKEND,
+  createModel: async (examples, m) => {
+    const threads = Math.max(1, Math.min(fusedEngine.threads, Math.floor((examples.n * examples.T) / 100_000)));
+    return createTreeEngineModel(examples, m, { threads });
+  },
+};
