@@ -31,26 +31,26 @@ export interface NumericsAlias {
 export const NUMERICS_ALIASES: readonly NumericsAlias[] = [
   {
     entries: ['pipeline/train/fused.ts', 'pipeline/train/loop.ts'],
-    now: 'b0c952180ce908bae797d9b9c54a1b4b6e866c2d06f4137620be0554b78a5b64',
+    now: 'cb1abe76f2f58723910f7215fcb0cc719201af4c1885aa4d5ed7f995771188cc',
     sameAs: 'a65c9c4fcd82c5f7d66be1a89aca37a401ec04de5aaa7032532d0344292227e2',
     why: 'lossReduction and adamEps added (absent: the old arithmetic, unchanged); validate.ts drops them at their defaults before hashing; WasmModel.exampleErrors copies out the per-example errors it already computed',
   },
   {
     entries: ['pipeline/train/tfjs.ts', 'pipeline/train/loop.ts'],
-    now: 'f7aa46dceb0e51846e1a4698a52ff3ec82cf643d103e1133f5fd67e732018902',
+    now: 'c5f80b749f26bb2fd61638008ffcea8308d1160e12c31f1009474a5a90308443',
     sameAs: '721d8a303eb4eb808c275d1ab657146d115f4da29709a0818c5e363255abc5fc',
     why: 'lossReduction and adamEps added (absent: the old arithmetic, unchanged); validate.ts drops them at their defaults before hashing',
   },
   {
     entries: ['pipeline/train/webgpu/engine.ts', 'pipeline/train/loop.ts'],
-    now: '252a289c5664ca9cf8404b5365983efd89c0a45457f72dab2f78c48272b5a13d',
+    now: 'a8625732a5aab66cdf0e3d1a9b60f47a3c697fea40574fb2a5995462b9ba71a6',
     sameAs: '25573d0d559ad670e1b82c51cfc36a756ffe487a380e759152638b8b5a33739b',
     why: 'lossReduction and adamEps added (absent: the old arithmetic, unchanged); validate.ts drops them at their defaults before hashing',
   },
   {
     entries: ['pipeline/data/datasets.ts'],
-    now: 'b4e405877a02a08a253b249c32a638243c4d3e98559fb3b1ebcbe6e60e93607c',
+    now: 'f6035b90e0c44dddecdaf86890db7909f56cb6dc3e97d8da576d5ce3c9d556a3',
     sameAs: '1c7fa1914f1b8969f232e0939bc5c3121f1fa29b96a5e04598cd35e7fe2f6060',
-    why: 'types.ts gained the lossReduction and adamEps fields; the data generator code is unchanged',
+    why: 'types.ts gained the lossReduction and adamEps fields and the tree engine id; the data generator code is unchanged',
   },
 ];
