@@ -11,7 +11,7 @@
  */
 import path from 'node:path';
 import { ExperimentError } from '../experiments/validate.ts';
-import { InterruptedError, RunDivergedError, StoreError, StoreFormatError } from '../stages/runs.ts';
+import { InterruptedError, RunDivergedError, StoreError, StoreFormatError, TrainingFailedError } from '../stages/runs.ts';
 import { LockFileError } from '../stages/dependencies.ts';
 import { PostError } from '../post/post.ts';
 import { EngineOverrideError } from '../train/engines.ts';
@@ -41,6 +41,7 @@ export function exitStatusOf(error: unknown): { status: number; expected: boolea
     error instanceof ExperimentError ||
     error instanceof PostError ||
     error instanceof RunDivergedError ||
+    error instanceof TrainingFailedError ||
     error instanceof StoreFormatError ||
     error instanceof StoreError ||
     error instanceof UsageError ||

@@ -13,7 +13,8 @@ import path from 'node:path';
 import type { Experiment } from '../experiments/types.ts';
 import { runConfigOf } from '../experiments/validate.ts';
 import { engines, withEffectiveEngine } from '../train/engines.ts';
-import { DivergenceError, train, type TrainState } from '../train/loop.ts';
+import { DivergenceError, initialState, train, type TrainState } from '../train/loop.ts';
+import { EngineFailureError } from '../train/fusedWasm.ts';
 import { DATA_GENERATOR_ENTRY, provenanceHash, sourceHash, STORE_FORMAT, TRAINING_LOOP_ENTRY } from '../store/provenance.ts';
 import { checkpointFile, checkpointStatus, clearCheckpoint, entryDir, readEntry, removeStaleTemporaries, runTensors, writeCheckpoint, writeEntry, type FinishedRun } from '../store/runStore.ts';
 import { checkStoreWritable, describeStoreFault, StoreError, storeWrite } from '../store/faults.ts';
@@ -99,6 +100,17 @@ export class RunDivergedError extends Error {
   }
 }
 
+/** A run stopped because its engine failed (a worker thread died or got stuck); its progress is checkpointed. */
+export class TrainingFailedError extends Error {
+  constructor(readonly experimentId: string, step: number, totalSteps: number, cause: EngineFailureError) {
+    super(
+      `experiment "${experimentId}" stopped at step ${step} of ${totalSteps}: ${cause.message}. ` +
+        'Its progress is checkpointed: run the same command again to resume it (if this recurs, --threads 1 trains it on one thread, to the same result).',
+      { cause },
+    );
+  }
+}
+
 /** A store entry written by newer code than this checkout; it is refused, never overwritten. */
 export class StoreFormatError extends Error {}
 
@@ -158,7 +170,8 @@ interface PlannedRun {
 type RunResult =
   | { kind: 'finished'; state: TrainState; finalLoss: number; testLoss: number | null; backend: string; threads: number }
   | { kind: 'stopped'; state: TrainState }
-  | { kind: 'diverged'; error: DivergenceError };
+  | { kind: 'diverged'; error: DivergenceError }
+  | { kind: 'failed'; state: TrainState; error: EngineFailureError };
 
 /**
  * Publishes a finished run to the store (the main thread does this for pooled runs too).
@@ -220,6 +233,25 @@ function storeRun(experiment: Experiment, hash: string, state: TrainState, finis
 const saveCheckpoint = (storeRoot: string, experiment: Experiment, hash: string, at: TrainState, why: string) =>
   storeWrite(`could not save a checkpoint of "${experiment.id}" at step ${at.step} (${why})`, () => writeCheckpoint(storeRoot, hash, at), checkpointFile(storeRoot, hash));
 
+/**
+ * The state of a run whose engine failed inside a step: parameters and optimizer are those
+ * before the step (the update runs only after the gradient), but a snapshot of the step, or
+ * the final loss, may already have been recorded; a resumed run records them again, so
+ * they are dropped here.
+ */
+function consistentAt(state: TrainState): TrainState {
+  while (state.snapshotSteps.length > 0 && state.snapshotSteps[state.snapshotSteps.length - 1] >= state.step) {
+    state.snapshotSteps.pop();
+    state.snapshotsW.pop();
+    state.snapshotsB.pop();
+  }
+  while (state.lossSteps.length > 0 && state.lossSteps[state.lossSteps.length - 1] >= state.step) {
+    state.lossSteps.pop();
+    state.loss.pop();
+  }
+  return state;
+}
+
 /** Trains one run in this thread, with every thread the engine is allowed. */
 async function trainHere(experiment: Experiment, resume: TrainState | null, options: EnsureOptions, hash: string, onStep: (step: number) => void): Promise<RunResult> {
   const engine = engines[experiment.engine];
@@ -227,8 +259,10 @@ async function trainHere(experiment: Experiment, resume: TrainState | null, opti
   // What actually computes the run (backend, threads) is known once its model exists: m ≠ 2
   // runs on the single-threaded JS kernel, small problems on fewer threads.
   let ran = { backend: 'unknown', threads: 0 };
+  // Held here (train() continues in this very object) so that an engine failure can checkpoint it.
+  const state = resume ?? initialState(runConfigOf(experiment));
   try {
-    const outcome = await train(runConfigOf(experiment), engine, resume, {
+    const outcome = await train(runConfigOf(experiment), engine, state, {
       onModel: ({ backend, threads }) => {
         ran = { backend, threads };
       },
@@ -244,6 +278,7 @@ async function trainHere(experiment: Experiment, resume: TrainState | null, opti
     return { kind: 'finished', ...outcome, ...ran };
   } catch (error) {
     if (error instanceof DivergenceError) return { kind: 'diverged', error };
+    if (error instanceof EngineFailureError) return { kind: 'failed', state: consistentAt(state), error };
     throw error;
   } finally {
     options.preparing?.(false);
@@ -385,6 +420,9 @@ async function trainRuns(toTrain: readonly PlannedRun[], options: EnsureOptions,
       // A checkpoint from before the divergence would only lead the next build back into it.
       storeWrite(`cannot remove the checkpoint of diverged "${experiment.id}"`, () => clearCheckpoint(storeRoot, hash));
       error ??= new RunDivergedError(experiment.id, result.error.step, result.error);
+    } else if (result.kind === 'failed') {
+      saveCheckpoint(storeRoot, experiment, hash, result.state, 'the training since the last checkpoint is lost');
+      error ??= new TrainingFailedError(experiment.id, result.state.step, experiment.steps, result.error);
     } else if (result.kind === 'stopped') {
       saveCheckpoint(storeRoot, experiment, hash, result.state, 'the training since the last checkpoint is lost');
       stopped.push({ experimentId: experiment.id, step: result.state.step, totalSteps: experiment.steps });
