@@ -17,7 +17,7 @@ import { DivergenceError, initialState, train, type TrainState } from '../train/
 import { EngineFailureError } from '../train/fusedWasm.ts';
 import { DATA_GENERATOR_ENTRY, provenanceHash, sourceHash, STORE_FORMAT, TRAINING_LOOP_ENTRY } from '../store/provenance.ts';
 import { checkpointFile, checkpointStatus, clearCheckpoint, entryDir, readEntry, removeStaleTemporaries, runTensors, writeCheckpoint, writeEntry, type FinishedRun } from '../store/runStore.ts';
-import { checkStoreWritable, describeStoreFault, StoreError, storeWrite } from '../store/faults.ts';
+import { checkStoreWritable, describeStoreFault, folderBlocker, StoreError, storeWrite } from '../store/faults.ts';
 import type { RunMeta } from '../store/types.ts';
 import type { RunConfig } from '../experiments/types.ts';
 import { estimatedCost, usesEveryCore } from './cost.ts';
@@ -85,6 +85,25 @@ export class InterruptedError extends Error {
         : `interrupted with ${stopped.length + notStarted} runs left to train` +
             (stopped.length > 0 ? ` (${stopped.length} checkpointed mid-training, e.g. "${first.experimentId}" at step ${first.step} of ${first.totalSteps})` : '') +
             '; the next build resumes them',
+    );
+  }
+}
+
+/** Exit status of a training stopped by its --budget: the work is checkpointed, and the same command continues it (EX_TEMPFAIL). */
+export const BUDGET_SPENT_STATUS = 75;
+
+/** Training stopped because its --budget was spent (not a signal); what is left is checkpointed. */
+export class BudgetSpentError extends Error {
+  constructor(budget: string, stop: InterruptedError) {
+    const { stopped, notStarted } = stop;
+    const [first] = stopped;
+    const left = stopped.length + notStarted;
+    super(
+      `budget spent (--budget ${budget}): ` +
+        (stopped.length === 1 && notStarted === 0
+          ? `stopped "${first.experimentId}" at step ${first.step} of ${first.totalSteps}, checkpointed`
+          : `${left} run${left === 1 ? '' : 's'} left to train` + (stopped.length > 0 ? ` (${stopped.length} checkpointed mid-training, e.g. "${first.experimentId}" at step ${first.step} of ${first.totalSteps})` : '')) +
+        `; run the same command again to continue (exit status ${BUDGET_SPENT_STATUS})`,
     );
   }
 }
@@ -294,9 +313,8 @@ async function trainHere(experiment: Experiment, resume: TrainState | null, opti
 export async function ensureRuns(groups: readonly RunGroup[], options: EnsureOptions): Promise<Map<string, string>> {
   const { storeRoot, reporter } = options;
   const hashes = new Map<string, string>();
-  if (existsSync(storeRoot) && !statSync(storeRoot).isDirectory()) {
-    throw new StoreError(`run store: ${storeRoot} is a file where the run store needs a folder; move or delete that file, or pass --store with another folder.`);
-  }
+  const blocker = folderBlocker(storeRoot);
+  if (blocker) throw new StoreError(`run store: ${blocker}, or pass --store with another folder.`);
   for (const leftover of removeStaleTemporaries(storeRoot)) {
     reporter.line(`run store: removed ${leftover}, left by a build that was killed while writing`);
   }
@@ -404,7 +422,7 @@ async function trainRuns(toTrain: readonly PlannedRun[], options: EnsureOptions,
       resume = saved.kind === 'ok' ? saved.state : null;
       resumedAt = resume && { step: resume.step, wallSeconds: resume.wallSeconds };
       // Before any training is spent: can its result be saved?
-      checkStoreWritable(storeRoot, experiment.data.family, storeBytesNeeded(config), experiment.id);
+      checkStoreWritable(storeRoot, experiment.data.family, storeBytesNeeded(config), experiment.id, hash);
       // Before the line that announces it, so that a signal sent on seeing the line finds the
       // default disposition while this thread generates the data (trainHere clears it).
       if (inThisThread) options.preparing?.(true);
