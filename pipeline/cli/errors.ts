@@ -12,7 +12,7 @@
  */
 import path from 'node:path';
 import { ExperimentError } from '../experiments/validate.ts';
-import { InterruptedError, RunDivergedError, StoreError, StoreFormatError } from '../stages/runs.ts';
+import { BUDGET_SPENT_STATUS, BudgetSpentError, InterruptedError, RunDivergedError, StoreError, StoreFormatError, TrainingFailedError } from '../stages/runs.ts';
 import { LockFileError } from '../stages/dependencies.ts';
 import { RenderError, RenderInterruptedError } from '../stages/figures.ts';
 import { PostError } from '../post/post.ts';
@@ -20,6 +20,7 @@ import { FrontMatterError } from '../post/front-matter.ts';
 import { EngineOverrideError } from '../train/engines.ts';
 import { NoAdapterError } from '../train/webgpu/device.ts';
 import { UsageError } from './usage.ts';
+import { wasmMemoryMessage } from './memory.mjs';
 
 export { UsageError };
 
@@ -39,12 +40,14 @@ export function syntaxErrorMessage(error: unknown): string | null {
 /** Exit status for an error, and whether its message alone says everything. */
 export function exitStatusOf(error: unknown): { status: number; expected: boolean } {
   if (error instanceof InterruptedError || error instanceof RenderInterruptedError) return { status: 130, expected: true };
+  if (error instanceof BudgetSpentError) return { status: BUDGET_SPENT_STATUS, expected: true };
   if (syntaxErrorMessage(error) !== null) return { status: 1, expected: true };
   if (
     error instanceof ExperimentError ||
     error instanceof PostError ||
     error instanceof FrontMatterError ||
     error instanceof RunDivergedError ||
+    error instanceof TrainingFailedError ||
     error instanceof StoreFormatError ||
     error instanceof StoreError ||
     error instanceof UsageError ||
@@ -61,6 +64,11 @@ export function exitStatusOf(error: unknown): { status: number; expected: boolea
 }
 
 function fail(error: unknown): never {
+  const memory = wasmMemoryMessage(error);
+  if (memory !== null) {
+    process.stderr.write(`\n${memory}\n`);
+    process.exit(1);
+  }
   const { status, expected } = exitStatusOf(error);
   const message = syntaxErrorMessage(error) ?? (error as Error).message;
   process.stderr.write(`\n${expected ? message : error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);

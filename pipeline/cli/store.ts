@@ -7,7 +7,7 @@
  */
 // First: it must be listening before anything else is imported.
 import { UsageError } from './errors.ts';
-import { existsSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { REPO_ROOT } from '../store/provenance.ts';
 import { mergeStore, type MergeOutcome } from '../store/merge.ts';
@@ -31,7 +31,10 @@ program
   .addHelpText('after', '\nExamples:\n  npm run store -- merge shard-1 shard-2\n  npm run store -- merge artifacts/*/ --into runs\n')
   .action((dirs: string[], options: { into: string; verbose?: boolean }) => {
     const dest = path.resolve(options.into);
-    for (const dir of dirs) if (!existsSync(dir)) throw new UsageError(`npm run store -- merge: ${dir} does not exist`);
+    for (const dir of dirs) {
+      if (!existsSync(dir)) throw new UsageError(`npm run store -- merge: ${dir} does not exist`);
+      if (!statSync(dir).isDirectory()) throw new UsageError(`npm run store -- merge: ${dir} is not a folder`);
+    }
     let refused = 0;
     for (const dir of dirs) {
       const source = path.resolve(dir);

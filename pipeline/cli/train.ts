@@ -13,7 +13,7 @@ import path from 'node:path';
 import { loadPosts } from '../post/post.ts';
 import { estimatedCost, parseShard, shardOf, usesEveryCore } from '../stages/cost.ts';
 import { estimateSeconds } from '../stages/plan.ts';
-import { ensureRuns, formatSeconds, runHash } from '../stages/runs.ts';
+import { BudgetSpentError, ensureRuns, formatSeconds, InterruptedError, runHash } from '../stages/runs.ts';
 import { REPO_ROOT } from '../store/provenance.ts';
 import { checkpointStatus, readEntry } from '../store/runStore.ts';
 import { Option } from 'commander';
@@ -150,11 +150,18 @@ if (options.plan) {
 }
 
 const interrupted = interruptFlag();
-await ensureRuns(runGroups(selected), {
-  storeRoot,
-  reporter,
-  force: options.force,
-  jobs: options.jobs,
-  shouldStop: () => interrupted() || Date.now() > deadline,
-  preparing: interrupted.preparing,
-});
+let budgetSpent = false;
+try {
+  await ensureRuns(runGroups(selected), {
+    storeRoot,
+    reporter,
+    force: options.force,
+    jobs: options.jobs,
+    shouldStop: () => interrupted() || (budgetSpent ||= Date.now() > deadline),
+    preparing: interrupted.preparing,
+  });
+} catch (error) {
+  // A spent budget is the stop the user asked for, not an interruption: its own words and status.
+  if (error instanceof InterruptedError && budgetSpent && !interrupted()) throw new BudgetSpentError(options.budget!, error);
+  throw error;
+}

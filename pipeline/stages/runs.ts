@@ -13,10 +13,11 @@ import path from 'node:path';
 import type { Experiment } from '../experiments/types.ts';
 import { runConfigOf } from '../experiments/validate.ts';
 import { engines, withEffectiveEngine } from '../train/engines.ts';
-import { DivergenceError, train, type TrainState } from '../train/loop.ts';
+import { DivergenceError, initialState, train, type TrainState } from '../train/loop.ts';
+import { EngineFailureError } from '../train/fusedWasm.ts';
 import { DATA_GENERATOR_ENTRY, numericsHash, provenanceHash, STORE_FORMAT, TRAINING_LOOP_ENTRY } from '../store/provenance.ts';
 import { checkpointFile, checkpointStatus, clearCheckpoint, entryDir, readEntry, removeStaleTemporaries, runTensors, writeCheckpoint, writeEntry, type FinishedRun } from '../store/runStore.ts';
-import { checkStoreWritable, describeStoreFault, StoreError, storeWrite } from '../store/faults.ts';
+import { checkStoreWritable, describeStoreFault, folderBlocker, StoreError, storeWrite } from '../store/faults.ts';
 import type { RunMeta } from '../store/types.ts';
 import type { RunConfig } from '../experiments/types.ts';
 import { estimatedCost, usesEveryCore } from './cost.ts';
@@ -88,12 +89,42 @@ export class InterruptedError extends Error {
   }
 }
 
+/** Exit status of a training stopped by its --budget: the work is checkpointed, and the same command continues it (EX_TEMPFAIL). */
+export const BUDGET_SPENT_STATUS = 75;
+
+/** Training stopped because its --budget was spent (not a signal); what is left is checkpointed. */
+export class BudgetSpentError extends Error {
+  constructor(budget: string, stop: InterruptedError) {
+    const { stopped, notStarted } = stop;
+    const [first] = stopped;
+    const left = stopped.length + notStarted;
+    super(
+      `budget spent (--budget ${budget}): ` +
+        (stopped.length === 1 && notStarted === 0
+          ? `stopped "${first.experimentId}" at step ${first.step} of ${first.totalSteps}, checkpointed`
+          : `${left} run${left === 1 ? '' : 's'} left to train` + (stopped.length > 0 ? ` (${stopped.length} checkpointed mid-training, e.g. "${first.experimentId}" at step ${first.step} of ${first.totalSteps})` : '')) +
+        `; run the same command again to continue (exit status ${BUDGET_SPENT_STATUS})`,
+    );
+  }
+}
+
 /** A run whose loss or parameters became NaN or infinite; nothing of it is stored. */
 export class RunDivergedError extends Error {
   constructor(readonly experimentId: string, readonly step: number, cause: DivergenceError) {
     super(
       `experiment "${experimentId}" diverged at step ${step}: ${cause.message.replace(/^training diverged at step \d+: /, '')} (NaN or infinite). ` +
         'Nothing was stored for this run. Lower its learning rate (schedule.lr or schedule.peakLr) or lengthen the warmup, then build again.',
+      { cause },
+    );
+  }
+}
+
+/** A run stopped because its engine failed (a worker thread died or got stuck); its progress is checkpointed. */
+export class TrainingFailedError extends Error {
+  constructor(readonly experimentId: string, step: number, totalSteps: number, cause: EngineFailureError) {
+    super(
+      `experiment "${experimentId}" stopped at step ${step} of ${totalSteps}: ${cause.message}. ` +
+        'Its progress is checkpointed: run the same command again to resume it (if this recurs, --threads 1 trains it on one thread, to the same result).',
       { cause },
     );
   }
@@ -158,7 +189,8 @@ interface PlannedRun {
 type RunResult =
   | { kind: 'finished'; state: TrainState; finalLoss: number; testLoss: number | null; backend: string; threads: number }
   | { kind: 'stopped'; state: TrainState }
-  | { kind: 'diverged'; error: DivergenceError };
+  | { kind: 'diverged'; error: DivergenceError }
+  | { kind: 'failed'; state: TrainState; error: EngineFailureError };
 
 /**
  * Publishes a finished run to the store (the main thread does this for pooled runs too).
@@ -220,6 +252,25 @@ function storeRun(experiment: Experiment, hash: string, state: TrainState, finis
 const saveCheckpoint = (storeRoot: string, experiment: Experiment, hash: string, at: TrainState, why: string) =>
   storeWrite(`could not save a checkpoint of "${experiment.id}" at step ${at.step} (${why})`, () => writeCheckpoint(storeRoot, hash, at), checkpointFile(storeRoot, hash));
 
+/**
+ * The state of a run whose engine failed inside a step: parameters and optimizer are those
+ * before the step (the update runs only after the gradient), but a snapshot of the step, or
+ * the final loss, may already have been recorded; a resumed run records them again, so
+ * they are dropped here.
+ */
+function consistentAt(state: TrainState): TrainState {
+  while (state.snapshotSteps.length > 0 && state.snapshotSteps[state.snapshotSteps.length - 1] >= state.step) {
+    state.snapshotSteps.pop();
+    state.snapshotsW.pop();
+    state.snapshotsB.pop();
+  }
+  while (state.lossSteps.length > 0 && state.lossSteps[state.lossSteps.length - 1] >= state.step) {
+    state.lossSteps.pop();
+    state.loss.pop();
+  }
+  return state;
+}
+
 /** Trains one run in this thread, with every thread the engine is allowed. */
 async function trainHere(experiment: Experiment, resume: TrainState | null, options: EnsureOptions, hash: string, onStep: (step: number) => void): Promise<RunResult> {
   const engine = engines[experiment.engine];
@@ -227,8 +278,10 @@ async function trainHere(experiment: Experiment, resume: TrainState | null, opti
   // What actually computes the run (backend, threads) is known once its model exists: m ≠ 2
   // runs on the single-threaded JS kernel, small problems on fewer threads.
   let ran = { backend: 'unknown', threads: 0 };
+  // Held here (train() continues in this very object) so that an engine failure can checkpoint it.
+  const state = resume ?? initialState(runConfigOf(experiment));
   try {
-    const outcome = await train(runConfigOf(experiment), engine, resume, {
+    const outcome = await train(runConfigOf(experiment), engine, state, {
       onModel: ({ backend, threads }) => {
         ran = { backend, threads };
       },
@@ -244,6 +297,7 @@ async function trainHere(experiment: Experiment, resume: TrainState | null, opti
     return { kind: 'finished', ...outcome, ...ran };
   } catch (error) {
     if (error instanceof DivergenceError) return { kind: 'diverged', error };
+    if (error instanceof EngineFailureError) return { kind: 'failed', state: consistentAt(state), error };
     throw error;
   } finally {
     options.preparing?.(false);
@@ -259,9 +313,8 @@ async function trainHere(experiment: Experiment, resume: TrainState | null, opti
 export async function ensureRuns(groups: readonly RunGroup[], options: EnsureOptions): Promise<Map<string, string>> {
   const { storeRoot, reporter } = options;
   const hashes = new Map<string, string>();
-  if (existsSync(storeRoot) && !statSync(storeRoot).isDirectory()) {
-    throw new StoreError(`run store: ${storeRoot} is a file where the run store needs a folder; move or delete that file, or pass --store with another folder.`);
-  }
+  const blocker = folderBlocker(storeRoot);
+  if (blocker) throw new StoreError(`run store: ${blocker}, or pass --store with another folder.`);
   for (const leftover of removeStaleTemporaries(storeRoot)) {
     reporter.line(`run store: removed ${leftover}, left by a build that was killed while writing`);
   }
@@ -369,7 +422,7 @@ async function trainRuns(toTrain: readonly PlannedRun[], options: EnsureOptions,
       resume = saved.kind === 'ok' ? saved.state : null;
       resumedAt = resume && { step: resume.step, wallSeconds: resume.wallSeconds };
       // Before any training is spent: can its result be saved?
-      checkStoreWritable(storeRoot, experiment.data.family, storeBytesNeeded(config), experiment.id);
+      checkStoreWritable(storeRoot, experiment.data.family, storeBytesNeeded(config), experiment.id, hash);
       // Before the line that announces it, so that a signal sent on seeing the line finds the
       // default disposition while this thread generates the data (trainHere clears it).
       if (inThisThread) options.preparing?.(true);
@@ -385,6 +438,9 @@ async function trainRuns(toTrain: readonly PlannedRun[], options: EnsureOptions,
       // A checkpoint from before the divergence would only lead the next build back into it.
       storeWrite(`cannot remove the checkpoint of diverged "${experiment.id}"`, () => clearCheckpoint(storeRoot, hash));
       error ??= new RunDivergedError(experiment.id, result.error.step, result.error);
+    } else if (result.kind === 'failed') {
+      saveCheckpoint(storeRoot, experiment, hash, result.state, 'the training since the last checkpoint is lost');
+      error ??= new TrainingFailedError(experiment.id, result.state.step, experiment.steps, result.error);
     } else if (result.kind === 'stopped') {
       saveCheckpoint(storeRoot, experiment, hash, result.state, 'the training since the last checkpoint is lost');
       stopped.push({ experimentId: experiment.id, step: result.state.step, totalSteps: experiment.steps });

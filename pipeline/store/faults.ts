@@ -3,7 +3,7 @@
  * be. Such faults are not bugs, so they end in one line (the path, what is wrong, the
  * fix), and they are looked for before training starts, not found after it is spent.
  */
-import { existsSync, mkdirSync, rmSync, statfsSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, lstatSync, mkdirSync, readlinkSync, rmSync, statfsSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { TEMP_MARK } from './runStore.ts';
 
@@ -15,6 +15,41 @@ function nearestExisting(file: string): string {
   let at = path.resolve(file);
   while (!existsSync(at) && path.dirname(at) !== at) at = path.dirname(at);
   return at;
+}
+
+/**
+ * The path that keeps `dir` from being a folder: the first component, from the top, that
+ * exists but is not a folder (a file, or a symbolic link that points nowhere or at a
+ * file), with what it is and the fix; null when every existing component is a folder.
+ */
+export function folderBlocker(dir: string): string | null {
+  const parts: string[] = [];
+  for (let at = path.resolve(dir); ; at = path.dirname(at)) {
+    parts.unshift(at);
+    if (path.dirname(at) === at) break;
+  }
+  for (const at of parts) {
+    let stats;
+    try {
+      stats = lstatSync(at);
+    } catch {
+      return null; // missing: it can be created
+    }
+    if (stats.isDirectory()) continue;
+    if (stats.isSymbolicLink()) {
+      const target = readlinkSync(at);
+      let resolved: ReturnType<typeof statSync> | null = null;
+      try {
+        resolved = statSync(at);
+      } catch {
+        return `${at} is a symbolic link to ${target}, which does not exist, where the run store needs a folder; restore what it points to, or remove just that link (rm ${JSON.stringify(at)})`;
+      }
+      if (resolved.isDirectory()) continue;
+      return `${at} is a symbolic link to the file ${target} where the run store needs a folder; remove just that link (rm ${JSON.stringify(at)})`;
+    }
+    return `${at} is a file where the run store needs a folder; move that one file elsewhere (it is not part of the store)`;
+  }
+  return null;
 }
 
 /**
@@ -38,8 +73,11 @@ export function describeStoreFault(error: unknown, target = '(unknown path)'): s
       return `${where} would exceed the largest file allowed here (file system or ulimit -f); raise the limit, or pass --store on another disk`;
     case 'ENOTDIR':
     case 'EEXIST': {
-      const blocker = nearestExisting(code === 'EEXIST' ? where : path.dirname(where));
-      return `${blocker} is a file where the run store needs a folder; move or delete that file`;
+      // A rename names its destination in `dest`: that is where a folder is needed.
+      const wanted = (error as { dest?: string }).dest ?? where;
+      const blocker = folderBlocker(wanted) ?? folderBlocker(path.dirname(wanted));
+      if (blocker) return blocker;
+      return `${nearestExisting(path.dirname(wanted))} holds something that is not a folder where the run store needs one (at ${wanted}); move it elsewhere`;
     }
     case 'EISDIR':
       return `${where} is a folder where the run store needs a file; move or delete that folder`;
@@ -66,12 +104,23 @@ export function storeWrite<T>(what: string, write: () => T, target?: string): T 
  * folders exist (or can be made) as folders, accept a file, and the disk has room for
  * `bytesNeeded`. Throws StoreError naming what is wrong.
  */
-export function checkStoreWritable(root: string, family: string, bytesNeeded: number, label: string): void {
+export function checkStoreWritable(root: string, family: string, bytesNeeded: number, label: string, hash?: string): void {
+  // The entry's own folder: a link left in its place (pointing nowhere) would fail only at publication.
+  if (hash !== undefined) {
+    const entry = path.join(root, family, hash);
+    let isLink = false;
+    try {
+      isLink = lstatSync(entry).isSymbolicLink();
+    } catch {
+      // missing: it will be created
+    }
+    const blocker = isLink ? folderBlocker(entry) : null;
+    if (blocker) throw new StoreError(`run store: cannot train "${label}": ${blocker}.`);
+  }
   for (const dir of [path.join(root, family), path.join(root, 'checkpoints')]) {
     storeWrite(`cannot train "${label}"`, () => {
-      if (existsSync(dir) && !statSync(dir).isDirectory()) {
-        throw Object.assign(new Error(`${dir} is a file`), { code: 'EEXIST', path: dir });
-      }
+      const blocker = folderBlocker(dir);
+      if (blocker) throw new StoreError(`run store: cannot train "${label}": ${blocker}.`);
       mkdirSync(dir, { recursive: true });
       const probe = path.join(dir, `${TEMP_MARK}probe-${process.pid}`);
       try {

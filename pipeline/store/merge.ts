@@ -12,6 +12,7 @@ import path from 'node:path';
 import type { DataFamily } from '../experiments/types.ts';
 import { sha256, STORE_FORMAT } from './provenance.ts';
 import { listEntries } from './prune.ts';
+import { StoreError } from './faults.ts';
 import { entryDir, fsyncFile, META_FILE, pauseBeforePublish, readEntry, removeStaleTemporaries, TEMP_MARK, TENSOR_FILE } from './runStore.ts';
 
 export type MergeOutcome =
@@ -29,8 +30,10 @@ export interface MergeSummary {
 
 /** Merges every entry of store `source` into store `dest`; refuses (and reports) what is unsound or conflicting. */
 export function mergeStore(source: string, dest: string, onOutcome: (outcome: MergeOutcome) => void = () => {}): MergeSummary {
-  if (!existsSync(source)) throw new Error(`store merge: ${source} does not exist`);
-  if (existsSync(dest) && realpathSync(source) === realpathSync(dest)) throw new Error(`store merge: ${source} is the destination store itself`);
+  if (!existsSync(source)) throw new StoreError(`store merge: ${source} does not exist`);
+  if (existsSync(dest) && realpathSync(source) === realpathSync(dest)) throw new StoreError(`store merge: ${source} is the destination store itself; name the shard stores to merge into it`);
+  const notAStore = notAStoreReason(source);
+  if (notAStore) throw new StoreError(`store merge: ${source} is not a run store: ${notAStore}; name a folder written by \`npm run train -- --store DIR\``);
   const removedTemporaries = removeStaleTemporaries(dest);
   const outcomes: MergeOutcome[] = [];
   for (const { family, hash } of listEntries(source)) {
@@ -41,6 +44,18 @@ export function mergeStore(source: string, dest: string, onOutcome: (outcome: Me
   const checkpoints = path.join(source, 'checkpoints');
   const skippedCheckpoints = existsSync(checkpoints) ? readdirSync(checkpoints).filter((name) => name.endsWith('.safetensors')).length : 0;
   return { outcomes, removedTemporaries, skippedCheckpoints };
+}
+
+/** What a run store may hold at its top level: one folder per data family, checkpoints/, and dot-files (temporaries). */
+const STORE_FOLDERS: readonly DataFamily[] = ['identity', 'sparse', 'sparse-stream'];
+
+/** Why `dir` cannot be a run store (it holds something no store holds), or null. An empty folder is an empty store. */
+function notAStoreReason(dir: string): string | null {
+  const names = readdirSync(dir, { withFileTypes: true }).filter((entry) => !entry.name.startsWith('.'));
+  const foreign = names.filter((entry) => !(entry.isDirectory() && ((STORE_FOLDERS as readonly string[]).includes(entry.name) || entry.name === 'checkpoints')));
+  if (foreign.length === 0) return null;
+  const shown = foreign.slice(0, 3).map((entry) => entry.name + (entry.isDirectory() ? '/' : ''));
+  return `it holds ${shown.join(', ')}${foreign.length > 3 ? ` and ${foreign.length - 3} more` : ''}, where a store holds only ${STORE_FOLDERS.map((f) => `${f}/`).join(', ')} and checkpoints/`;
 }
 
 function mergeEntry(source: string, dest: string, family: DataFamily, hash: string): MergeOutcome {

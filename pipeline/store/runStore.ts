@@ -16,7 +16,7 @@ import type { DataFamily, Experiment, RunConfig } from '../experiments/types.ts'
 import type { LoadedRun, RunMeta } from './types.ts';
 import { canonicalJson, provenanceHash, sha256, STORE_FORMAT } from './provenance.ts';
 import { decodeSafetensors, encodeSafetensors, type Tensor } from './safetensors.ts';
-import type { TrainState } from '../train/loop.ts';
+import { isLossRecorded, snapshotSchedule, type TrainState } from '../train/loop.ts';
 import { processIsAlive } from './processes.ts';
 
 export const TENSOR_FILE = 'tensors.safetensors';
@@ -160,13 +160,64 @@ export function readEntry(root: string, family: DataFamily, hash: string): Entry
   if (decoded.metadata.hash !== hash) return { kind: 'corrupt', reason: `${tensorPath} belongs to run ${decoded.metadata.hash ?? '(none named)'}, not ${hash} (copied from another run)` };
   const shapes = runTensorProblem(decoded.tensors, meta.config.m, meta.config.data.n);
   if (shapes) return { kind: 'corrupt', reason: `${tensorPath}: ${shapes}` };
+  const record = recordProblem(decoded.tensors, meta.config, meta.config.steps, true);
+  if (record) return { kind: 'corrupt', reason: `${tensorPath}: ${record}` };
+  if (meta.steps !== meta.config.steps) return { kind: 'corrupt', reason: `${metaPath} says ${meta.steps} steps were trained, not the config's ${meta.config.steps}` };
+  const losses = decoded.tensors.loss.data;
+  if (!Object.is(meta.finalLoss, losses[losses.length - 1])) {
+    return { kind: 'corrupt', reason: `${metaPath}: finalLoss ${meta.finalLoss} is not the last loss recorded in ${TENSOR_FILE} (${losses[losses.length - 1]})` };
+  }
   return { kind: 'ok', meta, tensors: decoded.tensors };
 }
 
 const shapeText = (tensor: Tensor | undefined) => (tensor ? `[${tensor.shape.join(', ')}] (${tensor.data.length} values)` : 'missing');
 
-/** Why the tensors cannot be this config's run (a missing tensor, a wrong shape), or null. */
+/** The dtype each tensor is written with (runTensors, writeCheckpoint); anything else is not this code's. */
+const DTYPES: Record<string, string> = {
+  W: 'Float32Array',
+  b: 'Float32Array',
+  snapshots_W: 'Float32Array',
+  snapshots_b: 'Float32Array',
+  adam_W_m: 'Float32Array',
+  adam_W_v: 'Float32Array',
+  adam_b_m: 'Float32Array',
+  adam_b_v: 'Float32Array',
+  loss_steps: 'Float64Array',
+  loss: 'Float64Array',
+  snapshot_steps: 'Float64Array',
+};
+const DTYPE_NAMES: Record<string, string> = { Float32Array: 'F32', Float64Array: 'F64', Int32Array: 'I32' };
+
+/**
+ * Why the recorded history cannot be what training `config` to step `step` wrote, or null:
+ * every value finite, and the loss and snapshot steps exactly those the training loop
+ * records up to that step (loop.ts: isLossRecorded, snapshotSchedule), the final ones
+ * included when `finished`. Catches a checkpoint or entry whose step was edited.
+ */
+function recordProblem(tensors: Record<string, Tensor>, config: RunConfig, step: number, finished: boolean): string | null {
+  for (const [name, tensor] of Object.entries(tensors)) {
+    const data = tensor.data;
+    for (let i = 0; i < data.length; i++) {
+      if (!Number.isFinite(data[i])) return `tensor "${name}" holds ${data[i]} at index ${i}; a stored run holds only finite numbers`;
+    }
+  }
+  const expectedLoss: number[] = [];
+  for (let t = 0; t < step; t++) if (isLossRecorded(t, config.steps, config.lossPoints)) expectedLoss.push(t);
+  if (finished) expectedLoss.push(step);
+  const snapshots = snapshotSchedule(config.snapshots, config.steps).filter((t) => t < step || (finished && t === step));
+  const same = (data: ArrayLike<number>, expected: number[]) => data.length === expected.length && expected.every((value, i) => data[i] === value);
+  const at = finished ? 'a finished run' : `a run checkpointed at step ${step}`;
+  if (!same(tensors.loss_steps.data, expectedLoss)) return `its loss is recorded at ${tensors.loss_steps.data.length} steps, not at the ${expectedLoss.length} steps ${at} of ${config.steps} records (edited step?)`;
+  if (!same(tensors.snapshot_steps.data, snapshots)) return `its snapshots are at steps [${Array.from(tensors.snapshot_steps.data).join(', ')}], not at [${snapshots.join(', ')}] as for ${at} of ${config.steps} (edited step?)`;
+  return null;
+}
+
+/** Why the tensors cannot be this config's run (a missing tensor, a wrong dtype or shape), or null. */
 function runTensorProblem(tensors: Record<string, Tensor>, m: number, n: number, extra: Record<string, number[]> = {}): string | null {
+  for (const [name, tensor] of Object.entries(tensors)) {
+    const dtype = tensor.data.constructor.name;
+    if (DTYPES[name] !== undefined && dtype !== DTYPES[name]) return `tensor "${name}" is ${DTYPE_NAMES[dtype] ?? dtype}, not ${DTYPE_NAMES[DTYPES[name]]} as this code writes it`;
+  }
   const k = tensors.snapshot_steps?.data.length ?? -1;
   const points = tensors.loss_steps?.data.length ?? -1;
   const expected: Record<string, number[]> = {
@@ -351,8 +402,20 @@ export function checkpointStatus(root: string, hash: string, config?: RunConfig)
   if (shapes) return corrupt(`does not fit the run: ${shapes}`);
   let finished: FinishedRun | null = null;
   if (fields.finished !== undefined) {
-    finished = JSON.parse(fields.finished) as FinishedRun;
+    try {
+      finished = JSON.parse(fields.finished) as FinishedRun;
+    } catch {
+      return corrupt('has an unreadable "finished" field');
+    }
     if (config && step !== config.steps) return corrupt(`says the run finished at step ${step} of ${config.steps}`);
+    const losses = t.loss?.data ?? [];
+    if (typeof finished?.finalLoss !== 'number' || !Object.is(finished.finalLoss, losses[losses.length - 1])) {
+      return corrupt(`says the run finished with loss ${finished?.finalLoss}, which is not the last loss it recorded`);
+    }
+  }
+  if (config) {
+    const record = recordProblem(t, config, step, finished !== null);
+    if (record) return corrupt(`does not fit the run at step ${step}: ${record}`);
   }
   const k = t.snapshot_steps.data.length;
   const sW = t.snapshots_W.data as Float32Array;

@@ -147,24 +147,104 @@ function callsOf(L: Layout, blockExamples: number, part: number, parts: number):
 }
 
 // The worker is plain JavaScript (evaluated from this string), so it runs under any
-// TypeScript loader or test runner. It waits for a phase number (1 to 4; 0 = exit), makes
-// its call for that phase, and counts down. control: [generation, phase, pending].
+// TypeScript loader or test runner. The protocol is built so that no wake-up can be lost
+// and no wake-up can be taken twice:
+//  - the main thread publishes a phase (1 to 4; 0 = exit) by storing it and then
+//    advancing the generation counter, control[GENERATION];
+//  - each worker waits for the generation to move past the last one it finished, makes
+//    its call, and stores that generation in its own slot, control[slotOf(part) + DONE].
+//    Atomics.wait may return without the generation having moved (observed in a plain
+//    training run, about once in 30,000 phases): the worker then simply waits again. The
+//    former countdown shared by all workers ran the phase a second time on such a wake,
+//    counted it twice and left the main thread waiting forever for a count below zero;
+//  - a call that throws (or a worker that cannot start) is recorded in the worker's slot
+//    (STATUS = FAILED, the message in the shared text buffer) and still acknowledged;
+//    a worker that exits records EXITED. The main thread never needs its event loop,
+//    which it does not run while it waits, to learn that a worker failed;
+//  - every wait of the main thread is bounded, and a worker that answers no phase within
+//    the stall limit is reported as stuck.
+const GENERATION = 0;
+const PHASE = 1;
+const SLOTS = 4;
+const SLOT_WORDS = 4;
+const DONE = 0;
+const STATUS = 1;
+/** Worker status: starting, ready, failed (message in the text buffer), exited. */
+const STARTING = 0;
+const READY = 1;
+const FAILED = 2;
+const EXITED = 3;
+const MESSAGE_BYTES = 512;
+const slotOf = (part: number) => SLOTS + SLOT_WORDS * (part - 1);
+
 const WORKER_SOURCE = `
 const { workerData } = require('node:worker_threads');
-const { module, memory, control, calls } = workerData;
-const kernel = new WebAssembly.Instance(module, { env: { memory } }).exports;
+const { module, memory, control, messages, calls, part, slot, fault } = workerData;
 const ctl = new Int32Array(control);
-let generation = 0;
+const DONE = slot + ${DONE};
+const STATUS = slot + ${STATUS};
+function record(status, error) {
+  if (error !== undefined && Atomics.load(ctl, STATUS) !== ${FAILED}) {
+    const text = new Uint8Array(messages, (part - 1) * ${MESSAGE_BYTES}, ${MESSAGE_BYTES});
+    const message = String(error).split('\\n')[0];
+    const { written } = new TextEncoder().encodeInto(message.slice(0, ${MESSAGE_BYTES} / 4), text.subarray(0, ${MESSAGE_BYTES} - 1));
+    text[written] = 0;
+  }
+  Atomics.store(ctl, STATUS, status);
+  Atomics.notify(ctl, DONE);
+}
+process.on('exit', () => Atomics.load(ctl, STATUS) !== ${FAILED} && record(${EXITED}));
+let kernel = null;
+try {
+  kernel = new WebAssembly.Instance(module, { env: { memory } }).exports;
+  Atomics.store(ctl, STATUS, ${READY});
+} catch (error) {
+  record(${FAILED}, error);
+}
+let finished = 0;
+let callsMade = 0;
 for (;;) {
-  Atomics.wait(ctl, 0, generation);
-  generation = Atomics.load(ctl, 0);
-  const phase = Atomics.load(ctl, 1);
+  Atomics.wait(ctl, ${GENERATION}, finished);
+  const generation = Atomics.load(ctl, ${GENERATION});
+  if (generation === finished) continue; // woken without a new phase: wait again
+  const phase = Atomics.load(ctl, ${PHASE});
   if (phase === 0) break;
   const call = calls[phase - 1];
-  if (call !== null) kernel[call[0]](...call[1]);
-  if (Atomics.sub(ctl, 2, 1) === 1) Atomics.notify(ctl, 2);
+  if (kernel !== null && call !== null && Atomics.load(ctl, STATUS) !== ${FAILED}) {
+    try {
+      callsMade++;
+      if (fault && callsMade === fault.atCall) {
+        if (fault.kind === 'throw') throw new Error('injected fault');
+        if (fault.kind === 'exit') process.exit(3);
+        if (fault.kind === 'hang') Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0);
+      }
+      kernel[call[0]](...call[1]);
+    } catch (error) {
+      record(${FAILED}, error);
+    }
+  }
+  finished = generation;
+  Atomics.store(ctl, DONE, generation);
+  Atomics.notify(ctl, DONE);
 }
 `;
+
+/** A worker thread of the fused engine failed or stopped answering; the model cannot go on. */
+export class EngineFailureError extends Error {}
+
+/** Main-thread waits for workers last at most this long at a time, so every wait is bounded. */
+const WAIT_SLICE_MS = 100;
+/** A worker that answers no phase within this long (and this many times the main thread's own share) is stuck. */
+const STALL_MS = 60_000;
+const STALL_FACTOR = 1000;
+/** A worker's first answer also waits for it to start (a loaded machine can take a while). */
+const START_MS = 120_000;
+
+/** Faults injected into worker part 1 (tests only): at its `atCall`-th kernel call it throws, exits or never answers. */
+export interface InjectedFault {
+  kind: 'throw' | 'exit' | 'hang';
+  atCall: number;
+}
 
 export interface WasmModelOptions {
   threads: number;
@@ -173,6 +253,10 @@ export interface WasmModelOptions {
   activeOnly?: boolean;
   /** Visited fraction above which evaluations run densely for a while (default DENSE_ABOVE; Infinity: never). */
   denseAbove?: number;
+  /** Milliseconds without an answer after which a worker counts as stuck (default STALL_MS; tests pass less). */
+  stallMs?: number;
+  /** Tests only: a fault for worker part 1, and spurious wake-ups sent to every worker every `spuriousWakeEvery` phases. */
+  inject?: { fault?: InjectedFault; spuriousWakeEvery?: number };
 }
 
 /** What the last gradient evaluation visited (active-output kernel only). */
@@ -192,7 +276,25 @@ export interface WasmModel extends Model {
   exampleErrors(): Float64Array;
 }
 
-export function createWasmModel(examples: SparseExamples, { threads, blockExamples, activeOnly: wanted = true, denseAbove = DENSE_ABOVE }: WasmModelOptions): WasmModel {
+/**
+ * Tests of whole trainings (a CLI in a child process) inject a worker fault through the
+ * environment: FUSED_ENGINE_FAULT='{"kind":"hang","atCall":300,"stallMs":1000}', or
+ * '{"spuriousWakeEvery":1}' (npm run stress: wake-ups without a phase, which must change nothing).
+ */
+export const FAULT_VARIABLE = 'FUSED_ENGINE_FAULT';
+
+function faultFromEnvironment(): { inject: WasmModelOptions['inject']; stallMs?: number } | null {
+  const text = process.env[FAULT_VARIABLE];
+  if (!text) return null;
+  const { kind, atCall, stallMs, spuriousWakeEvery } = JSON.parse(text) as Partial<InjectedFault> & { stallMs?: number; spuriousWakeEvery?: number };
+  return { inject: { fault: kind && atCall ? { kind, atCall } : undefined, spuriousWakeEvery }, stallMs };
+}
+
+export function createWasmModel(examples: SparseExamples, options: WasmModelOptions): WasmModel {
+  const injected = faultFromEnvironment();
+  const { threads, blockExamples, activeOnly: wanted = true, denseAbove = DENSE_ABOVE } = options;
+  const stallMs = options.stallMs ?? injected?.stallMs ?? STALL_MS;
+  const inject = options.inject ?? injected?.inject ?? {};
   const { n, T, rowStart, index, value } = examples;
   // A forced active path (denseAbove = Infinity, the tests) runs at any size.
   const activeOnly = wanted && (T >= MIN_ACTIVE_EXAMPLES || denseAbove === Infinity);
@@ -237,32 +339,82 @@ export function createWasmModel(examples: SparseExamples, { threads, blockExampl
   const stats = new Float64Array(buffer, L.STATS, threads * 4);
 
   const ownCalls = callsOf(L, blockExamples, 0, threads);
-  const control = new Int32Array(new SharedArrayBuffer(12));
+  const control = new Int32Array(new SharedArrayBuffer(4 * slotOf(threads)));
+  const messages = new Uint8Array(new SharedArrayBuffer(MESSAGE_BYTES * Math.max(1, threads - 1)));
   const workers: Worker[] = [];
-  let failure: Error | null = null;
   for (let part = 1; part < threads; part++) {
     const worker = new Worker(WORKER_SOURCE, {
       eval: true,
-      workerData: { module: kernelModule(), memory, control: control.buffer, calls: callsOf(L, blockExamples, part, threads) },
+      // The kernel worker is plain JavaScript: it needs neither the TypeScript loader nor the
+      // CLI's preloads that the main thread was started with (the default inherits them).
+      execArgv: [],
+      workerData: {
+        module: kernelModule(),
+        memory,
+        control: control.buffer,
+        messages: messages.buffer,
+        calls: callsOf(L, blockExamples, part, threads),
+        part,
+        slot: slotOf(part),
+        fault: part === 1 ? (inject.fault ?? null) : null,
+      },
     });
-    worker.on('error', (error) => (failure = error));
+    // Failures are read from the shared memory; the event is only kept from being fatal.
+    worker.on('error', () => {});
     worker.unref();
     workers.push(worker);
   }
+  let generation = 0;
+  let broken: EngineFailureError | null = null;
+  const PHASE_NAMES = ['', 'example pass', 'feature pass', 'active-output example pass', 'active-output feature pass'];
+
+  function messageOf(part: number): string {
+    const text = messages.subarray((part - 1) * MESSAGE_BYTES, part * MESSAGE_BYTES);
+    const end = text.indexOf(0);
+    return new TextDecoder().decode(text.slice(0, end < 0 ? MESSAGE_BYTES : end)) || 'no message';
+  }
+
+  function fail(message: string): never {
+    broken = new EngineFailureError(`fused engine: ${message}`);
+    throw broken;
+  }
+
+  /** Waits, in bounded slices, until every worker has finished `generation` (or fails the model). */
+  function awaitWorkers(which: number, ownMs: number): void {
+    const waitedFrom = performance.now();
+    for (let part = 1; part < threads; part++) {
+      const slot = slotOf(part);
+      for (;;) {
+        const done = Atomics.load(control, slot + DONE);
+        const status = Atomics.load(control, slot + STATUS);
+        const where = `worker thread ${part + 1} of ${threads}`;
+        if (status === FAILED) fail(`${where} failed in the ${PHASE_NAMES[which]}: ${messageOf(part)}`);
+        if (status === EXITED) fail(`${where} exited in the middle of training`);
+        if (done === generation) break;
+        const waited = performance.now() - waitedFrom;
+        const limit = status === STARTING ? Math.max(stallMs, START_MS) : Math.max(stallMs, STALL_FACTOR * ownMs);
+        if (waited > limit) {
+          fail(`${where} has not finished the ${PHASE_NAMES[which]} after ${Math.round(waited / 1000)} s (this thread's share took ${ownMs < 1 ? '< 1' : Math.round(ownMs)} ms); it is stuck`);
+        }
+        Atomics.wait(control, slot + DONE, done, WAIT_SLICE_MS);
+      }
+    }
+  }
 
   function phase(which: number): void {
+    if (broken) throw broken;
     if (workers.length > 0) {
-      Atomics.store(control, 1, which);
-      Atomics.store(control, 2, workers.length);
-      Atomics.add(control, 0, 1);
-      Atomics.notify(control, 0);
+      generation++;
+      Atomics.store(control, PHASE, which);
+      Atomics.store(control, GENERATION, generation);
+      Atomics.notify(control, GENERATION);
     }
+    const started = performance.now();
     const call = ownCalls[which - 1];
     if (call !== null) kernel[call[0]](...call[1]);
-    for (let pending = Atomics.load(control, 2); pending !== 0 && workers.length > 0; pending = Atomics.load(control, 2)) {
-      Atomics.wait(control, 2, pending, 1000);
-      if (failure) throw new Error(`fused engine: a worker thread failed: ${(failure as Error).message}`);
-    }
+    if (workers.length === 0) return;
+    if (inject.spuriousWakeEvery && generation % inject.spuriousWakeEvery === 0) Atomics.notify(control, GENERATION);
+    awaitWorkers(which, performance.now() - started);
   }
 
   function setParameters(params: Parameters): void {
@@ -339,9 +491,11 @@ export function createWasmModel(examples: SparseExamples, { threads, blockExampl
     activity: () => lastActivity,
     exampleErrors: () => SE.slice(),
     dispose(): void {
-      Atomics.store(control, 1, 0);
-      Atomics.add(control, 0, 1);
-      Atomics.notify(control, 0);
+      if (workers.length > 0) {
+        Atomics.store(control, PHASE, 0);
+        Atomics.store(control, GENERATION, ++generation);
+        Atomics.notify(control, GENERATION);
+      }
       for (const worker of workers) void worker.terminate();
       workers.length = 0;
     },

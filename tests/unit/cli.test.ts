@@ -111,10 +111,13 @@ describe('training output', () => {
     const store = path.join(root, 'resume-store');
     // A budget well under the run's length (several seconds even with the active-output kernel).
     const stopped = await cli('train', ['slow-run', '--budget', '2s', '--store', store]);
-    expect(stopped.code, stopped.stderr).toBe(130);
+    // A spent budget is a stop of its own (issue 28: it said "interrupted" and exited 130, like Ctrl-C).
+    expect(stopped.code, stopped.stderr).toBe(75);
+    expect(stopped.stderr.trim()).toMatch(/^budget spent \(--budget 2s\): stopped "slow-run" at step \d+ of 30000, checkpointed; run the same command again to continue \(exit status 75\)$/);
+    expect(stopped.stderr).not.toContain('interrupted');
     expect(stopped.stdout).toContain('fixture/spine: 1 run — 0 cached, 1 to train');
     expect(stopped.stdout).toContain('fixture/spine: 1 run — 0 cached, 0 trained, 1 left');
-    const stoppedAt = /interrupted while training "slow-run" at step (\d+)/.exec(stopped.stderr)?.[1];
+    const stoppedAt = /stopped "slow-run" at step (\d+)/.exec(stopped.stderr)?.[1];
     // The plan counts only what is left of a checkpointed run, and says where it resumes.
     const plan = await cli('train', ['slow-run', '--plan', '--store', store]);
     expect(plan.code, plan.stderr).toBe(0);

@@ -6,7 +6,7 @@
  * published by the next run without training.
  */
 import { spawnSync } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -154,7 +154,7 @@ describe('a store that fails while a run trains', () => {
     expect(result.code, result.stdout + result.stderr).toBe(1);
     const hash = /kept in .*checkpoints\/([0-9a-f]{64})\.safetensors/.exec(result.stderr)?.[1];
     expect(errorLines(result.stderr)).toEqual([
-      `run store: could not publish "slow-run": ${store}/identity is a file where the run store needs a folder; move or delete that file; the finished run is kept in ${checkpointFile(store, hash!)}: fix that and run the same command again to publish it without training.`,
+      `run store: could not publish "slow-run": ${store}/identity is a file where the run store needs a folder; move that one file elsewhere (it is not part of the store); the finished run is kept in ${checkpointFile(store, hash!)}: fix that and run the same command again to publish it without training.`,
     ]);
     rmSync(path.join(store, 'identity'));
     const rerun = await train(store, 'slow-run');
@@ -169,10 +169,26 @@ describe('a store that fails while a run trains', () => {
 describe('other damage to the store', () => {
   /** [name, damage(store, entryDir), expected: one error line, or the corrupt-entry reason before a retrain]. */
   const damages: [string, (store: string, entry: string) => void, { error: RegExp } | { retrained: RegExp }][] = [
-    ['the store folder is a file', (store) => (rmSync(store, { recursive: true }), writeFileSync(store, 'x')), { error: /^run store: .*damage-\d+ is a file where the run store needs a folder; move or delete that file, or pass --store with another folder\.$/ }],
-    ['a family folder is a file', (store) => (rmSync(path.join(store, 'identity'), { recursive: true }), writeFileSync(path.join(store, 'identity'), 'x')), { error: /^run store: cannot train "tiny-run": .*damage-\d+\/identity is a file where the run store needs a folder; move or delete that file\.$/ }],
+    ['the store folder is a file', (store) => (rmSync(store, { recursive: true }), writeFileSync(store, 'x')), { error: /^run store: .*damage-\d+ is a file where the run store needs a folder; move that one file elsewhere \(it is not part of the store\), or pass --store with another folder\.$/ }],
+    ['a family folder is a file', (store) => (rmSync(path.join(store, 'identity'), { recursive: true }), writeFileSync(path.join(store, 'identity'), 'x')), { error: /^run store: cannot train "tiny-run": .*damage-\d+\/identity is a file where the run store needs a folder; move that one file elsewhere \(it is not part of the store\)\.$/ }],
     // (with the entry gone, so that the run must train)
-    ['the checkpoints folder is a file', (store, entry) => (rmSync(entry, { recursive: true }), rmSync(path.join(store, 'checkpoints'), { recursive: true, force: true }), writeFileSync(path.join(store, 'checkpoints'), 'x')), { error: /^run store: cannot train "tiny-run": .*damage-\d+\/checkpoints is a file where the run store needs a folder; move or delete that file\.$/ }],
+    ['the checkpoints folder is a file', (store, entry) => (rmSync(entry, { recursive: true }), rmSync(path.join(store, 'checkpoints'), { recursive: true, force: true }), writeFileSync(path.join(store, 'checkpoints'), 'x')), { error: /^run store: cannot train "tiny-run": .*damage-\d+\/checkpoints is a file where the run store needs a folder; move that one file elsewhere \(it is not part of the store\)\.$/ }],
+    // Issue 28: a dangling link in place of one entry was reported as "identity is a file … delete that file".
+    [
+      'the entry folder is a symbolic link that points nowhere',
+      (_store, entry) => (rmSync(entry, { recursive: true }), symlinkSync('/nonexistent/run', entry)),
+      { error: /^run store: cannot train "tiny-run": .*damage-\d+\/identity\/[0-9a-f]{64} is a symbolic link to \/nonexistent\/run, which does not exist, where the run store needs a folder; restore what it points to, or remove just that link \(rm ".*damage-\d+\/identity\/[0-9a-f]{64}"\)\.$/ },
+    ],
+    [
+      'a family folder is a symbolic link that points nowhere',
+      (store) => (rmSync(path.join(store, 'identity'), { recursive: true }), symlinkSync('/nonexistent/identity', path.join(store, 'identity'))),
+      { error: /^run store: cannot train "tiny-run": .*damage-\d+\/identity is a symbolic link to \/nonexistent\/identity, which does not exist, where the run store needs a folder; restore what it points to, or remove just that link/ },
+    ],
+    [
+      'the checkpoints folder is a symbolic link to a file',
+      (store, entry) => (rmSync(entry, { recursive: true }), rmSync(path.join(store, 'checkpoints'), { recursive: true, force: true }), writeFileSync(path.join(store, 'elsewhere'), 'x'), symlinkSync(path.join(store, 'elsewhere'), path.join(store, 'checkpoints'))),
+      { error: /^run store: cannot train "tiny-run": .*damage-\d+\/checkpoints is a symbolic link to the file .*elsewhere where the run store needs a folder; remove just that link/ },
+    ],
     ['the entry folder is a file', (_store, entry) => (rmSync(entry, { recursive: true }), writeFileSync(entry, 'x')), { retrained: /[0-9a-f]{64} is a file, not an entry folder/ }],
     ['meta.json is a folder', (_store, entry) => (rmSync(path.join(entry, 'meta.json')), mkdirSync(path.join(entry, 'meta.json'))), { retrained: /meta\.json cannot be read \(EISDIR/ }],
     ['the tensor file is a folder', (_store, entry) => (rmSync(path.join(entry, TENSOR_FILE)), mkdirSync(path.join(entry, TENSOR_FILE))), { retrained: /tensors\.safetensors cannot be read \(EISDIR/ }],
@@ -202,7 +218,7 @@ describe('other damage to the store', () => {
     const store = path.join(root, 'checkpoint-folder');
     // A zero budget stops at step 0 and leaves a checkpoint: its name tells the hash.
     const stopped = await runCli(root, 'pipeline/cli/train.ts', ['tiny-run', '--store', store, '--budget', '0s']);
-    expect(stopped.code).toBe(130);
+    expect(stopped.code).toBe(75);
     const [name] = readdirSync(path.join(store, 'checkpoints'));
     rmSync(path.join(store, 'checkpoints', name));
     mkdirSync(path.join(store, 'checkpoints', name));

@@ -9,7 +9,9 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addExperiments, copyRepo, hasStackTrace, onlyEntry, removeCopy, runCli, startCli, TEST_EXPERIMENTS, waitForFile } from '../fixtures/repoCopy.ts';
-import { readEntry, removeStaleTemporaries, META_FILE, TENSOR_FILE } from '../../pipeline/store/runStore.ts';
+import { checkpointFile, readEntry, removeStaleTemporaries, writeCheckpoint, META_FILE, TENSOR_FILE } from '../../pipeline/store/runStore.ts';
+import { fusedEngine } from '../../pipeline/train/fused.ts';
+import { train as trainInProcess } from '../../pipeline/train/loop.ts';
 import { canonicalJson, sha256 } from '../../pipeline/store/provenance.ts';
 import { decodeSafetensors, encodeSafetensors } from '../../pipeline/store/safetensors.ts';
 
@@ -28,6 +30,14 @@ const forgeMeta = (edit: (meta: Record<string, any>) => void) => {
   const { metaChecksum: _old, ...meta } = JSON.parse(readFileSync(file, 'utf8'));
   edit(meta);
   writeFileSync(file, JSON.stringify({ ...meta, metaChecksum: sha256(canonicalJson(meta)) }));
+};
+/** Edits the tensors (header or values) and recomputes every checksum that covers them. */
+const forgeTensors = (edit: (tensors: Record<string, any>) => void) => {
+  const { tensors, metadata } = decodeSafetensors(reference);
+  edit(tensors);
+  const bytes = encodeSafetensors(tensors, metadata);
+  writeFileSync(path.join(entry, TENSOR_FILE), bytes);
+  forgeMeta((meta) => (meta.files = { [TENSOR_FILE]: sha256(bytes) }));
 };
 
 beforeAll(async () => {
@@ -64,6 +74,22 @@ describe('a damaged store entry is detected, reported and retrained', () => {
       },
       /tensors\.safetensors belongs to run f{64}, not/,
     ],
+    // Issue 28: W read as integers (shape kept, checksums re-forged) was accepted.
+    ["W's dtype changed F32 → I32, checksums recomputed", () => forgeTensors((t) => (t.W.data = new Int32Array(t.W.data.buffer))), /tensor "W" is I32, not F32 as this code writes it/],
+    ["the loss curve's dtype changed F64 → F32 (half the values), checksums recomputed", () => forgeTensors((t) => (t.loss = { data: new Float32Array(t.loss.data), shape: t.loss.shape })), /tensor "loss" is F32, not F64/],
+    ['a NaN in b, checksums recomputed', () => forgeTensors((t) => (t.b.data[2] = NaN)), /tensor "b" holds NaN at index 2; a stored run holds only finite numbers/],
+    ['an infinite snapshot, checksums recomputed', () => forgeTensors((t) => (t.snapshots_W.data[0] = Infinity)), /tensor "snapshots_W" holds Infinity at index 0/],
+    ['a final loss edited with its checksum recomputed', () => forgeMeta((meta) => (meta.finalLoss = 1e-9)), /meta\.json: finalLoss 1e-9 is not the last loss recorded in tensors\.safetensors/],
+    ['steps edited in meta.json with its checksum recomputed', () => forgeMeta((meta) => (meta.steps = 150)), /meta\.json says 150 steps were trained, not the config's 300/],
+    [
+      'a loss curve cut at step 150, checksums recomputed',
+      () => forgeTensors((t) => {
+        const keep = Array.from(t.loss_steps.data as Float64Array).filter((step) => step <= 150).length;
+        t.loss_steps = { data: t.loss_steps.data.slice(0, keep), shape: [keep] };
+        t.loss = { data: t.loss.data.slice(0, keep), shape: [keep] };
+      }),
+      /its loss is recorded at \d+ steps, not at the \d+ steps a finished run of 300 records/,
+    ],
   ];
 
   it.each(damages)('%s', async (_name, damage, reason) => {
@@ -76,6 +102,63 @@ describe('a damaged store entry is detected, reported and retrained', () => {
     expect(status()).toBe('ok');
     expect(readFileSync(path.join(entry, TENSOR_FILE)).equals(reference)).toBe(true);
     expect(readdirSync(path.join(store, 'identity'))).toEqual([hashOf(entry)]); // nothing left aside
+  });
+});
+
+describe('a checkpoint edited by hand, its checksum recomputed', () => {
+  /** A real checkpoint of tiny-run at step 100 (the same training the CLI does, stopped there). */
+  let checkpoint: Buffer;
+  const file = () => checkpointFile(store, hashOf(entry));
+  beforeAll(async () => {
+    const { config } = JSON.parse(readFileSync(path.join(entry, META_FILE), 'utf8'));
+    const saved = fusedEngine.threads;
+    fusedEngine.threads = 1;
+    try {
+      let steps = 0;
+      const outcome = await trainInProcess(config, fusedEngine, null, { shouldStop: () => steps++ === 100 });
+      expect(outcome.finished).toBe(false);
+      writeCheckpoint(store, hashOf(entry), outcome.state);
+      checkpoint = readFileSync(file());
+    } finally {
+      fusedEngine.threads = saved;
+    }
+  });
+  /** Rewrites the checkpoint's fields and recomputes its checksum the way runStore.ts does. */
+  const forgeCheckpoint = (edit: (fields: Record<string, string>) => void) => {
+    const { tensors, metadata } = decodeSafetensors(checkpoint);
+    const { checksum: _old, ...fields } = metadata;
+    edit(fields);
+    const checksum = sha256(canonicalJson({ ...fields, body: sha256(encodeSafetensors(tensors)) }));
+    writeFileSync(file(), encodeSafetensors(tensors, { ...fields, checksum }));
+  };
+  const cases: [string, () => void, RegExp][] = [
+    // Issue 28: published as a finished run with step-100 parameters and the invented loss.
+    [
+      'step forged to the last one and marked finished with an invented loss',
+      () => forgeCheckpoint((f) => Object.assign(f, { step: '300', finished: JSON.stringify({ finalLoss: 0.001, testLoss: null, backend: 'wasm-simd-float64', threads: 1 }) })),
+      /says the run finished with loss 0\.001, which is not the last loss it recorded/,
+    ],
+    ['step forged to the last one, not marked finished', () => forgeCheckpoint((f) => (f.step = '300')), /does not fit the run at step 300: its loss is recorded at \d+ steps, not at the \d+ steps a run checkpointed at step 300 of 300 records/],
+    ['step moved back', () => forgeCheckpoint((f) => (f.step = '40')), /does not fit the run at step 40: its loss is recorded at 100 steps, not at the 40 steps/],
+  ];
+
+  it.each(cases)('%s: refused, and the run trains from the start to the same bits', async (_name, forge, reason) => {
+    rmSync(entry, { recursive: true });
+    forge();
+    const rerun = await train();
+    expect(rerun.code, rerun.stderr).toBe(0);
+    expect(rerun.stdout).toMatch(new RegExp(`tiny-run  checkpoint is corrupt: .*${reason.source}.*; training from the start`));
+    expect(rerun.stdout).not.toContain('publishing it from its checkpoint');
+    expect(readFileSync(path.join(entry, TENSOR_FILE)).equals(reference)).toBe(true);
+  });
+
+  it('the sound checkpoint resumes at step 100 and ends at the same bits', async () => {
+    rmSync(entry, { recursive: true });
+    writeFileSync(file(), checkpoint);
+    const rerun = await train();
+    expect(rerun.code, rerun.stderr).toBe(0);
+    expect(rerun.stdout).toContain('resuming at step 100');
+    expect(readFileSync(path.join(entry, TENSOR_FILE)).equals(reference)).toBe(true);
   });
 });
 

@@ -105,6 +105,21 @@ describe.sequential('sharded training and merging', () => {
     expect(existsSync(path.join(at('from-damaged'), victim.family, victim.hash))).toBe(false);
   });
 
+  // Issue 28: merging a store into itself printed its message and then a stack; merging a
+  // folder that is no store (content/) exited 0.
+  it.each([
+    ['the destination store itself', () => ['merged', '--into', 'merged'], /^store merge: .*merged is the destination store itself; name the shard stores to merge into it$/],
+    ['a folder that is not a run store', () => ['pipeline', '--into', 'merged'], /^store merge: .*pipeline is not a run store: it holds .+, where a store holds only identity\/, sparse\/, sparse-stream\/ and checkpoints\/; name a folder written by `npm run train -- --store DIR`$/],
+    ['a file', () => ['package.json', '--into', 'merged'], /^npm run store -- merge: package\.json is not a folder$/],
+  ] as const)('merging %s fails with one line and exit 1, changing nothing', async (_name, args, message) => {
+    const before = storeFiles(at('merged'));
+    const result = await merge([...args()]);
+    expect(result.code, result.stdout + result.stderr).toBe(1);
+    expect(hasStackTrace(result.stderr), result.stderr).toBe(false);
+    expect(result.stderr.trim()).toMatch(message);
+    expect(storeFiles(at('merged'))).toEqual(before);
+  });
+
   it('an entry whose tensors differ from the same run already in the destination is refused as a conflict', async () => {
     cpSync(at('shard-2'), at('conflicting'), { recursive: true });
     const [victim] = listEntries(at('conflicting'));
