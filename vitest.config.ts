@@ -24,11 +24,12 @@ export default defineConfig({
     testTimeout: 120_000,
     hookTimeout: 120_000,
     pool: 'forks',
-    // Test files in parallel, two per core. Vitest's default (one fewer than the cores) ran
-    // one file at a time on two cores, while most of the slow files wait on the processes
-    // they start. Results do not depend on it: training is bitwise the same on any
-    // thread count and under any load.
-    maxWorkers: Math.max(2, os.availableParallelism() * 2),
+    // Test files in parallel: one per core and one more for the time files spend waiting
+    // (on a server, a poll, a signal). Vitest's default, one fewer than the cores, ran one
+    // file at a time on two cores. Most slow files are CPU-bound through the processes
+    // they start, so more workers would only crowd the cores. Results do not depend on
+    // it: training is bitwise the same on any thread count and under any load.
+    maxWorkers: os.availableParallelism() + 1,
     // A missing snapshot fails (and writes nothing), in CI and out, as a missing screenshot
     // does in Playwright; `npm run test:update` (vitest -u) records it.
     update: 'none',
