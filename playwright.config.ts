@@ -47,11 +47,19 @@ export default defineConfig({
   testMatch: ['tests/e2e/**/*.spec.ts', 'content/*/tests/**/*.spec.ts'],
   // Baselines live in each post's folder: tests name the whole path (content/<slug>/tests/screenshots/…).
   snapshotPathTemplate: '{testDir}/{arg}{ext}',
+  // Test files run in parallel, one browser each; the tests of one file share a page, in order.
   fullyParallel: false,
-  workers: 1,
+  workers: 2,
+  // Screenshots of failures and missing baselines go here; Playwright empties this folder
+  // when it starts, so it must not be test-results/ itself (scripts/test.ts keeps its
+  // reports and logs there while Playwright runs).
+  outputDir: 'test-results/e2e',
   forbidOnly: !!process.env.CI,
   retries: 0,
   reporter: process.env.CI ? [['list'], ['html', { open: 'never' }]] : 'list',
+  // A missing baseline fails the test and writes nothing into content/, in CI and out, as a
+  // missing SVG snapshot does in vitest; `npm run test:update` (--update-snapshots) records it.
+  updateSnapshots: 'none',
   expect: {
     toHaveScreenshot: {
       threshold: 0,

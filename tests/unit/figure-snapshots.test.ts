@@ -16,6 +16,7 @@ import { runHash } from '../../pipeline/stages/runs.ts';
 import { loadRun } from '../../pipeline/store/runStore.ts';
 import { REPO_ROOT } from '../../pipeline/store/provenance.ts';
 import { readManifest } from '../../pipeline/stages/figures.ts';
+import { missingSnapshotMessage } from '../../scripts/test-report.ts';
 
 const storeRoot = path.join(REPO_ROOT, 'runs');
 const posts = await loadPosts();
@@ -38,7 +39,13 @@ describe.each(cases)('figure %s', (_name, post, figure) => {
   const figuresDir = path.join(REPO_ROOT, 'figures', post.slug);
 
   it('matches its SVG snapshot', async () => {
-    await expect(normalizeSvg(output.svg)).toMatchFileSnapshot(path.join(REPO_ROOT, post.dir, 'tests', 'snapshots', `${figure.id}.svg`));
+    const snapshot = path.join(REPO_ROOT, post.dir, 'tests', 'snapshots', `${figure.id}.svg`);
+    // A new figure has no snapshot yet: say so and how to record it (npm test lists these
+    // under that one command) instead of vitest's bare "mismatched"; -u writes it.
+    if (expect.getState().snapshotState.snapshotUpdateState === 'none' && !existsSync(snapshot)) {
+      expect.fail(missingSnapshotMessage(path.relative(REPO_ROOT, snapshot)));
+    }
+    await expect(normalizeSvg(output.svg)).toMatchFileSnapshot(snapshot);
   });
 
   it('is committed in figures/<slug>/ exactly as rendered now, with its manifest entry', () => {
