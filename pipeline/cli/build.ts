@@ -66,7 +66,7 @@ for (const post of posts) {
   const loadPostRun = (id: string) => loadRun(storeRoot, post.experimentById(id), hashes.get(id)!);
   const figuresDir = path.join(figuresRoot, post.slug);
   const line = (text: string) => reporter.line(`${post.slug}: ${text}`);
-  renderFigures(post.figures, { figuresDir, sourceOf: post.figureSource, experimentFileOf: post.experimentFile, runHashes: hashes, loadRun: loadPostRun, line, force: options.forceFigures });
+  await renderFigures(post.figures, { figuresDir, sourceOf: post.figureSource, experimentFileOf: post.experimentFile, runHashes: hashes, loadRun: loadPostRun, line, force: options.forceFigures });
   renderTables(post.tables, { tablesDir: path.join(figuresDir, TABLES_DIR), source: post.moduleFile, runHashes: hashes, loadRun: loadPostRun, line, force: options.forceFigures });
 }
 

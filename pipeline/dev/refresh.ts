@@ -80,7 +80,7 @@ export async function refreshPost(post: Post, options: RefreshOptions): Promise<
   }
 
   const figuresDir = path.join(options.figuresRoot, post.slug);
-  renderFigures(post.figures, {
+  await renderFigures(post.figures, {
     figuresDir,
     sourceOf: post.figureSource,
     experimentFileOf: post.experimentFile,

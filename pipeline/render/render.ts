@@ -20,11 +20,16 @@
  *
  * Plot legends for continuous scales draw their ramp on a canvas, which jsdom lacks:
  * figures draw any colour ramp as marks instead, and no figure sets `legend: true`.
+ *
+ * Both helpers also keep the data the figure plots, read from its marks after Plot's
+ * transforms, so every figure's CSV download comes from here and no figure module has
+ * to declare it: `plottedDataCsv(svg)` returns it for an SVG these helpers returned.
  */
 import { JSDOM } from 'jsdom';
 import * as Plot from '@observablehq/plot';
 import type { PlotOptions } from '@observablehq/plot';
 import { bareMargin, colors, fontFamily, fontSize, plotStyle } from './theme.ts';
+import { csvLine } from '../post/html.ts';
 
 export type { PlotOptions };
 
@@ -72,7 +77,7 @@ export interface GridSpec {
 export function renderPlot(options: PlotOptions, meta: SvgMeta): string {
   const window = new JSDOM('<!DOCTYPE html><body></body>').window;
   const svg = plotSvg(options, window.document);
-  return finish(svg, meta, window);
+  return remember(finish(svg, meta, window), plottedRows([{ plot: options }]));
 }
 
 /** Line height for compositor text, relative to its font size. */
@@ -163,7 +168,10 @@ export function renderGrid(spec: GridSpec, meta: SvgMeta): string {
     root.insertBefore(style, root.firstChild);
   }
   for (const row of rows) for (const { svg } of row) svg.querySelector(':scope > style')?.remove();
-  return finish(root, meta, window);
+  const panels = spec.rows.flatMap((row, r) =>
+    row.map((panel, c) => ({ plot: panel.plot, name: textLines(panel.heading).map((line) => line.text).join(' ') || `row ${r + 1}, column ${c + 1}` })),
+  );
+  return remember(finish(root, meta, window), plottedRows(panels));
 }
 
 function textLines(lines: (string | TextLine)[] | undefined): TextLine[] {
@@ -310,4 +318,91 @@ export function originPanel(size: number, extent: number, marks: Plot.Markish[])
     y: { domain: [-extent, extent] },
     marks: [Plot.frame({ stroke: colors.grid }), Plot.ruleX([0], { stroke: colors.grid }), Plot.ruleY([0], { stroke: colors.grid }), ...marks],
   };
+}
+
+// ── The plotted data behind each SVG (the figure's CSV download) ──
+
+/** Plot options of legends drawn as panels (pipeline/render/legend.ts): not data, left out of the CSV. */
+export const legendPanels = new WeakSet<PlotOptions>();
+
+/** One plotted datum: the panel and mark that draw it, and its channel values by name. */
+type PlottedRow = Record<string, unknown>;
+
+/** CSV text by the SVG text it belongs to, for the SVGs these helpers returned in this process. */
+const csvBySvg = new Map<string, string>();
+
+function remember(svg: string, rows: PlottedRow[]): string {
+  csvBySvg.set(svg, toCsv(rows));
+  return svg;
+}
+
+/**
+ * The CSV of what an SVG returned by renderPlot or renderGrid plots: one row per datum of
+ * every data mark (axes, grids and legends left out), columns `panel` (grids only),
+ * `mark` and one per channel (x, y, x1, y2, stroke, text, …) with the values Plot drew,
+ * after its transforms. Undefined for an SVG these helpers did not return as it is.
+ */
+export function plottedDataCsv(svg: string): string | undefined {
+  return csvBySvg.get(svg);
+}
+
+function plottedRows(panels: { plot: PlotOptions; name?: string }[]): PlottedRow[] {
+  const rows: PlottedRow[] = [];
+  for (const { plot, name } of panels) {
+    if (legendPanels.has(plot)) continue;
+    for (const mark of dataMarks(plot.marks ?? [])) {
+      const { data, facets, channels } = (mark as unknown as { initialize(): { data: ArrayLike<unknown> | null; facets?: ArrayLike<number>[]; channels: Record<string, { value: ArrayLike<unknown> }> } }).initialize();
+      const names = Object.keys(channels);
+      if (data == null || names.length === 0) continue;
+      // The facets hold the indices Plot draws (a filter transform drops some).
+      // (typed arrays, so flattened by hand).
+      const index = facets ? [...new Set(facets.flatMap((facet) => Array.from(facet)))].sort((a, b) => a - b) : Array.from({ length: data.length }, (_, i) => i);
+      const kind = markName(mark);
+      for (const i of index) {
+        const row: PlottedRow = name === undefined ? { mark: kind } : { panel: name, mark: kind };
+        for (const channel of names) row[channel] = channels[channel].value[i];
+        // The datum's own fields too (an outcome, a seed, an interval's ends), where a channel does not already name them.
+        const datum = data[i];
+        if (typeof datum === 'object' && datum !== null && !Array.isArray(datum)) {
+          for (const [field, value] of Object.entries(datum)) {
+            if (!(field in row) && isCellValue(value)) row[field] = value;
+          }
+        }
+        rows.push(row);
+      }
+    }
+  }
+  return rows;
+}
+
+/** The marks of a Plot's `marks` option that draw data: nested arrays flattened; axes, grids and render functions left out. */
+function dataMarks(marks: readonly unknown[]): Plot.Mark[] {
+  return marks.flatMap((mark): Plot.Mark[] => {
+    if (Array.isArray(mark)) return dataMarks(mark);
+    if (!(mark instanceof Plot.Mark)) return [];
+    const ariaLabel = (mark as { ariaLabel?: string }).ariaLabel ?? '';
+    return /^[a-z]+-(axis|grid)\b/.test(ariaLabel) ? [] : [mark];
+  });
+}
+
+/** "dot", "line", "ruleY": the mark's class name, lower camel case. */
+function markName(mark: Plot.Mark): string {
+  const name = mark.constructor.name;
+  return name.charAt(0).toLowerCase() + name.slice(1);
+}
+
+function isCellValue(value: unknown): boolean {
+  return typeof value === 'number' || typeof value === 'string' || typeof value === 'boolean' || value instanceof Date;
+}
+
+/** Rows → CSV with a header of every column used (first use first); empty cells for missing values. */
+function toCsv(rows: PlottedRow[]): string {
+  const columns = [...new Set(rows.flatMap((row) => Object.keys(row)))];
+  const cell = (value: unknown): string => {
+    if (value === null || value === undefined) return '';
+    if (typeof value === 'number') return Number.isFinite(value) ? String(value) : '';
+    if (value instanceof Date) return value.toISOString();
+    return String(value);
+  };
+  return [csvLine(columns), ...rows.map((row) => csvLine(columns.map((column) => cell(row[column]))))].join('\n') + '\n';
 }

@@ -22,8 +22,8 @@ interface LockedPackage {
   dependencies?: Record<string, string>;
 }
 
-/** Packages the figure modules render with (Plot draws, jsdom serialises). */
-export const FIGURE_PACKAGES = ['@observablehq/plot', 'jsdom'];
+/** Packages the figures are drawn with (Plot draws, jsdom serialises, sharp rasterises the PNG download). */
+export const FIGURE_PACKAGES = ['@observablehq/plot', 'jsdom', 'sharp'];
 
 const cache = new Map<string, Record<string, string>>();
 

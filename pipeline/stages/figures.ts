@@ -1,11 +1,13 @@
 /**
- * Renders one post's figures into figures/<slug>/<id>.svg plus figures/<slug>/manifest.json.
+ * Renders one post's figures into figures/<slug>/<id>.svg plus figures/<slug>/manifest.json,
+ * and beside each SVG the reader's downloads: <id>.png (the SVG rasterised at twice its
+ * size) and <id>.csv (the data its marks plot, kept by pipeline/render/render.ts).
  * A figure is re-rendered only when its inputs change: the code in its module's import
  * closure, the hash of any run it reads, its caption, and the installed code of the
  * packages that draw it (dependencies.ts). A cached figure is used only when it is provably the one those
- * inputs produced: its manifest entry carries the SVG's sha256 and a checksum over the
- * entry itself, so a truncated SVG, a hand-edited number or an SVG left by other code
- * is re-rendered, never trusted for being present.
+ * inputs produced: its manifest entry carries the sha256 of the SVG, PNG and CSV and a
+ * checksum over the entry itself, so a truncated SVG, a hand-edited number or CSV cell, or
+ * a file left by other code is re-rendered, never trusted for being present.
  *
  * Each entry also names the module that drew the figure and the files that define its
  * experiments, so the site can link them (provenance links). They are not inputs of
@@ -20,6 +22,8 @@ import { canonicalJson, REPO_ROOT, sha256, sourceHash } from '../store/provenanc
 import { writeFileAtomic } from '../store/runStore.ts';
 import { FIGURE_PACKAGES, installedPackages } from './dependencies.ts';
 import { svgProblem } from '../render/sanitize.ts';
+import { plottedDataCsv } from '../render/render.ts';
+import sharp from 'sharp';
 
 /**
  * How long one figure (or table) may take to render: a render() that never returns must
@@ -85,6 +89,12 @@ export interface ManifestEntry {
   inputsHash: string;
   /** sha256 of the SVG file as written. */
   svgSha256: string;
+  /** The SVG rasterised (<id>.png), for readers who need a bitmap. */
+  png: string;
+  pngSha256: string;
+  /** The data the figure's marks plot (<id>.csv), from pipeline/render/render.ts. */
+  csv: string;
+  csvSha256: string;
   /** sha256 over every other field: a hand edit to the entry is caught by the pipeline and the site. */
   entryChecksum: string;
 }
@@ -118,11 +128,34 @@ export function readManifest(figuresDir: string): Manifest | null {
   }
 }
 
-/** True when `entry` is intact and its files hash to what it records. */
+/** The files a figure writes (SVG, PNG, CSV), each with the sha256 its manifest entry records. */
+export function figureFiles(entry: ManifestEntry): { file: string; sha256: string }[] {
+  return [
+    { file: entry.file, sha256: entry.svgSha256 },
+    { file: entry.png, sha256: entry.pngSha256 },
+    { file: entry.csv, sha256: entry.csvSha256 },
+  ];
+}
+
+/** True when `entry` is intact and its files (SVG, PNG, CSV) hash to what it records. */
 export function entryIsIntact(entry: ManifestEntry | undefined, dir: string): entry is ManifestEntry {
   if (!entry || typeof entry.file !== 'string' || entry.entryChecksum !== entryChecksum(entry)) return false;
-  const file = path.join(dir, entry.file);
-  return existsSync(file) && sha256(readFileSync(file)) === entry.svgSha256;
+  return figureFiles(entry).every(({ file, sha256: expected }) => {
+    if (typeof file !== 'string') return false;
+    const full = path.join(dir, file);
+    return existsSync(full) && sha256(readFileSync(full)) === expected;
+  });
+}
+
+/**
+ * Pixels per SVG user unit in the PNG download: twice the figure's natural size, sharp
+ * on high-density screens and in slides. sharp (libvips with librsvg) draws it, with the
+ * system's fonts, as the SVG names them.
+ */
+export const PNG_SCALE = 2;
+
+async function rasterise(svg: string): Promise<Buffer> {
+  return sharp(Buffer.from(svg), { density: 72 * PNG_SCALE }).png({ compressionLevel: 9 }).toBuffer();
 }
 
 export interface RenderOptions {
@@ -166,7 +199,7 @@ function figureOutputProblem(output: unknown): string | null {
   return null;
 }
 
-export function renderFigures(figures: readonly Figure[], options: RenderOptions): Manifest {
+export async function renderFigures(figures: readonly Figure[], options: RenderOptions): Promise<Manifest> {
   const { figuresDir, runHashes } = options;
   const previous = readManifest(figuresDir);
   const manifest: Manifest = { figures: {} };
@@ -197,7 +230,8 @@ export function renderFigures(figures: readonly Figure[], options: RenderOptions
     const inputsHash = figureInputsHash(figure, sourceFile, runs, options.root, packages);
     if (!options.force && entryIsIntact(old, figuresDir) && old.inputsHash === inputsHash && old.file === `${figure.id}.svg`) {
       // Same SVG; the files it names may have moved (or an older manifest lacks them).
-      const entry = { file: old.file, caption: old.caption, provenance: old.provenance, runs: old.runs, numbers: old.numbers, ...files, inputsHash, svgSha256: old.svgSha256 };
+      const downloads = { png: old.png, pngSha256: old.pngSha256, csv: old.csv, csvSha256: old.csvSha256 };
+      const entry = { file: old.file, caption: old.caption, provenance: old.provenance, runs: old.runs, numbers: old.numbers, ...files, inputsHash, svgSha256: old.svgSha256, ...downloads };
       manifest.figures[figure.id] = { ...entry, entryChecksum: entryChecksum(entry) };
       upToDate += 1;
       continue;
@@ -211,17 +245,26 @@ export function renderFigures(figures: readonly Figure[], options: RenderOptions
     for (const key of Object.keys(output.numbers)) {
       if (!key.startsWith(`${figure.id}.`)) throw new RenderError(`figure "${figure.id}" (${sourceFile}) exports number "${key}"; number keys must start with "${figure.id}."`);
     }
+    const csv = plottedDataCsv(output.svg);
+    if (csv === undefined) {
+      throw new Error(`figure "${figure.id}" (${sourceFile}) returned an SVG that renderPlot/renderGrid (pipeline/render/render.ts) did not make; its CSV download is the data they plot, so return their SVG unchanged`);
+    }
+    const png = await rasterise(output.svg);
     const file = `${figure.id}.svg`;
+    const downloads = { png: `${figure.id}.png`, pngSha256: sha256(png), csv: `${figure.id}.csv`, csvSha256: sha256(csv) };
+    writeFileAtomic(path.join(figuresDir, downloads.png), png);
+    writeFileAtomic(path.join(figuresDir, downloads.csv), csv);
     writeFileAtomic(path.join(figuresDir, file), output.svg);
-    const entry = { file, caption: figure.caption, provenance: output.provenance, runs, numbers: output.numbers, ...files, inputsHash, svgSha256: sha256(output.svg) };
+    const entry = { file, caption: figure.caption, provenance: output.provenance, runs, numbers: output.numbers, ...files, inputsHash, svgSha256: sha256(output.svg), ...downloads };
     manifest.figures[figure.id] = { ...entry, entryChecksum: entryChecksum(entry) };
     options.line(`figure ${figure.id}  rendered in ${Date.now() - started} ms`);
   }
   if (upToDate > 0) options.line(`figures: ${upToDate} of ${figures.length} up to date`);
-  // Remove SVGs of figures that no longer exist, so nothing stale can be inlined.
+  // Remove the files of figures that no longer exist, so nothing stale can be inlined or served.
   if (existsSync(figuresDir)) {
     for (const name of readdirSync(figuresDir)) {
-      if (name.endsWith('.svg') && !manifest.figures[name.slice(0, -4)]) rmSync(path.join(figuresDir, name));
+      const figureFile = /^(.*)\.(svg|png|csv)$/.exec(name);
+      if (figureFile && !manifest.figures[figureFile[1]]) rmSync(path.join(figuresDir, name));
     }
   }
   writeFileAtomic(path.join(figuresDir, MANIFEST_FILE), `${JSON.stringify(manifest, null, 2)}\n`);

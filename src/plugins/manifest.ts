@@ -31,6 +31,11 @@ export interface FigureEntry {
   /** Repo-relative files defining the experiments behind it; linked too. */
   experimentFiles: string[];
   svgSha256: string;
+  /** The SVG rasterised, and the data it plots, beside it: the reader's downloads. */
+  png: string;
+  pngSha256: string;
+  csv: string;
+  csvSha256: string;
   entryChecksum: string;
 }
 
@@ -112,6 +117,11 @@ function figureEntryProblems(entry: unknown): string[] {
   else if (path.isAbsolute(entry.file) || entry.file.split(/[\\/]/).includes('..')) {
     problems.push('"file" must be a path inside the figures directory');
   }
+  for (const [field, extension] of [['png', '.png'], ['csv', '.csv']] as const) {
+    const file = entry[field];
+    if (typeof file !== 'string' || !file.endsWith(extension) || file.includes('/') || file.includes('\\')) problems.push(`"${field}" must name a ${extension} file beside the SVG`);
+    if (typeof entry[`${field}Sha256`] !== 'string') problems.push(`"${field}Sha256" must be the sha256 of the ${extension} file`);
+  }
   if (typeof entry.caption !== 'string') problems.push('"caption" must be a string');
   if (typeof entry.provenance !== 'string') problems.push('"provenance" must be a string');
   if (
@@ -176,6 +186,30 @@ export function readFigureSvg(figuresDir: string, id: string, entry: FigureEntry
   const problem = svgProblem(svg);
   if (problem) throw new ArticleBuildError({ file: svgPath }, `figure "${id}" may not be published: ${problem}.`, [`Fix: ${HOW_TO_MAKE_IT}`]);
   return svg;
+}
+
+/**
+ * A figure's download (its SVG, PNG or CSV) as the pipeline wrote it: read and checked
+ * against the sha256 in the manifest, so the site never serves a file other code left.
+ */
+export function readFigureFile(figuresDir: string, id: string, entry: FigureEntry, kind: 'svg' | 'png' | 'csv'): Buffer {
+  const name = kind === 'svg' ? entry.file : entry[kind];
+  const expected = kind === 'svg' ? entry.svgSha256 : entry[`${kind}Sha256`];
+  const file = path.join(figuresDir, name);
+  let bytes: Buffer;
+  try {
+    bytes = fs.readFileSync(file);
+  } catch (error) {
+    throw new ArticleBuildError(
+      { file: path.join(figuresDir, MANIFEST_FILE) },
+      `figure "${id}" lists ${name}, but ${displayPath(file)} cannot be read (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}).`,
+      [`Fix: ${HOW_TO_MAKE_IT}`],
+    );
+  }
+  if (sha256(bytes) !== expected) {
+    throw new ArticleBuildError({ file }, `figure "${id}": ${name} is not the file the pipeline wrote (its sha256 differs from the manifest's; truncated or edited?).`, [`Fix: ${HOW_TO_MAKE_IT}`]);
+  }
+  return bytes;
 }
 
 /** Values of every `id="…"` attribute in an SVG string. */

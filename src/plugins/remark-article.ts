@@ -6,8 +6,12 @@
 //                                  <figcaption><span class="figure-number">Figure 3.</span>
 //                                    caption (with KaTeX math)
 //                                    <span class="provenance">… Code: <a>figures/trained-n4.ts</a>;
-//                                      experiments: <a>experiments/spine.ts</a>.</span></figcaption>
+//                                      experiments: <a>experiments/spine.ts</a>.</span>
+//                                    <span class="figure-files"><a href="figures/trained-n4.svg">Open full
+//                                      size</a> · Download: SVG, PNG, data (CSV)</span></figcaption>
 //                                </figure>
+//                              (a provenance line naming many run hashes is folded into a
+//                              <details> whose summary counts the runs)
 //   :num[trained-n4.bestLoss]  → <span class="num" data-key="trained-n4.bestLoss">3.1 × 10⁻⁵</span>
 //   ::table[claims-ledger]     → <div id="table-claims-ledger" class="table-wrap">…generated HTML…</div>
 //   :ref[fig:trained-n4]       → <a class="xref" href="#fig-trained-n4">Figure 3</a>
@@ -35,11 +39,15 @@ import path from 'node:path';
 import type { Math as MathNode } from 'mdast-util-math';
 import { ArticleBuildError, displayPath } from './errors.ts';
 import { similarNames } from '../../pipeline/cli/select.ts';
+import { formatInteger } from '../../pipeline/post/format.ts';
 import { isDraftProse } from '../../pipeline/post/front-matter.ts';
 import { type Bibliography, BIBLIOGRAPHY_FILE, citationLabels, loadBibliography, referenceAnchor, referenceItems } from './citations.ts';
 import { type FigureEntry, MANIFEST_FILE, STALE_FILE, type StaleNote, TABLES_DIR, loadManifest, loadStale, loadTablesManifest, readFigureSvg, readTableHtml, svgElementIds } from './manifest.ts';
 import { checkSource } from './source-check.ts';
 import type { SourceUrl } from './source-links.ts';
+
+/** Run hashes a figure's provenance line may name before it is folded behind a summary. */
+export const PROVENANCE_HASHES_SHOWN = 6;
 
 export interface RemarkArticleOptions {
   /**
@@ -203,11 +211,8 @@ export default function remarkArticle(this: Processor, options: RemarkArticleOpt
           ...(caption.children.length > 0
             ? [{ type: 'articleCaption', data: { hName: 'span', hProperties: { className: ['caption'] } }, children: caption.children }]
             : []),
-          {
-            type: 'articleProvenance',
-            data: { hName: 'span', hProperties: { className: ['provenance'] } },
-            children: [{ type: 'text', value: entry.provenance }, ...sourceLinks(entry)],
-          },
+          provenanceNode(entry),
+          figureFilesNode(entry),
         ],
       };
       node.data = { hName: 'figure', hProperties: { id: `fig-${id}`, className: staleNote ? ['figure', 'stale'] : ['figure'] } };
@@ -216,6 +221,66 @@ export default function remarkArticle(this: Processor, options: RemarkArticleOpt
         { type: 'html', value: svg },
         figcaption as unknown as PhrasingContent,
       ];
+    };
+
+    /**
+     * The generated provenance line and the files behind the figure. A line naming more
+     * than PROVENANCE_HASHES_SHOWN run hashes is folded: a summary counting the runs, and
+     * its entries (separated by "; ") as a list inside.
+     */
+    const provenanceNode = (entry: FigureEntry): PhrasingContent => {
+      const hashes = entry.provenance.match(/#[0-9a-f]{8}/g)?.length ?? 0;
+      if (hashes <= PROVENANCE_HASHES_SHOWN) {
+        return {
+          type: 'articleProvenance',
+          data: { hName: 'span', hProperties: { className: ['provenance'] } },
+          children: [{ type: 'text', value: entry.provenance }, ...sourceLinks(entry)],
+        } as unknown as PhrasingContent;
+      }
+      const runs = entry.runs.length;
+      const items = entry.provenance.split('; ').map((part) => ({ type: 'articleProvenanceItem', data: { hName: 'li' }, children: [{ type: 'text', value: part }] }));
+      return {
+        type: 'articleProvenance',
+        data: { hName: 'div', hProperties: { className: ['provenance', 'provenance-folded'] } },
+        children: [
+          {
+            type: 'articleProvenanceDetails',
+            data: { hName: 'details' },
+            children: [
+              { type: 'articleProvenanceSummary', data: { hName: 'summary' }, children: [{ type: 'text', value: `Provenance: ${formatInteger(runs)} run${runs === 1 ? '' : 's'}, ${hashes} hashes` }] },
+              { type: 'articleProvenanceList', data: { hName: 'ul' }, children: items },
+            ],
+          },
+          ...sourceLinks(entry),
+        ],
+      } as unknown as PhrasingContent;
+    };
+
+    /**
+     * The figure alone at full size, and its downloads, linked relatively: the post's URL
+     * ends in "/" and the files are published at <post>/figures/ (src/lib/figure-files.ts),
+     * so the links hold under any base path.
+     */
+    const figureFilesNode = (entry: FigureEntry): PhrasingContent => {
+      const link = (file: string, text: string, download: boolean): PhrasingContent => ({
+        type: 'link',
+        url: `figures/${file}`,
+        data: { hProperties: download ? { download: '' } : {} },
+        children: [{ type: 'text', value: text }],
+      });
+      return {
+        type: 'articleFigureFiles',
+        data: { hName: 'span', hProperties: { className: ['figure-files'] } },
+        children: [
+          link(entry.file, 'Open full size', false),
+          { type: 'text', value: ' · Download: ' },
+          link(entry.file, 'SVG', true),
+          { type: 'text', value: ', ' },
+          link(entry.png, 'PNG', true),
+          { type: 'text', value: ', ' },
+          link(entry.csv, 'data (CSV)', true),
+        ],
+      } as unknown as PhrasingContent;
     };
 
     /** " Code: figures/x.ts; experiments: experiments/a.ts." — linked when a repository URL is set. */

@@ -35,6 +35,35 @@ test('index, posts, feed and CSV files all load under the sub-path', async ({ pa
       expect(katexFonts, 'KaTeX fonts loaded').toBeGreaterThan(0);
     }
     for (const id of Object.keys(post.figures)) await expect(page.locator(`#fig-${id} svg`).first()).toBeVisible();
+    // Each figure opens alone and downloads as SVG, PNG and CSV (the data it plots), from beside the post.
+    for (const id of Object.keys(post.figures)) {
+      const hrefs = await page.locator(`#fig-${id} .figure-files a`).evaluateAll((nodes) => nodes.map((node) => (node as HTMLAnchorElement).href));
+      // The post's URL ends in "/", and its figures' files are published beside it.
+      const base = `${page.url()}figures/${id}`;
+      expect(hrefs, `figure ${id}: open full size, then SVG, PNG, CSV`).toEqual([`${base}.svg`, `${base}.svg`, `${base}.png`, `${base}.csv`]);
+      expect(new URL(hrefs[0]).pathname.startsWith(prefix)).toBe(true);
+      const svg = await page.request.get(hrefs[1]);
+      expect(svg.status(), hrefs[1]).toBe(200);
+      expect(svg.headers()['content-type']).toContain('image/svg+xml');
+      expect(await svg.text()).toMatch(/^<svg xmlns="http:\/\/www\.w3\.org\/2000\/svg"/);
+      const png = await page.request.get(hrefs[2]);
+      expect(png.status(), hrefs[2]).toBe(200);
+      expect((await png.body()).subarray(0, 8).toString('latin1')).toBe('\x89PNG\r\n\x1a\n');
+      const csv = await page.request.get(hrefs[3]);
+      expect(csv.status(), hrefs[3]).toBe(200);
+      const [header, ...rows] = (await csv.text()).trimEnd().split('\n');
+      expect(header).toMatch(/(^|,)mark,/);
+      expect(rows.length, `${hrefs[3]} has data rows`).toBeGreaterThan(0);
+    }
+    // "Open full size" shows the figure alone: the browser opens the SVG document itself.
+    const firstFigure = Object.keys(post.figures)[0];
+    if (firstFigure) {
+      const open = page.locator(`#fig-${firstFigure} .figure-files a`, { hasText: 'Open full size' });
+      await open.click();
+      await expect(page).toHaveURL(new RegExp(`${post.slug}/figures/${firstFigure}\\.svg$`));
+      expect(await page.evaluate(() => document.documentElement.localName)).toBe('svg');
+      await page.goBack();
+    }
     // In-page anchors: the contents list jumps to its sections.
     const anchors = await page.locator('nav.contents a').evaluateAll((nodes) => nodes.map((node) => node.getAttribute('href')));
     for (const anchor of anchors) await expect(page.locator(anchor!)).toHaveCount(1);

@@ -15,7 +15,8 @@ import { loadPosts } from '../../pipeline/post/post.ts';
 import { runHash } from '../../pipeline/stages/runs.ts';
 import { loadRun } from '../../pipeline/store/runStore.ts';
 import { REPO_ROOT } from '../../pipeline/store/provenance.ts';
-import { readManifest } from '../../pipeline/stages/figures.ts';
+import { entryIsIntact, readManifest } from '../../pipeline/stages/figures.ts';
+import { plottedDataCsv } from '../../pipeline/render/render.ts';
 import { missingSnapshotMessage } from '../../scripts/test-report.ts';
 
 const storeRoot = path.join(REPO_ROOT, 'runs');
@@ -56,6 +57,11 @@ describe.each(cases)('figure %s', (_name, post, figure) => {
     expect(entry?.provenance).toBe(output.provenance);
     expect(entry?.numbers).toEqual(output.numbers);
     expect(entry?.caption).toBe(figure.caption);
+    // Its downloads: the CSV is the data the SVG plots, and every file hashes to its entry.
+    const csv = plottedDataCsv(output.svg);
+    expect(csv, 'the figure returns the SVG renderPlot/renderGrid made').toBeDefined();
+    expect(entry && readFileSync(path.join(figuresDir, entry.csv), 'utf8') === csv, `${entry?.csv} is stale: run npm run pipeline`).toBe(true);
+    expect(entryIsIntact(entry, figuresDir), `a file of figure ${figure.id} differs from its manifest entry: run npm run pipeline`).toBe(true);
   });
 
   it('has a title, a description and a provenance line naming its runs', () => {

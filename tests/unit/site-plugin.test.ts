@@ -8,6 +8,8 @@ import { pathToFileURL } from 'node:url';
 import { createMarkdownProcessor } from '@astrojs/markdown-remark';
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import { articleMarkdown } from '../../src/plugins/index.ts';
+import { ArticleBuildError } from '../../src/plugins/errors.ts';
+import { loadManifest, readFigureFile } from '../../src/plugins/manifest.ts';
 import { sealFigureManifest } from '../fixtures/manifests.ts';
 import { FIXTURE_POST, renderArticle, renderArticleError } from '../fixtures/markdown.ts';
 
@@ -51,6 +53,38 @@ describe('figures', () => {
     expect(caption).toContain('<em>by hand</em>');
     expect(caption).toMatch(/^<span class="figure-number">Figure 1\.<\/span> <span class="caption">/);
     expect(caption).toContain('<span class="provenance">test fixture: no runs<span class="sources"> Code: ');
+    // The figure alone at full size and its downloads, linked relatively (the post's URL ends in "/").
+    expect(caption).toContain(
+      '<span class="figure-files"><a href="figures/tiny.svg">Open full size</a> · Download: <a href="figures/tiny.svg" download>SVG</a>, ' +
+        '<a href="figures/tiny.png" download>PNG</a>, <a href="figures/tiny.csv" download>data (CSV)</a></span>',
+    );
+  });
+
+  it('folds a provenance line naming more than six run hashes behind a summary that counts the runs', async () => {
+    const line = (count: number) => Array.from({ length: count }, (_, k) => `run-${k} #${String(k).padStart(8, '0')} · seed ${k}`).join('; ');
+    const folded = await render('::figure[tiny]\n', fixtureVariant((manifest) => (manifest.figures.tiny.provenance = line(7))));
+    expect(folded).toContain('<div class="provenance provenance-folded"><details><summary>Provenance: 1 run, 7 hashes</summary><ul><li>run-0 #00000000 · seed 0</li><li>run-1 #00000001 · seed 1</li>');
+    expect(folded).toMatch(/<li>run-6 #00000006 · seed 6<\/li><\/ul><\/details><span class="sources"> Code: /);
+    const shown = await render('::figure[tiny]\n', fixtureVariant((manifest) => (manifest.figures.tiny.provenance = line(6))));
+    expect(shown).toContain(`<span class="provenance">${line(6)}<span class="sources">`);
+    expect(shown).not.toContain('<details>');
+  });
+
+  it('serves a download only as the pipeline wrote it: an edited CSV fails with the file and the fix', () => {
+    const manifest = loadManifest(fixtureDir);
+    expect(readFigureFile(fixtureDir, 'tiny', manifest.figures.tiny, 'csv').toString()).toBe('mark,x,y,r\ndot,0,0,30\n');
+    expect(readFigureFile(fixtureDir, 'tiny', manifest.figures.tiny, 'png').subarray(1, 4).toString()).toBe('PNG');
+    const dir = fixtureVariant(() => {}, { 'tiny.png': '', 'tiny.csv': 'mark,x,y,r\ndot,0,0,30\n' });
+    fs.writeFileSync(path.join(dir, 'tiny.csv'), 'mark,x,y,r\ndot,0,0,31\n');
+    let caught: unknown;
+    try {
+      readFigureFile(dir, 'tiny', loadManifest(dir).figures.tiny, 'csv');
+    } catch (error) {
+      caught = error;
+    }
+    expect(caught).toBeInstanceOf(ArticleBuildError);
+    expect((caught as Error).message).toMatch(/tiny\.csv: figure "tiny": tiny\.csv is not the file the pipeline wrote \(its sha256 differs from the manifest's; truncated or edited\?\)\./);
+    expect((caught as Error).message).toContain('Run `npm run pipeline`');
   });
 
   it('fails on an unknown figure id, naming the file, the line, the known ids and the fix', async () => {

@@ -14,7 +14,7 @@ import { COMPUTED_IDS } from '../measurements/computed.ts';
 import { computedDimensionalityCurve, MEMORIZED_LOSS, tgonDimensionality, type DimensionalityPoint } from '../measurements/dimensionality-curve.ts';
 import { SPARSE_OUTCOME_LABELS } from '../measurements/outcomes.ts';
 import { formatT, tRangeText } from '../measurements/runs.ts';
-import { decades, infinityMarks, logAxis, logTickLabel, seriesColors, sweepProvenanceLine, sweepSeriesMarks, tAxis, T_DOMAIN, tScale } from './sweep-common.ts';
+import { decades, INFINITY_DASH, INFINITY_LABEL_MARGIN, infinityMarks, logAxis, logTickLabel, seriesColors, sweepProvenanceLine, sweepSeriesMarks, tAxis, T_DOMAIN, tScale } from './sweep-common.ts';
 
 const WIDTH = 720;
 
@@ -37,7 +37,7 @@ function panel(points: DimensionalityPoint[]): PlotOptions {
     width: WIDTH,
     height: 340,
     marginTop: 10,
-    marginRight: 14,
+    marginRight: INFINITY_LABEL_MARGIN,
     marginBottom: 40,
     marginLeft: 64,
     x: tScale(),
@@ -46,9 +46,10 @@ function panel(points: DimensionalityPoint[]): PlotOptions {
       ...logAxis('y', decades(floor, 1).filter((t) => t >= floor), logTickLabel, 'dimensionality (log scale)'),
       ...tAxis(),
       Plot.line(reference, { x: 'T', y: 'd', stroke: colors.muted, strokeWidth: 1.2, strokeDasharray: '4,3' }),
-      Plot.text([reference[4]], { x: 'T', y: 'd', text: () => '2/T (regular T-gon)', textAnchor: 'start', dx: 6, dy: -6, fill: colors.muted, fontSize: fontSize.tick }),
-      ...(inf ? infinityMarks(inf.examples.mean, inf.examples.min, inf.examples.max, seriesColors.examples, 'T = ∞, examples') : []),
-      ...(inf ? infinityMarks(inf.features.mean, inf.features.min, inf.features.max, seriesColors.features, 'T = ∞, features') : []),
+      // Below the line at large T, where no curve runs (at small T the examples' curve lies on it).
+      Plot.text([reference[34]], { x: 'T', y: 'd', text: () => '2/T (regular T-gon)', textAnchor: 'end', dx: -4, dy: 10, fill: colors.muted, fontSize: fontSize.tick }),
+      ...(inf ? infinityMarks(inf.examples.mean, inf.examples.min, inf.examples.max, seriesColors.examples) : []),
+      ...(inf ? infinityMarks(inf.features.mean, inf.features.min, inf.features.max, seriesColors.features) : []),
       ...sweepSeriesMarks(groups('features'), seriesColors.features),
       ...sweepSeriesMarks(groups('examples'), seriesColors.examples),
     ],
@@ -77,7 +78,8 @@ export function dimensionalityFigure(ids: readonly string[] = COMPUTED_IDS): Fig
         [
           { label: 'training examples (hidden vectors hₜ)', color: seriesColors.examples },
           { label: 'features (Wᵢ)', color: seriesColors.features },
-          { label: '2/T', color: colors.muted, kind: 'line' },
+          { label: '2/T', color: colors.muted, kind: 'line', dash: '4,3' },
+          { label: 'T = ∞', color: colors.ink, kind: 'line', dash: INFINITY_DASH },
         ],
         3,
       );

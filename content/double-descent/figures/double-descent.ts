@@ -18,7 +18,7 @@ import { MEMORIZED_LOSS } from '../measurements/dimensionality-curve.ts';
 import { FAILURE_DATA_SEEDS, STREAM_BATCH, SWEEP_DATA_SEEDS, SWEEP_T } from '../experiments/sweep.ts';
 import { TEST_EXAMPLES } from '../../../pipeline/data/datasets.ts';
 import { formatT, tRangeText } from '../measurements/runs.ts';
-import { compactT, infinityMarks, seriesColors, sweepProvenanceLine, sweepSeriesMarks, tAxis, T_DOMAIN, tScale } from './sweep-common.ts';
+import { compactT, INFINITY_DASH, INFINITY_LABEL_MARGIN, infinityMarks, seriesColors, sweepProvenanceLine, sweepSeriesMarks, tAxis, T_DOMAIN, tScale } from './sweep-common.ts';
 
 const WIDTH = 720;
 
@@ -62,7 +62,7 @@ function lossPanel(curve: LossCurve, panel: Panel, height: number): PlotOptions 
     width: WIDTH,
     height,
     marginTop: 10,
-    marginRight: 14,
+    marginRight: INFINITY_LABEL_MARGIN,
     marginBottom: 40,
     marginLeft: 56,
     x: tScale(),
@@ -115,7 +115,7 @@ export function doubleDescentFigure(ids: readonly string[] = COMPUTED_IDS): Figu
           { label: 'test loss (ours)', color: seriesColors.test },
           { label: 'training loss (ours)', color: seriesColors.train },
           { label: `paper (read off)`, color: seriesColors.paper, kind: 'ring' },
-          { label: 'T = ∞', color: seriesColors.infinity, kind: 'line' },
+          { label: 'T = ∞', color: seriesColors.infinity, kind: 'line', dash: INFINITY_DASH },
         ],
         4,
       );

@@ -10,7 +10,7 @@ import { formatLoss, selectRuns } from '../../../pipeline/post/format.ts';
 import { colors } from '../../../pipeline/render/theme.ts';
 import { COMPUTED_IDS } from '../measurements/computed.ts';
 import { byT, formatT, measureRuns, spread, type RunMeasures, tRangeText } from '../measurements/runs.ts';
-import { infinityMarks, logAxis, logTickLabel, seriesColors, sweepProvenanceLine, sweepSeriesMarks, tAxis, tScale, ySteps } from './sweep-common.ts';
+import { INFINITY_LABEL_MARGIN, infinityMarks, logAxis, logTickLabel, seriesColors, sweepProvenanceLine, sweepSeriesMarks, tAxis, tScale, ySteps } from './sweep-common.ts';
 
 const PANEL_WIDTH = 236;
 
@@ -37,7 +37,7 @@ function panel(measures: RunMeasures[], q: Quantity, first: boolean): PlotOption
     width: PANEL_WIDTH,
     height: 240,
     marginTop: 10,
-    marginRight: 10,
+    marginRight: INFINITY_LABEL_MARGIN,
     marginBottom: 40,
     marginLeft: first ? 46 : 40,
     x: tScale(),

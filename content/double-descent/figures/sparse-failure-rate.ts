@@ -10,12 +10,12 @@ import { renderGrid, type PlotOptions } from '../../../pipeline/render/render.ts
 import { swatchLegend } from '../../../pipeline/render/legend.ts';
 import { formatInteger, selectRuns } from '../../../pipeline/post/format.ts';
 import { colors } from '../../../pipeline/render/theme.ts';
-import { FAILURE_T } from '../experiments/sweep.ts';
 import { computedOutcomeRows, failureRateIds, type OutcomeRow } from '../measurements/failure-rate.ts';
 import { COMPUTED_IDS } from '../measurements/computed.ts';
 import { SPARSE_OUTCOME_LABELS, SPARSE_OUTCOMES, type SparseOutcome } from '../measurements/outcomes.ts';
+import { FAILURE_T } from '../experiments/sweep.ts';
 import { EVEN_THRESHOLDS } from '../../../pipeline/analysis/geometry.ts';
-import { sweepProvenanceLine, tAxis } from './sweep-common.ts';
+import { sweepProvenanceLine } from './sweep-common.ts';
 
 const WIDTH = 720;
 
@@ -26,8 +26,13 @@ export const outcomeColors: Record<SparseOutcome, string> = {
   other: colors.muted,
 };
 
-/** Horizontal offset per outcome (px), so intervals at one T do not hide each other. */
-const DODGE: Record<SparseOutcome, number> = { even: -6, 'several-radii': -2, unrepresented: 2, other: 6 };
+/**
+ * Horizontal offset per outcome (px) within a T's slot, so the four intervals at one T sit
+ * side by side. T is categorical here (each T its own slot, evenly spaced): the outcomes at
+ * neighbouring T are separate experiments, not points on a trend, so nothing joins them.
+ */
+const DODGE_STEP = 14;
+const dodge = (outcome: SparseOutcome) => (SPARSE_OUTCOMES.indexOf(outcome) - (SPARSE_OUTCOMES.length - 1) / 2) * DODGE_STEP;
 
 /** "3/4 (0.30–0.95)". */
 export function formatFraction(p: { successes: number; trials: number; low: number; high: number }): string {
@@ -38,14 +43,13 @@ function panel(rows: OutcomeRow[]): PlotOptions {
   const points = rows.flatMap((row) =>
     SPARSE_OUTCOMES.map((outcome) => ({ T: row.T, outcome, f: row.fractions[outcome].fraction, low: row.fractions[outcome].low, high: row.fractions[outcome].high, color: outcomeColors[outcome] })),
   );
-  const marks: Plot.Markish[] = [Plot.ruleY([0], { stroke: colors.grid }), ...tAxis('training examples T (log scale)', FAILURE_T)];
+  const marks: Plot.Markish[] = [Plot.ruleY([0], { stroke: colors.grid })];
   for (const outcome of SPARSE_OUTCOMES) {
     const series = points.filter((p) => p.outcome === outcome);
-    const dx = DODGE[outcome];
+    const dx = dodge(outcome);
     marks.push(
       Plot.ruleX(series, { x: 'T', y1: 'low', y2: 'high', stroke: 'color', strokeWidth: 1.5, dx }),
-      Plot.line(series, { x: 'T', y: 'f', stroke: 'color', strokeWidth: 1.2, strokeOpacity: 0.7, dx }),
-      Plot.dot(series, { x: 'T', y: 'f', fill: 'color', r: 3, dx }),
+      Plot.dot(series, { x: 'T', y: 'f', fill: 'color', r: 3.5, dx }),
     );
   }
   return {
@@ -55,7 +59,7 @@ function panel(rows: OutcomeRow[]): PlotOptions {
     marginRight: 14,
     marginBottom: 40,
     marginLeft: 56,
-    x: { type: 'log', domain: [FAILURE_T[0] * 0.85, FAILURE_T[FAILURE_T.length - 1] * 1.15], axis: null },
+    x: { type: 'point', domain: [...FAILURE_T], padding: 0.5, label: 'training examples T', labelAnchor: 'center', labelArrow: 'none', labelOffset: 34, tickSize: 0 },
     y: { domain: [0, 1], label: 'fraction of data seeds', labelAnchor: 'center', labelArrow: 'none', grid: true },
     marks,
   };

@@ -52,17 +52,28 @@ export function tAxis(label = 'training examples T (log scale)', ticks: readonly
 }
 
 /**
- * T = ∞ as a horizontal line across the panel at `value`, with a band from `low` to
- * `high` (the spread over data seeds) and a label at the right end.
+ * Right margin (px) of a panel that draws T = ∞: its label sits there, past the end of the
+ * line, where no data is drawn (inside the panel a curve rising or falling at large T
+ * would cross it).
+ */
+export const INFINITY_LABEL_MARGIN = 40;
+
+/**
+ * T = ∞ as a horizontal dashed line across the panel at `value`, with a band from `low` to
+ * `high` (the spread over data seeds) and a label "T = ∞" in the panel's right margin
+ * (INFINITY_LABEL_MARGIN), in the line's colour.
  */
 export function infinityMarks(value: number, low: number, high: number, color: string = seriesColors.infinity, label = 'T = ∞'): Plot.Markish[] {
   const [x1, x2] = T_DOMAIN;
   return [
     Plot.rect([{ x1, x2, y1: low, y2: high }], { x1: 'x1', x2: 'x2', y1: 'y1', y2: 'y2', fill: color, fillOpacity: 0.08 }),
-    Plot.ruleY([value], { stroke: color, strokeWidth: 1.25, strokeDasharray: '6,3' }),
-    Plot.text([{ x: x2, y: value }], { x: 'x', y: 'y', text: () => label, textAnchor: 'end', dx: -2, dy: -6, fill: color, fontSize: fontSize.tick }),
+    Plot.ruleY([value], { stroke: color, strokeWidth: 1.25, strokeDasharray: INFINITY_DASH }),
+    Plot.text([{ x: x2, y: value }], { x: 'x', y: 'y', text: () => label, textAnchor: 'start', dx: 4, fill: color, fontSize: fontSize.tick, clip: false }),
   ];
 }
+
+/** The dash of the T = ∞ line, for legends that show it. */
+export const INFINITY_DASH = '6,3';
 
 /**
  * Provenance of a sweep figure: the runs' T and data-seed range, steps, final-loss range,

@@ -74,10 +74,13 @@ function pointsOf(groups: { x: number; final: Record<Outcome, Proportion> }[]): 
   return groups.flatMap((g) => OUTCOMES.map((outcome) => ({ x: g.x, outcome, p: g.final[outcome] })));
 }
 
-/** Short label of a weight-decay / schedule setting for the categorical axis. */
+/**
+ * Short label of a weight-decay / schedule setting for the categorical axis: the weight
+ * decay alone (the axis title says what it is), so five labels fit a narrow panel.
+ */
 function factorLabel(m: SettingMeasure): string {
   if (m.setting.schedule !== 'constant') return 'cosine';
-  return `wd ${formatRate(m.setting.weightDecay)}`;
+  return formatRate(m.setting.weightDecay);
 }
 
 const countsText = (m: { final: Record<Outcome, Proportion> }) =>
@@ -116,7 +119,7 @@ const figure: Figure = {
         pointsOf(settings.map((m, k) => ({ x: k, final: m.final }))),
         narrow,
         { domain: [-0.6, settings.length - 0.4], ticks: settings.map((_, k) => k), tickFormat: (k: number) => factorLabel(settings[k]) },
-        `weight decay, schedule`,
+        'weight decay, or cosine schedule',
         { lines: false },
       ),
     );
