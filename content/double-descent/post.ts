@@ -12,5 +12,5 @@ export default definePost({
   groups: experimentGroups,
   figures,
   claims,
-  tables: [claimsLedgerTable(claims), lossSourcesTable, sweepCostTable, runSummaryTable({ figures, claims, groups: experimentGroups })],
+  tables: [claimsLedgerTable(claims, new URL('./claims/index.ts', import.meta.url)), lossSourcesTable, sweepCostTable, runSummaryTable({ figures, claims, groups: experimentGroups })],
 });
