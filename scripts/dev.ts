@@ -20,10 +20,11 @@
  *   for the next save.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { existsSync, readdirSync, watch, type FSWatcher } from 'node:fs';
+import { existsSync, readdirSync, watch } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { affectedPosts } from '../pipeline/dev/affected.ts';
+import { watchTree } from '../pipeline/dev/watch.ts';
 
 const root = path.resolve(import.meta.dirname, '..');
 const { values } = parseArgs({
@@ -89,13 +90,13 @@ function startPass(): void {
   });
 }
 
-const watchers: FSWatcher[] = [];
+const watchers: { close(): void }[] = [];
 for (const folder of ['content', 'pipeline']) {
   if (!existsSync(path.join(root, folder))) continue;
+  // Directory by directory, so a save by rename (sed -i, an editor's safe write) is seen.
   watchers.push(
-    watch(path.join(root, folder), { recursive: true }, (_event, filename) => {
-      if (!filename) return;
-      const target = affectedPosts(path.join(folder, filename.toString()));
+    watchTree(path.join(root, folder), (relative) => {
+      const target = affectedPosts(path.join(folder, relative));
       if (target !== null) schedule(target);
     }),
   );
