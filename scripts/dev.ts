@@ -2,7 +2,7 @@
  * npm run dev: the site with live reload, and the pipeline re-run on every save for
  * exactly what the change affects.
  *
- *   npm run dev [-- --port 4321 --budget 5]
+ *   npm run dev [-- --port 4321 --budget 5]   (npm run dev -- --help)
  *
  * - `astro dev` serves every post, drafts included, and reloads a page when its post.md
  *   or references.bib changes, or anything in figures/ (src/plugins/index.ts).
@@ -22,21 +22,39 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, readdirSync, watch } from 'node:fs';
 import path from 'node:path';
-import { parseArgs } from 'node:util';
+import { cliCommand } from '../pipeline/cli/command.ts';
 import { affectedPosts } from '../pipeline/dev/affected.ts';
 import { watchTree } from '../pipeline/dev/watch.ts';
 
 const root = path.resolve(import.meta.dirname, '..');
-const { values } = parseArgs({
-  allowPositionals: true,
-  strict: false,
-  options: {
-    budget: { type: 'string', default: process.env.DEV_TRAIN_BUDGET ?? '5' },
-  },
-});
-const budget = String(values.budget);
-// Everything else goes to `astro dev` as given (--port, --host, …).
-const astroArgs = process.argv.slice(2).filter((arg, index, all) => arg !== '--budget' && all[index - 1] !== '--budget' && !arg.startsWith('--budget='));
+const program = cliCommand(
+  'npm run dev --',
+  'The site with live reload (astro dev, drafts included), and the pipeline re-run on every save for exactly what the change affects: a figure module edit re-renders that figure (and a table only when it runs that code); runs that train within the budget are trained at once, the others are marked stale on the page with the command that trains them.',
+  [
+    'npm run dev                          # http://localhost:4321/',
+    'npm run dev -- --port 4000 --host    # another port, reachable from the network',
+    'npm run dev -- --budget 60           # train changed runs estimated at up to a minute at once',
+  ],
+)
+  .option('--budget <seconds>', 'seconds of estimated training a pass may spend on missing runs (env DEV_TRAIN_BUDGET)', process.env.DEV_TRAIN_BUDGET ?? '5')
+  .option('--port <port>', 'port of the dev server (astro dev --port)')
+  .option('--host [address]', 'listen on this address, or on every address without one (astro dev --host)')
+  .allowUnknownOption()
+  .allowExcessArguments()
+  .addHelpText('after', '\nAny other option goes to astro dev as given (npx astro dev --help lists them).\n')
+  .parse();
+const values = program.opts<{ budget: string; port?: string; host?: string | true }>();
+const budget = values.budget;
+if (!/^\d+(\.\d+)?$/.test(budget)) {
+  process.stderr.write(`npm run dev: --budget must be a number of seconds, got "${budget}"\n`);
+  process.exit(2);
+}
+const astroArgs = [
+  ...(values.port === undefined ? [] : ['--port', values.port]),
+  ...(values.host === undefined ? [] : values.host === true ? ['--host'] : ['--host', values.host]),
+  // Everything else goes to `astro dev` as given.
+  ...program.args,
+];
 
 const env = { ...process.env, ASTRO_TELEMETRY_DISABLED: '1', ASTRO_DISABLE_UPDATE_CHECK: 'true' };
 

@@ -55,7 +55,7 @@ export function exitStatusOf(error: unknown): { status: number; expected: boolea
   return { status: 1, expected: false };
 }
 
-function fail(error: unknown): never {
+export function fail(error: unknown): never {
   const { status, expected } = exitStatusOf(error);
   const message = syntaxErrorMessage(error) ?? (error as Error).message;
   process.stderr.write(`\n${expected ? message : error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);

@@ -15,11 +15,11 @@ import type { Claim } from './claim.ts';
 import type { Figure } from './figure.ts';
 import type { Table } from './table.ts';
 
-export const CONTENT_DIR = 'content';
+import { CONTENT_DIR, SLUG_PATTERN } from './slug.ts';
+
+export { CONTENT_DIR, SLUG_PATTERN };
 export const POST_PROSE = 'post.md';
 export const POST_MODULE = 'post.ts';
-/** A slug is the post's folder name and its URL segment. */
-export const SLUG_PATTERN = /^[a-z0-9][a-z0-9-]*$/;
 
 export interface ExperimentGroup {
   /** Repo-relative file the group is defined in (errors and the run summary name it). */
