@@ -77,7 +77,7 @@ export async function loadPost(slug: string, root = REPO_ROOT): Promise<Post> {
   }
   const moduleFile = `${dir}/${POST_MODULE}`;
   if (!existsSync(path.join(root, moduleFile))) {
-    throw new PostError(`${moduleFile} is missing: every post folder with a post.md needs a post.ts that default-exports definePost({ groups, figures, claims, tables }) (see README, "Write a follow-up post")`);
+    throw new PostError(`${moduleFile} is missing: every post folder with a post.md needs a post.ts that default-exports definePost({ groups, figures, claims, tables }) (see docs/writing.md, "Writing a post")`);
   }
   const loaded = (await import(pathToFileURL(path.join(root, moduleFile)).href)) as { default?: PostDefinition };
   const definition = loaded.default;
