@@ -111,6 +111,9 @@ export function renderFigures(figures: readonly Figure[], options: RenderOptions
     return run;
   };
   let upToDate = 0;
+  // Written together after the last figure is drawn, then the manifest: a reader (the dev
+  // server) never waits through a render to find the SVGs and manifest agreeing again.
+  const rendered: [string, string][] = [];
   for (const figure of figures) {
     const sourceFile = options.sourceOf(figure);
     const old = previous?.figures[figure.id];
@@ -138,12 +141,13 @@ export function renderFigures(figures: readonly Figure[], options: RenderOptions
       if (!key.startsWith(`${figure.id}.`)) throw new Error(`figure "${figure.id}" (${sourceFile}) exports number "${key}"; number keys must start with "${figure.id}."`);
     }
     const file = `${figure.id}.svg`;
-    writeFileAtomic(path.join(figuresDir, file), output.svg);
+    rendered.push([path.join(figuresDir, file), output.svg]);
     const entry = { file, caption: figure.caption, provenance: output.provenance, runs, numbers: output.numbers, ...files, inputsHash, svgSha256: sha256(output.svg) };
     manifest.figures[figure.id] = { ...entry, entryChecksum: entryChecksum(entry) };
     options.line(`figure ${figure.id}  rendered in ${Date.now() - started} ms`);
   }
   if (upToDate > 0) options.line(`figures: ${upToDate} of ${figures.length} up to date`);
+  for (const [file, svg] of rendered) writeFileAtomic(file, svg);
   // Remove SVGs of figures that no longer exist, so nothing stale can be inlined.
   if (existsSync(figuresDir)) {
     for (const name of readdirSync(figuresDir)) {

@@ -85,6 +85,9 @@ export function renderTables(tables: readonly Table[], options: RenderTablesOpti
   const previous = readTablesManifest(tablesDir);
   const manifest: TablesManifest = { tables: {} };
   let upToDate = 0;
+  // Written together after the last table is rendered, then the manifest: a reader (the
+  // dev server) never waits through a render to find the files and manifest agreeing again.
+  const rendered: [string, string][] = [];
   for (const table of tables) {
     const runs = table.needs.map((id) => {
       const hash = runHashes.get(id);
@@ -110,7 +113,7 @@ export function renderTables(tables: readonly Table[], options: RenderTablesOpti
         }
       }
       const written: [string, string][] = [[file, `${output.html}\n`], ...extra];
-      for (const [name, content] of written) writeFileAtomic(path.join(tablesDir, name), content);
+      rendered.push(...written);
       const entry = {
         file,
         files: extra.map(([name]) => name),
@@ -125,6 +128,7 @@ export function renderTables(tables: readonly Table[], options: RenderTablesOpti
     }
   }
   if (upToDate > 0) options.line(`tables: ${upToDate} of ${tables.length} up to date`);
+  for (const [name, content] of rendered) writeFileAtomic(path.join(tablesDir, name), content);
   // Nothing stale may be served: remove files no current table owns.
   const owned = new Set([TABLES_MANIFEST, ...Object.values(manifest.tables).flatMap((entry) => [entry.file, ...entry.files])]);
   if (existsSync(tablesDir)) {
