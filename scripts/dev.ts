@@ -20,7 +20,7 @@
  *   for the next save.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { existsSync, readdirSync, watch } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, rmSync, watch } from 'node:fs';
 import path from 'node:path';
 import { cliCommand } from '../pipeline/cli/command.ts';
 import { affectedPosts } from '../pipeline/dev/affected.ts';
@@ -56,14 +56,40 @@ const astroArgs = [
   ...program.args,
 ];
 
-const env = { ...process.env, ASTRO_TELEMETRY_DISABLED: '1', ASTRO_DISABLE_UPDATE_CHECK: 'true' };
+// Where the pipeline passes leave each post's current error for the dev server's overlay
+// (src/plugins/dev-errors.ts); emptied at start, so no error outlives this session.
+const errorsDir = path.join(root, '.astro', 'dev-errors');
+rmSync(errorsDir, { recursive: true, force: true });
+mkdirSync(errorsDir, { recursive: true });
+const env = { ...process.env, ASTRO_TELEMETRY_DISABLED: '1', ASTRO_DISABLE_UPDATE_CHECK: 'true', DEV_ERRORS_DIR: errorsDir };
 
 function log(text: string): void {
   process.stdout.write(`[dev] ${text}\n`);
 }
 
 // ── the site ──
-const astro = spawn(process.execPath, [path.join(root, 'node_modules/astro/astro.js'), 'dev', ...astroArgs], { cwd: root, env, stdio: 'inherit' });
+const astro = spawn(process.execPath, [path.join(root, 'node_modules/astro/astro.js'), 'dev', ...astroArgs], {
+  cwd: root,
+  env: { ...env, ...(process.stdout.isTTY ? { FORCE_COLOR: '1' } : {}) },
+  stdio: ['inherit', 'pipe', 'pipe'],
+});
+// Astro prints a page's error every time the page is asked for, in two forms; the page
+// shows it on its overlay, and the terminal once until the next save.
+const printedErrors = new Set<string>();
+const forwardAstro = (stream: NodeJS.WritableStream) => (chunk: Buffer) => {
+  // eslint-disable-next-line no-control-regex
+  const text = chunk.toString().replace(/\n\s*Stack trace:\s*$/, '\n');
+  // eslint-disable-next-line no-control-regex
+  const plain = text.replace(/\u001b\[[0-9;]*m/g, '');
+  const place = /([\w./-]+\.(?:md|mdx|bib|ts|astro)(?::\d+){1,2}: [^\n]*)/.exec(plain)?.[1];
+  if (place !== undefined && /error/i.test(plain)) {
+    if (printedErrors.has(place)) return;
+    printedErrors.add(place);
+  }
+  stream.write(text);
+};
+astro.stdout!.on('data', forwardAstro(process.stdout));
+astro.stderr!.on('data', forwardAstro(process.stderr));
 astro.on('exit', (code, signal) => {
   log(`astro dev ended (${signal ?? `code ${code}`})`);
   shutdown(code ?? 1);
@@ -114,6 +140,8 @@ for (const folder of ['content', 'pipeline']) {
   // Directory by directory, so a save by rename (sed -i, an editor's safe write) is seen.
   watchers.push(
     watchTree(path.join(root, folder), (relative) => {
+      // A save: an error Astro prints after it is news again.
+      printedErrors.clear();
       const target = affectedPosts(path.join(folder, relative));
       if (target !== null) schedule(target);
     }),

@@ -1,6 +1,7 @@
 // The posts the site shows, read from content/<slug>/post.md (front matter and the
 // rendered Markdown). Drafts are served by `npm run dev` and left out of `dist/`.
 import type { MarkdownInstance } from 'astro';
+import { clearDevError, reportDevError } from '../plugins/dev-errors.ts';
 
 export interface PostFrontmatter {
   title: string;
@@ -48,7 +49,14 @@ export function sitePosts(): SitePost[] {
   return Object.entries(modules)
     .map(([file, module]) => {
       const slug = slugOf(file);
-      checkFrontmatter(slug, module.frontmatter);
+      // Under `npm run dev` the error also goes to the overlay on the last good page.
+      try {
+        checkFrontmatter(slug, module.frontmatter);
+        clearDevError(`frontmatter:${slug}`);
+      } catch (error) {
+        reportDevError(`frontmatter:${slug}`, error);
+        throw error;
+      }
       return { slug, frontmatter: module.frontmatter, date: new Date(module.frontmatter.date), module };
     })
     .filter((post) => import.meta.env.DEV || post.frontmatter.draft !== true)
