@@ -73,7 +73,8 @@ describe('the pipeline publishes a post together', () => {
       code: ['pipeline/post/html.ts'],
       render: () => {
         written.push(...fs.readdirSync(tablesDir));
-        return { html: `<p>${id}</p>`, numbers: {}, files: id === 'b' ? { 'runs.csv': 'x\n' } : {} };
+        const files: Record<string, string> = id === 'b' ? { 'runs.csv': 'x\n' } : {};
+        return { html: `<p>${id}</p>`, numbers: {}, files };
       },
     });
     renderTables([table('a'), table('b'), table('c')], { tablesDir, source: 'pipeline/post/html.ts', runHashes: new Map(), loadRun: () => { throw new Error('no runs'); }, line: () => {} });
