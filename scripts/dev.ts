@@ -142,10 +142,38 @@ for (const folder of ['content', 'pipeline']) {
     watchTree(path.join(root, folder), (relative) => {
       // A save: an error Astro prints after it is news again.
       printedErrors.clear();
+      if (/\.(ts|mts)$/.test(relative) && !relative.split(path.sep).some((part) => part.startsWith('.'))) queueTypeCheck(path.join(folder, relative));
       const target = affectedPosts(path.join(folder, relative));
       if (target !== null) schedule(target);
     }),
   );
+}
+
+// Type errors, which tsx ignores: each saved .ts file is checked in the background
+// (pipeline/dev/typecheck.ts, one check at a time, the files saved meanwhile next) and its
+// errors shown on the page's overlay until a save fixes them.
+const typeCheckQueue = new Set<string>();
+let typeChecking = false;
+function queueTypeCheck(file: string): void {
+  typeCheckQueue.add(file);
+  if (!typeChecking) setTimeout(runTypeCheck, 300);
+}
+function runTypeCheck(): void {
+  if (typeChecking || stopping) return;
+  // A deleted file is passed too: its errors go with it.
+  const files = [...typeCheckQueue];
+  typeCheckQueue.clear();
+  if (files.length === 0) return;
+  typeChecking = true;
+  const child = spawn(process.execPath, ['--import', 'tsx', path.join(root, 'pipeline/dev/typecheck.ts'), errorsDir, ...files], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  child.stdout!.on('data', (chunk: Buffer) => {
+    for (const line of chunk.toString().split('\n')) if (line.trim() !== '') process.stderr.write(`[types] ${line}\n`);
+  });
+  child.stderr!.on('data', (chunk: Buffer) => process.stderr.write(`[types] ${chunk}`));
+  child.on('exit', () => {
+    typeChecking = false;
+    if (typeCheckQueue.size > 0) runTypeCheck();
+  });
 }
 
 // Runs trained elsewhere (`npm run train` in another terminal) end stale notes: a new
