@@ -21,6 +21,7 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, rmSync, watch } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { cliCommand } from '../pipeline/cli/command.ts';
 import { affectedPosts } from '../pipeline/dev/affected.ts';
@@ -166,6 +167,12 @@ function runTypeCheck(): void {
   if (files.length === 0) return;
   typeChecking = true;
   const child = spawn(process.execPath, ['--import', 'tsx', path.join(root, 'pipeline/dev/typecheck.ts'), errorsDir, ...files], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  // Background work: the pass that puts the edit on screen goes first.
+  try {
+    if (child.pid !== undefined) os.setPriority(child.pid, Math.min(19, os.getPriority() + 10));
+  } catch {
+    // not permitted here: it runs at the same priority
+  }
   child.stdout!.on('data', (chunk: Buffer) => {
     for (const line of chunk.toString().split('\n')) if (line.trim() !== '') process.stderr.write(`[types] ${line}\n`);
   });
