@@ -64,6 +64,8 @@ describe('--help', () => {
 it('npm run preview prints no telemetry banner', async () => {
   // A fresh home: Astro shows its banner once per machine, remembered there.
   const home = mkdtempSync(path.join(tmpdir(), 'preview-home-'));
-  const result = await npmRun('preview', ['--port', '1'], { HOME: home, XDG_CONFIG_HOME: path.join(home, '.config') });
+  // A build folder that does not exist: Astro decides on its banner first, then stops.
+  const result = await npmRun('preview', ['--outDir', path.join(home, 'no-dist'), '--port', '4399'], { HOME: home, XDG_CONFIG_HOME: path.join(home, '.config') });
+  expect(result.stdout + result.stderr).toMatch(/does not exist/);
   expect(result.stdout + result.stderr).not.toMatch(/anonymous usage data/);
 }, 60_000);
