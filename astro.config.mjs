@@ -7,7 +7,7 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'astro/config';
-import { articleMarkdown, reloadOnFigureChange, sourceUrlForProject } from './src/plugins/index.ts';
+import { articleMarkdown, devFileRoutes, lastGoodPage, reloadOnFigureChange, sourceUrlForProject } from './src/plugins/index.ts';
 import { siteBase, siteUrl } from './src/plugins/site-env.ts';
 
 // Nothing may reach the network. Astro 5.18 makes two outgoing requests: anonymous
@@ -56,6 +56,8 @@ export default defineConfig({
     shikiConfig: { theme: 'github-light' },
   },
   vite: {
-    plugins: [reloadOnFigureChange(figuresRoot, contentRoot)],
+    // Dev only: a mistake keeps the last good page, with the error on top (DEV_ERRORS_DIR:
+    // where scripts/dev.ts's pipeline passes write theirs).
+    plugins: [reloadOnFigureChange(figuresRoot, contentRoot), devFileRoutes(), lastGoodPage(process.env.DEV_ERRORS_DIR)],
   },
 });

@@ -2,7 +2,7 @@
  * npm run dev: the site with live reload, and the pipeline re-run on every save for
  * exactly what the change affects.
  *
- *   npm run dev [-- --port 4321 --budget 5]
+ *   npm run dev [-- --port 4321 --budget 5]   (npm run dev -- --help)
  *
  * - `astro dev` serves every post, drafts included, and reloads a page when its post.md
  *   or references.bib changes, or anything in figures/ (src/plugins/index.ts).
@@ -20,31 +20,77 @@
  *   for the next save.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { existsSync, readdirSync, watch, type FSWatcher } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, rmSync, watch } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
-import { parseArgs } from 'node:util';
+import { cliCommand } from '../pipeline/cli/command.ts';
 import { affectedPosts } from '../pipeline/dev/affected.ts';
+import { watchTree } from '../pipeline/dev/watch.ts';
 
 const root = path.resolve(import.meta.dirname, '..');
-const { values } = parseArgs({
-  allowPositionals: true,
-  strict: false,
-  options: {
-    budget: { type: 'string', default: process.env.DEV_TRAIN_BUDGET ?? '5' },
-  },
-});
-const budget = String(values.budget);
-// Everything else goes to `astro dev` as given (--port, --host, …).
-const astroArgs = process.argv.slice(2).filter((arg, index, all) => arg !== '--budget' && all[index - 1] !== '--budget' && !arg.startsWith('--budget='));
+const program = cliCommand(
+  'npm run dev --',
+  'The site with live reload (astro dev, drafts included), and the pipeline re-run on every save for exactly what the change affects: a figure module edit re-renders that figure (and a table only when it runs that code); runs that train within the budget are trained at once, the others are marked stale on the page with the command that trains them.',
+  [
+    'npm run dev                          # http://localhost:4321/',
+    'npm run dev -- --port 4000 --host    # another port, reachable from the network',
+    'npm run dev -- --budget 60           # train changed runs estimated at up to a minute at once',
+  ],
+)
+  .option('--budget <seconds>', 'seconds of estimated training a pass may spend on missing runs (env DEV_TRAIN_BUDGET)', process.env.DEV_TRAIN_BUDGET ?? '5')
+  .option('--port <port>', 'port of the dev server (astro dev --port)')
+  .option('--host [address]', 'listen on this address, or on every address without one (astro dev --host)')
+  .allowUnknownOption()
+  .allowExcessArguments()
+  .addHelpText('after', '\nAny other option goes to astro dev as given (npx astro dev --help lists them).\n')
+  .parse();
+const values = program.opts<{ budget: string; port?: string; host?: string | true }>();
+const budget = values.budget;
+if (!/^\d+(\.\d+)?$/.test(budget)) {
+  process.stderr.write(`npm run dev: --budget must be a number of seconds, got "${budget}"\n`);
+  process.exit(2);
+}
+const astroArgs = [
+  ...(values.port === undefined ? [] : ['--port', values.port]),
+  ...(values.host === undefined ? [] : values.host === true ? ['--host'] : ['--host', values.host]),
+  // Everything else goes to `astro dev` as given.
+  ...program.args,
+];
 
-const env = { ...process.env, ASTRO_TELEMETRY_DISABLED: '1', ASTRO_DISABLE_UPDATE_CHECK: 'true' };
+// Where the pipeline passes leave each post's current error for the dev server's overlay
+// (src/plugins/dev-errors.ts); emptied at start, so no error outlives this session.
+const errorsDir = path.join(root, '.astro', 'dev-errors');
+rmSync(errorsDir, { recursive: true, force: true });
+mkdirSync(errorsDir, { recursive: true });
+const env = { ...process.env, ASTRO_TELEMETRY_DISABLED: '1', ASTRO_DISABLE_UPDATE_CHECK: 'true', DEV_ERRORS_DIR: errorsDir };
 
 function log(text: string): void {
   process.stdout.write(`[dev] ${text}\n`);
 }
 
 // ── the site ──
-const astro = spawn(process.execPath, [path.join(root, 'node_modules/astro/astro.js'), 'dev', ...astroArgs], { cwd: root, env, stdio: 'inherit' });
+const astro = spawn(process.execPath, [path.join(root, 'node_modules/astro/astro.js'), 'dev', ...astroArgs], {
+  cwd: root,
+  env: { ...env, ...(process.stdout.isTTY ? { FORCE_COLOR: '1' } : {}) },
+  stdio: ['inherit', 'pipe', 'pipe'],
+});
+// Astro prints a page's error every time the page is asked for, in two forms; the page
+// shows it on its overlay, and the terminal once until the next save.
+const printedErrors = new Set<string>();
+const forwardAstro = (stream: NodeJS.WritableStream) => (chunk: Buffer) => {
+  // eslint-disable-next-line no-control-regex
+  const text = chunk.toString().replace(/\n\s*Stack trace:\s*$/, '\n');
+  // eslint-disable-next-line no-control-regex
+  const plain = text.replace(/\u001b\[[0-9;]*m/g, '');
+  const place = /([\w./-]+\.(?:md|mdx|bib|ts|astro)(?::\d+){1,2}: [^\n]*)/.exec(plain)?.[1];
+  if (place !== undefined && /error/i.test(plain)) {
+    if (printedErrors.has(place)) return;
+    printedErrors.add(place);
+  }
+  stream.write(text);
+};
+astro.stdout!.on('data', forwardAstro(process.stdout));
+astro.stderr!.on('data', forwardAstro(process.stderr));
 astro.on('exit', (code, signal) => {
   log(`astro dev ended (${signal ?? `code ${code}`})`);
   shutdown(code ?? 1);
@@ -89,16 +135,52 @@ function startPass(): void {
   });
 }
 
-const watchers: FSWatcher[] = [];
+const watchers: { close(): void }[] = [];
 for (const folder of ['content', 'pipeline']) {
   if (!existsSync(path.join(root, folder))) continue;
+  // Directory by directory, so a save by rename (sed -i, an editor's safe write) is seen.
   watchers.push(
-    watch(path.join(root, folder), { recursive: true }, (_event, filename) => {
-      if (!filename) return;
-      const target = affectedPosts(path.join(folder, filename.toString()));
+    watchTree(path.join(root, folder), (relative) => {
+      // A save: an error Astro prints after it is news again.
+      printedErrors.clear();
+      if (/\.(ts|mts)$/.test(relative) && !relative.split(path.sep).some((part) => part.startsWith('.'))) queueTypeCheck(path.join(folder, relative));
+      const target = affectedPosts(path.join(folder, relative));
       if (target !== null) schedule(target);
     }),
   );
+}
+
+// Type errors, which tsx ignores: each saved .ts file is checked in the background
+// (pipeline/dev/typecheck.ts, one check at a time, the files saved meanwhile next) and its
+// errors shown on the page's overlay until a save fixes them.
+const typeCheckQueue = new Set<string>();
+let typeChecking = false;
+function queueTypeCheck(file: string): void {
+  typeCheckQueue.add(file);
+  if (!typeChecking) setTimeout(runTypeCheck, 300);
+}
+function runTypeCheck(): void {
+  if (typeChecking || stopping) return;
+  // A deleted file is passed too: its errors go with it.
+  const files = [...typeCheckQueue];
+  typeCheckQueue.clear();
+  if (files.length === 0) return;
+  typeChecking = true;
+  const child = spawn(process.execPath, ['--import', 'tsx', path.join(root, 'pipeline/dev/typecheck.ts'), errorsDir, ...files], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  // Background work: the pass that puts the edit on screen goes first.
+  try {
+    if (child.pid !== undefined) os.setPriority(child.pid, Math.min(19, os.getPriority() + 10));
+  } catch {
+    // not permitted here: it runs at the same priority
+  }
+  child.stdout!.on('data', (chunk: Buffer) => {
+    for (const line of chunk.toString().split('\n')) if (line.trim() !== '') process.stderr.write(`[types] ${line}\n`);
+  });
+  child.stderr!.on('data', (chunk: Buffer) => process.stderr.write(`[types] ${chunk}`));
+  child.on('exit', () => {
+    typeChecking = false;
+    if (typeCheckQueue.size > 0) runTypeCheck();
+  });
 }
 
 // Runs trained elsewhere (`npm run train` in another terminal) end stale notes: a new

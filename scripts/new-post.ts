@@ -1,5 +1,5 @@
 /**
- * npm run new-post -- <slug> "<title>"
+ * npm run new-post -- <slug> "<title>"   (npm run new-post -- --help)
  * Starts a post: copies scripts/post-template/ (a small, complete post that type-checks in
  * place) to content/<slug>/, with the slug, the title and today's date filled in. The
  * post has one cheap experiment, one figure, one claim, the claims ledger and the run
@@ -8,7 +8,9 @@
  */
 import { chmodSync, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { CONTENT_DIR, SLUG_PATTERN } from '../pipeline/post/post.ts';
+import { cliCommand } from '../pipeline/cli/command.ts';
+// slug.ts, not post.ts: post.ts imports the pipeline, and --help must answer at once.
+import { CONTENT_DIR, SLUG_PATTERN } from '../pipeline/post/slug.ts';
 
 /** Longest slug: a URL segment people type, and a folder name far below the file system's 255 bytes. */
 const MAX_SLUG_LENGTH = 80;
@@ -34,9 +36,22 @@ function filesUnder(dir: string): string[] {
   });
 }
 
-const [slug, title, ...rest] = process.argv.slice(2).filter((arg) => arg !== '--');
-const usage = 'usage: npm run new-post -- <slug> "<title>"';
-if (!slug || title === undefined || rest.length > 0) fail(usage);
+const program = cliCommand(
+  'npm run new-post --',
+  [
+    'Start a post: copy scripts/post-template/ (a small, complete post that builds and type-checks as it is) to content/<slug>/, with the slug, the title and today\'s date filled in.',
+    '',
+    `The slug is the folder name and the URL (/<slug>/): lower-case letters, digits and dashes, starting with a letter or a digit, at most ${MAX_SLUG_LENGTH} characters (e.g. my-follow-up); it must not exist yet.`,
+    '',
+    'It creates content/<slug>/ with post.md (front matter and prose), post.ts (what the post computes), experiments/main.ts (one cheap experiment), figures/features.ts (one figure), claims/index.ts (one claim), measurements.ts and tests/. The post has the claims ledger and the run summary, so `npm run build` shows it at once. Nothing outside content/<slug>/ is touched; a scaffold that fails leaves nothing behind.',
+  ].join('\n'),
+  ['npm run new-post -- my-follow-up "A follow-up on the circle"'],
+)
+  .argument('<slug>', "the post's folder name and URL: lower-case letters, digits and dashes")
+  .argument('<title>', 'the title, quoted (any characters)')
+  .parse();
+const [slug, title] = program.processedArgs as [string, string];
+const usage = 'usage: npm run new-post -- <slug> "<title>" (npm run new-post -- --help)';
 if (slug.length > MAX_SLUG_LENGTH) fail(`the slug is ${slug.length} characters long; it becomes the post's folder name and URL, so keep it to ${MAX_SLUG_LENGTH} (e.g. ${slug.slice(0, 24).replace(/-+$/, '')})`);
 if (!SLUG_PATTERN.test(slug)) fail(`"${slug}" is not a valid slug: the slug is the post's folder name and URL, so use lower-case letters, digits and dashes (e.g. my-follow-up)`);
 if (title.trim() === '') fail(`the title is empty; ${usage}`);

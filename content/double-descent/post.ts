@@ -13,5 +13,5 @@ export default definePost({
   groups: experimentGroups,
   figures,
   claims,
-  tables: [claimsLedgerTable(claims), lossSourcesTable, testLossTable, sweepCostTable, runSummaryTable({ figures, claims, groups: experimentGroups })],
+  tables: [claimsLedgerTable(claims, new URL('./claims/index.ts', import.meta.url)), lossSourcesTable, testLossTable, sweepCostTable, runSummaryTable({ figures, claims, groups: experimentGroups })],
 });

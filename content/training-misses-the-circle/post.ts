@@ -11,5 +11,5 @@ export default definePost({
   groups: experimentGroups,
   figures,
   claims,
-  tables: [claimsLedgerTable(claims), outcomeThresholds, runSummaryTable({ figures, claims, groups: experimentGroups })],
+  tables: [claimsLedgerTable(claims, new URL('./claims/index.ts', import.meta.url)), outcomeThresholds, runSummaryTable({ figures, claims, groups: experimentGroups })],
 });

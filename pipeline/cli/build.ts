@@ -4,21 +4,13 @@
  * cores), re-renders only figures and tables whose inputs changed. `npm run build` runs
  * this and then Astro, which assembles each post around figures/<slug>/.
  */
-// First: it must be listening before the posts are imported (and validated).
-import './errors.ts';
 import { existsSync, readdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
-import { ensureRuns } from '../stages/runs.ts';
-import { renderFigures } from '../stages/figures.ts';
-import { renderTables, TABLES_DIR } from '../stages/tables.ts';
-import { loadPosts } from '../post/post.ts';
-import { REPO_ROOT } from '../store/provenance.ts';
-import { loadRun } from '../store/runStore.ts';
 import { Option } from 'commander';
 import { cliCommand, positiveInteger, usage } from './command.ts';
-import { consoleReporter, interruptFlag } from './reporter.ts';
-import { groupName } from './select.ts';
-import { applyThreadsOption } from './threads.ts';
+
+// The repository root, without importing provenance.ts (and TypeScript) before --help.
+const REPO_ROOT = path.resolve(import.meta.dirname, '..', '..');
 
 const program = cliCommand(
   'npm run pipeline --',
@@ -37,6 +29,17 @@ const program = cliCommand(
   .option('--verbose', 'one line per run instead of one per group')
   .parse();
 const options = program.opts<{ store: string; figures: string; forceFigures?: boolean; threads?: string; jobs?: number; verbose?: boolean }>();
+// Parsed first, so that --help and a mistyped option answer at once; the pipeline is
+// imported only now (errors.ts first: it must be listening before the posts are imported).
+await import('./errors.ts');
+const { ensureRuns } = await import('../stages/runs.ts');
+const { renderFigures } = await import('../stages/figures.ts');
+const { renderTables, TABLES_DIR } = await import('../stages/tables.ts');
+const { loadPosts } = await import('../post/post.ts');
+const { loadRun } = await import('../store/runStore.ts');
+const { consoleReporter, interruptFlag } = await import('./reporter.ts');
+const { groupName } = await import('./select.ts');
+const { applyThreadsOption } = await import('./threads.ts');
 
 usage(() => applyThreadsOption(options.threads));
 const started = Date.now();

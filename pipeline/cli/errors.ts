@@ -63,7 +63,7 @@ export function exitStatusOf(error: unknown): { status: number; expected: boolea
   return { status: 1, expected: false };
 }
 
-function fail(error: unknown): never {
+export function fail(error: unknown): never {
   const memory = wasmMemoryMessage(error);
   if (memory !== null) {
     process.stderr.write(`\n${memory}\n`);

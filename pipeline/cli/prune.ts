@@ -4,16 +4,13 @@
  * the current code, e.g. after a post's folder was deleted; --dry-run only lists them.
  * Nothing in use is ever touched, and git still has whatever was committed.
  */
-// First: it must be listening before the posts are imported (and validated).
-import './errors.ts';
 import { existsSync, readdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
-import { runHash } from '../stages/runs.ts';
-import { REPO_ROOT } from '../store/provenance.ts';
-import { orphanedEntries } from '../store/prune.ts';
-import { loadPosts } from '../post/post.ts';
 import { Option } from 'commander';
 import { cliCommand } from './command.ts';
+
+// The repository root, without importing provenance.ts (and TypeScript) before --help.
+const REPO_ROOT = path.resolve(import.meta.dirname, '..', '..');
 
 const values = cliCommand(
   'npm run prune --',
@@ -24,6 +21,12 @@ const values = cliCommand(
   .addOption(new Option('--store <dir>', 'run store to prune').default(path.join(REPO_ROOT, 'runs'), 'runs/'))
   .parse()
   .opts<{ dryRun?: boolean; store: string }>();
+// Parsed first, so that --help answers at once; the pipeline is imported only now
+// (errors.ts first: it must be listening before the posts are imported).
+await import('./errors.ts');
+const { runHash } = await import('../stages/runs.ts');
+const { orphanedEntries } = await import('../store/prune.ts');
+const { loadPosts } = await import('../post/post.ts');
 const root = values.store;
 const remove = !values.dryRun;
 // Live: every experiment of every post in content/ (a deleted post's runs become unused).

@@ -5,14 +5,15 @@
  * already present left alone (merging twice changes nothing), unsound or conflicting
  * entries refused with one line each (exit 1), each entry published atomically.
  */
-// First: it must be listening before anything else is imported.
-import { UsageError } from './errors.ts';
 import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { REPO_ROOT } from '../store/provenance.ts';
-import { mergeStore, type MergeOutcome } from '../store/merge.ts';
 import { Option } from 'commander';
 import { cliCommand } from './command.ts';
+import type { MergeOutcome } from '../store/merge.ts';
+import { UsageError } from './usage.ts';
+
+// The repository root, without importing provenance.ts (and TypeScript) before --help.
+const REPO_ROOT = path.resolve(import.meta.dirname, '..', '..');
 
 const program = cliCommand('npm run store --', 'Operations on whole run stores.', [
   'npm run store -- merge shard-1 shard-2 shard-3      # fold shard stores into runs/',
@@ -29,7 +30,10 @@ program
   .addOption(new Option('--into <dir>', 'destination store').default(path.join(REPO_ROOT, 'runs'), 'runs/'))
   .option('--verbose', 'one line per entry merged')
   .addHelpText('after', '\nExamples:\n  npm run store -- merge shard-1 shard-2\n  npm run store -- merge artifacts/*/ --into runs\n')
-  .action((dirs: string[], options: { into: string; verbose?: boolean }) => {
+  .action(async (dirs: string[], options: { into: string; verbose?: boolean }) => {
+    // Imported only when there is something to merge, so that --help answers at once.
+    await import('./errors.ts');
+    const { mergeStore } = await import('../store/merge.ts');
     const dest = path.resolve(options.into);
     for (const dir of dirs) {
       if (!existsSync(dir)) throw new UsageError(`npm run store -- merge: ${dir} does not exist`);
@@ -57,4 +61,4 @@ program
     }
   });
 
-program.parse();
+await program.parseAsync();

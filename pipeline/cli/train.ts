@@ -6,25 +6,16 @@
  * take, and `--shard i/N` trains a deterministic, cost-balanced 1/N of the missing runs
  * (merge the shards' stores with `npm run store -- merge`).
  */
-// First: it must be listening before the posts are imported (and validated).
-import { UsageError } from './errors.ts';
+import { UsageError } from './usage.ts';
 import os from 'node:os';
 import path from 'node:path';
-import { loadPosts } from '../post/post.ts';
-import { estimatedCost, parseShard, shardOf, usesEveryCore } from '../stages/cost.ts';
-import { estimateSeconds } from '../stages/plan.ts';
-import { BudgetSpentError, ensureRuns, formatSeconds, InterruptedError, runHash } from '../stages/runs.ts';
-import { REPO_ROOT } from '../store/provenance.ts';
-import { checkpointStatus, readEntry } from '../store/runStore.ts';
 import { Option } from 'commander';
 import { cliCommand, positiveInteger, usage } from './command.ts';
-import { parseDuration } from './duration.ts';
-import { consoleReporter, interruptFlag } from './reporter.ts';
-import { runGroups, selectRuns, type Selected } from './select.ts';
-import { applyThreadsOption } from './threads.ts';
 import { ENGINE_IDS, type Experiment } from '../experiments/types.ts';
-import { ENGINE_OVERRIDE_VARIABLE, withEffectiveEngine } from '../train/engines.ts';
+import type { Selected } from './select.ts';
 
+// The repository root, without importing provenance.ts (and TypeScript) before --help.
+const REPO_ROOT = path.resolve(import.meta.dirname, '..', '..');
 const REPO_STORE = path.join(REPO_ROOT, 'runs');
 
 const program = cliCommand(
@@ -54,6 +45,20 @@ const program = cliCommand(
   .parse();
 
 const options = program.opts<{ list?: boolean; plan?: boolean; shard?: string; store: string; force?: boolean; budget?: string; engine?: string; threads?: string; jobs?: number; verbose?: boolean }>();
+// Parsed first, so that --help and a mistyped option answer at once; the pipeline is
+// imported only now (errors.ts first: it must be listening before the posts are imported).
+await import('./errors.ts');
+const { loadPosts } = await import('../post/post.ts');
+const { estimatedCost, parseShard, shardOf, usesEveryCore } = await import('../stages/cost.ts');
+const { estimateSeconds } = await import('../stages/plan.ts');
+const { BudgetSpentError, ensureRuns, formatSeconds, InterruptedError, runHash } = await import('../stages/runs.ts');
+const { checkpointStatus, readEntry } = await import('../store/runStore.ts');
+const { parseDuration } = await import('./duration.ts');
+const { consoleReporter, interruptFlag } = await import('./reporter.ts');
+const { runGroups, selectRuns } = await import('./select.ts');
+const { applyThreadsOption } = await import('./threads.ts');
+const { ENGINE_OVERRIDE_VARIABLE, withEffectiveEngine } = await import('../train/engines.ts');
+
 usage(() => applyThreadsOption(options.threads));
 if (options.engine !== undefined) {
   if (!(ENGINE_IDS as readonly string[]).includes(options.engine)) throw new UsageError(`--engine ${options.engine}: use one of ${ENGINE_IDS.join(', ')}`);

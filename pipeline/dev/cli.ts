@@ -11,7 +11,9 @@
 // First: experiments are validated while post modules are imported.
 import { exitStatusOf } from '../cli/errors.ts';
 import { parseArgs } from 'node:util';
+import { mkdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
+import { writeFileAtomic } from '../store/runStore.ts';
 import { loadPost, postSlugs } from '../post/post.ts';
 import { REPO_ROOT } from '../store/provenance.ts';
 import { consoleReporter } from '../cli/reporter.ts';
@@ -32,6 +34,22 @@ if (!Number.isFinite(budgetSeconds) || budgetSeconds < 0) {
   process.exit(2);
 }
 
+/**
+ * Under `npm run dev`, a post's current error goes to DEV_ERRORS_DIR/<slug>.txt, which the
+ * dev server shows as an overlay on the post's last good page (src/plugins/dev-errors.ts);
+ * a pass that refreshes the post removes it.
+ */
+function reportError(slug: string, line: string | null): void {
+  const dir = process.env.DEV_ERRORS_DIR;
+  if (!dir) return;
+  const file = path.join(dir, `${slug}.txt`);
+  if (line === null) rmSync(file, { force: true });
+  else {
+    mkdirSync(dir, { recursive: true });
+    writeFileAtomic(file, `${line}\n`);
+  }
+}
+
 const reporter = consoleReporter();
 const posts = postSlugs();
 // A post folder deleted (or not yet holding a post.md) since the save has nothing to refresh.
@@ -42,6 +60,7 @@ for (const slug of slugs) {
   try {
     const post = await loadPost(slug);
     const result = await refreshPost(post, { storeRoot: values.store!, figuresRoot: values.figures!, budgetSeconds, reporter });
+    reportError(slug, null);
     const stale = Object.keys(result.figures).length + Object.keys(result.tables).length;
     reporter.line(`post ${slug}: up to date in ${((Date.now() - started) / 1000).toFixed(1)} s${result.trained.length > 0 ? `, trained ${result.trained.length}` : ''}${stale > 0 ? `, ${stale} stale` : ''}`);
   } catch (error) {
@@ -49,6 +68,7 @@ for (const slug of slugs) {
     // A mistake a user can fix reads as its message; a bug in a module keeps its stack.
     const message = exitStatusOf(error).expected ? (error as Error).message : error instanceof Error ? (error.stack ?? error.message) : String(error);
     process.stderr.write(`post ${slug}: not refreshed: ${message}\n  (the page keeps showing the last figures; fix the file and save again)\n`);
+    reportError(slug, `post ${slug} not refreshed: ${(error instanceof Error ? error.message : String(error)).split('\n')[0]}`);
   }
 }
 process.exit(failed ? 1 : 0);

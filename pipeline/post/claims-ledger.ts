@@ -8,7 +8,7 @@ import type { Claim } from './claim.ts';
 import type { RunSet } from './figure.ts';
 import { combinedRunHash, hash8 } from './format.ts';
 import type { LoadedRun } from '../store/types.ts';
-import type { Table, TableOutput } from './table.ts';
+import { moduleFile, type Table, type TableOutput } from './table.ts';
 import { escapeHtml, htmlTable } from './html.ts';
 
 export interface LedgerRow {
@@ -83,11 +83,19 @@ export function ledgerTable(list: readonly Claim[], runs: RunSet): TableOutput {
   };
 }
 
-/** A post's claims ledger table (`::table[claims-ledger]`). */
-export function claimsLedgerTable(claims: readonly Claim[]): Table {
+/**
+ * A post's claims ledger table (`::table[claims-ledger]`). `claimsModule` is the module
+ * that lists the claims (`new URL('./claims/index.ts', import.meta.url)` in post.ts): the
+ * table is then keyed on the claims' code and the measurements they call, not on the
+ * post's whole closure, so a figure edit does not re-evaluate every claim.
+ */
+export function claimsLedgerTable(claims: readonly Claim[], claimsModule?: string | URL): Table {
   return {
     id: 'claims-ledger',
     needs: [...new Set(claims.flatMap((claim) => claim.needs))],
+    ...(claimsModule === undefined ? {} : { code: [moduleFile(import.meta.url), moduleFile(claimsModule)] }),
+    // The claims' order and ids shape the ledger as much as their code does.
+    data: claims.map((claim) => claim.id),
     render: (runs) => ledgerTable(claims, runs),
   };
 }

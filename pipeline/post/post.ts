@@ -16,11 +16,11 @@ import type { Figure } from './figure.ts';
 import type { Table } from './table.ts';
 import { readFrontMatter } from './front-matter.ts';
 
-export const CONTENT_DIR = 'content';
+import { CONTENT_DIR, SLUG_PATTERN } from './slug.ts';
+
+export { CONTENT_DIR, SLUG_PATTERN };
 export const POST_PROSE = 'post.md';
 export const POST_MODULE = 'post.ts';
-/** A slug is the post's folder name and its URL segment. */
-export const SLUG_PATTERN = /^[a-z0-9][a-z0-9-]*$/;
 /** Figure, table and claim ids: the same shape as slugs. */
 export const ID_PATTERN = SLUG_PATTERN;
 
@@ -83,7 +83,7 @@ export async function loadPost(slug: string, root = REPO_ROOT): Promise<Post> {
   if (existsSync(path.join(root, proseFile))) readFrontMatter(readFileSync(path.join(root, proseFile), 'utf8'), proseFile);
   const moduleFile = `${dir}/${POST_MODULE}`;
   if (!existsSync(path.join(root, moduleFile))) {
-    throw new PostError(`${moduleFile} is missing: every post folder with a post.md needs a post.ts that default-exports definePost({ groups, figures, claims, tables }) (see README, "Write a follow-up post")`);
+    throw new PostError(`${moduleFile} is missing: every post folder with a post.md needs a post.ts that default-exports definePost({ groups, figures, claims, tables }) (see docs/writing.md, "Writing a post")`);
   }
   const loaded = (await import(pathToFileURL(path.join(root, moduleFile)).href)) as { default?: PostDefinition };
   const definition = loaded.default;

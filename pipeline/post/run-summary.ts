@@ -13,7 +13,7 @@ import { formatInteger, formatLossRange } from './format.ts';
 import { REPO_ROOT } from '../store/provenance.ts';
 import { ADAM_EPS } from '../train/adamw.ts';
 import type { LoadedRun } from '../store/types.ts';
-import type { Table, TableOutput } from './table.ts';
+import { moduleFile, type Table, type TableOutput } from './table.ts';
 import { csvLine, escapeHtml, htmlTable } from './html.ts';
 
 export const RUNS_CSV = 'runs.csv';
@@ -126,10 +126,18 @@ export function runSummaryTable(post: {
   claims: readonly Claim[];
   groups: readonly { file: string; experiments: readonly { id: string }[] }[];
 }): Table {
+  // Read once, so that the key and the render see the same README.
+  const readme = readFileSync(path.join(REPO_ROOT, 'README.md'), 'utf8');
   return {
     id: 'run-summary',
     needs: postExperimentIds(post),
-    inputs: ['README.md'],
-    render: (runs) => runSummary(runs, post.groups, readFileSync(path.join(REPO_ROOT, 'README.md'), 'utf8')),
+    // Keyed on what it reads, not on the post's figures' code: its own module, the
+    // README's commands (not the rest of the README) and which group holds which run.
+    code: [moduleFile(import.meta.url)],
+    data: {
+      commands: readmeCommands(readme),
+      groups: post.groups.map((group) => ({ group: groupName(group.file), experiments: group.experiments.map((e) => e.id) })),
+    },
+    render: (runs) => runSummary(runs, post.groups, readme),
   };
 }

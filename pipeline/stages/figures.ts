@@ -214,6 +214,9 @@ export async function renderFigures(figures: readonly Figure[], options: RenderO
   };
   let upToDate = 0;
   const packages = figures.length > 0 ? installedPackages(FIGURE_PACKAGES, options.root) : {};
+  // Written together after the last figure is drawn, then the manifest: a reader (the dev
+  // server) never waits through a render to find the files and manifest agreeing again.
+  const rendered: [string, string | Uint8Array][] = [];
   for (const figure of figures) {
     const sourceFile = options.sourceOf(figure);
     const old = previous?.figures[figure.id];
@@ -252,14 +255,13 @@ export async function renderFigures(figures: readonly Figure[], options: RenderO
     const png = await rasterise(output.svg);
     const file = `${figure.id}.svg`;
     const downloads = { png: `${figure.id}.png`, pngSha256: sha256(png), csv: `${figure.id}.csv`, csvSha256: sha256(csv) };
-    writeFileAtomic(path.join(figuresDir, downloads.png), png);
-    writeFileAtomic(path.join(figuresDir, downloads.csv), csv);
-    writeFileAtomic(path.join(figuresDir, file), output.svg);
+    rendered.push([path.join(figuresDir, downloads.png), png], [path.join(figuresDir, downloads.csv), csv], [path.join(figuresDir, file), output.svg]);
     const entry = { file, caption: figure.caption, provenance: output.provenance, runs, numbers: output.numbers, ...files, inputsHash, svgSha256: sha256(output.svg), ...downloads };
     manifest.figures[figure.id] = { ...entry, entryChecksum: entryChecksum(entry) };
     options.line(`figure ${figure.id}  rendered in ${Date.now() - started} ms`);
   }
   if (upToDate > 0) options.line(`figures: ${upToDate} of ${figures.length} up to date`);
+  for (const [file, content] of rendered) writeFileAtomic(file, content);
   // Remove the files of figures that no longer exist, so nothing stale can be inlined or served.
   if (existsSync(figuresDir)) {
     for (const name of readdirSync(figuresDir)) {

@@ -2,8 +2,9 @@
  * Renders one post's generated tables into figures/<slug>/tables/<id>.html, plus any
  * files a table writes next to itself (runs.csv), and figures/<slug>/tables/manifest.json,
  * which the site reads for `::table[id]` and for the tables' numbers. Like figures, a
- * table is re-rendered only when its inputs change: the code of the post's post.ts import
- * closure (its claims included), the files it reads, and the hash of every run it reads;
+ * table is re-rendered only when its inputs change: the code it runs (the import closure
+ * of the modules it names in `code`, else of its post's post.ts), its data, the files it
+ * reads, and the hash of every run it reads;
  * and, like figures, a cached table is used only when its files hash to what its
  * checksummed manifest entry records.
  */
@@ -60,7 +61,7 @@ export function readTablesManifest(tablesDir: string): TablesManifest | null {
 export interface RenderTablesOptions {
   /** The tables directory (figures/<slug>/tables). */
   tablesDir: string;
-  /** Repo-relative module whose import closure is the tables' code (the post's post.ts). */
+  /** Repo-relative module whose import closure is the code of a table that names none (the post's post.ts). */
   source: string;
   runHashes: ReadonlyMap<string, string>;
   loadRun(experimentId: string): LoadedRun;
@@ -90,10 +91,14 @@ function tableOutputProblem(output: unknown): string | null {
   return null;
 }
 
-/** The cache key of a table: its code, the files it reads and its runs. */
+/**
+ * The cache key of a table: its code (the closure of `table.code`, or of the post's
+ * post.ts when it does not say), its data, the files it reads and its runs.
+ */
 export function tableInputsHash(table: Table, source: string, runs: { id: string; hash: string }[], root = REPO_ROOT): string {
   const inputs = (table.inputs ?? []).map((file) => ({ file, hash: sha256(readFileSync(path.join(root, file))) }));
-  return sha256(canonicalJson({ id: table.id, code: sourceHash([source], root), inputs, runs }));
+  const code = sourceHash(table.code && table.code.length > 0 ? [...table.code].sort() : [source], root);
+  return sha256(canonicalJson({ id: table.id, code, ...(table.data === undefined ? {} : { data: table.data }), inputs, runs }));
 }
 
 export function renderTables(tables: readonly Table[], options: RenderTablesOptions): TablesManifest {
@@ -101,6 +106,9 @@ export function renderTables(tables: readonly Table[], options: RenderTablesOpti
   const previous = readTablesManifest(tablesDir);
   const manifest: TablesManifest = { tables: {} };
   let upToDate = 0;
+  // Written together after the last table is rendered, then the manifest: a reader (the
+  // dev server) never waits through a render to find the files and manifest agreeing again.
+  const rendered: [string, string][] = [];
   for (const table of tables) {
     const runs = table.needs.map((id) => {
       const hash = runHashes.get(id);
@@ -130,7 +138,7 @@ export function renderTables(tables: readonly Table[], options: RenderTablesOpti
         }
       }
       const written: [string, string][] = [[file, `${output.html}\n`], ...extra];
-      for (const [name, content] of written) writeFileAtomic(path.join(tablesDir, name), content);
+      rendered.push(...written);
       const entry = {
         file,
         files: extra.map(([name]) => name),
@@ -145,6 +153,7 @@ export function renderTables(tables: readonly Table[], options: RenderTablesOpti
     }
   }
   if (upToDate > 0) options.line(`tables: ${upToDate} of ${tables.length} up to date`);
+  for (const [name, content] of rendered) writeFileAtomic(path.join(tablesDir, name), content);
   // Nothing stale may be served: remove files no current table owns.
   const owned = new Set([TABLES_MANIFEST, ...Object.values(manifest.tables).flatMap((entry) => [entry.file, ...entry.files])]);
   if (existsSync(tablesDir)) {

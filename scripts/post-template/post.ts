@@ -14,5 +14,5 @@ export default definePost({
   groups,
   figures,
   claims,
-  tables: [claimsLedgerTable(claims), runSummaryTable({ figures, claims, groups })],
+  tables: [claimsLedgerTable(claims, new URL('./claims/index.ts', import.meta.url)), runSummaryTable({ figures, claims, groups })],
 });

@@ -3,6 +3,7 @@
 import { readFileSync } from 'node:fs';
 import type { MarkdownInstance } from 'astro';
 import { readFrontMatter } from '../../pipeline/post/front-matter.ts';
+import { clearDevError, reportDevError } from '../plugins/dev-errors.ts';
 
 export interface PostFrontmatter {
   title: string;
@@ -32,9 +33,16 @@ export function sitePosts(): SitePost[] {
   return Object.entries(modules)
     .map(([file, module]) => {
       const slug = slugOf(file);
-      // The same complete check as the pipeline and `npm run site` (for `astro dev`).
-      const { date } = readFrontMatter(readFileSync(module.file, 'utf8'), `content/${slug}/post.md`);
-      return { slug, frontmatter: module.frontmatter, date, module };
+      // The same complete check as the pipeline and `npm run site`; under `npm run dev` the
+      // error also goes to the overlay on the last good page.
+      try {
+        const { date } = readFrontMatter(readFileSync(module.file, 'utf8'), `content/${slug}/post.md`);
+        clearDevError(`frontmatter:${slug}`);
+        return { slug, frontmatter: module.frontmatter, date, module };
+      } catch (error) {
+        reportDevError(`frontmatter:${slug}`, error);
+        throw error;
+      }
     })
     .filter((post) => import.meta.env.DEV || post.frontmatter.draft !== true)
     .sort((a, b) => b.date.getTime() - a.date.getTime() || (a.slug < b.slug ? -1 : 1));

@@ -10,8 +10,10 @@ import remarkArticle, { type RemarkArticleOptions } from './remark-article.ts';
 import remarkHeadingIds from './remark-heading-ids.ts';
 import remarkSourceCheck from './source-check.ts';
 import remarkProseCheck from './prose-check.ts';
+import { clearDevError, reportDevError } from './dev-errors.ts';
 
 export { ArticleBuildError } from './errors.ts';
+export { lastGoodPage } from './dev-errors.ts';
 export { loadManifest, type FigureManifest, type FigureEntry } from './manifest.ts';
 export { default as rehypeKatexStrict } from './rehype-katex-strict.ts';
 export { default as remarkArticle, type RemarkArticleOptions } from './remark-article.ts';
@@ -36,7 +38,48 @@ export function articleMarkdown(options: ArticleMarkdownOptions) {
   // is replaced, so it can tell injected numbers from typed ones.
   const remarkPlugins: PluginEntry[] = [remarkMath, remarkDirective, remarkSourceCheck, remarkHeadingIds, remarkProseCheck, [remarkArticle, options]];
   const rehypePlugins: PluginEntry[] = [[rehypeKatexStrict, { ...katexOptions }]];
-  return { remarkPlugins, rehypePlugins };
+  if (!options.dev) return { remarkPlugins, rehypePlugins };
+  // `npm run dev`: each file's current error goes to the overlay on its last good page
+  // (dev-errors.ts); a file that gets through every plugin has none.
+  return { remarkPlugins: [clearErrorsOfFile, ...remarkPlugins.map(reportingErrors)], rehypePlugins: rehypePlugins.map(reportingErrors) };
+}
+
+const markdownSource = (file: { path?: string } | undefined) => `markdown:${file?.path ?? '?'}`;
+
+function clearErrorsOfFile() {
+  return (_tree: unknown, file: { path?: string }) => clearDevError(markdownSource(file));
+}
+
+/** The plugin, with its transformer's errors reported to dev-errors.ts before they propagate. */
+function reportingErrors(plugin: PluginEntry): PluginEntry {
+  const [attacher, settings] = Array.isArray(plugin) ? plugin : [plugin, undefined];
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  const wrapped = function (this: unknown, ...args: any[]) {
+    const transformer = attacher.apply(this, args);
+    if (typeof transformer !== 'function') return transformer;
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any
+    const run = (self: unknown, tree: unknown, file: any, next?: (error?: unknown, ...rest: unknown[]) => void) => {
+      const report = (error: unknown) => {
+        reportDevError(markdownSource(file), error);
+        return error;
+      };
+      try {
+        const result = transformer.call(self, tree, file, next && ((error?: unknown, ...rest: unknown[]) => next(error ? report(error) : error, ...rest)));
+        return result instanceof Promise ? result.catch((error: unknown) => Promise.reject(report(error))) : result;
+      } catch (error) {
+        throw report(error);
+      }
+    };
+    // unified passes a callback only to a transformer declared with three parameters.
+    return transformer.length >= 3
+      ? function (this: unknown, tree: unknown, file: unknown, next: (error?: unknown) => void) {
+          return run(this, tree, file, next);
+        }
+      : function (this: unknown, tree: unknown, file: unknown) {
+          return run(this, tree, file);
+        };
+  };
+  return Array.isArray(plugin) ? [wrapped, settings] : wrapped;
 }
 
 // Loose on purpose: the same lists go to Astro's config and to unified's `.use()`.
@@ -73,6 +116,29 @@ export function reloadOnFigureChange(figuresDir: string, contentDir?: string): V
       server.watcher.on('add', onChange);
       server.watcher.on('change', onChange);
       server.watcher.on('unlink', onChange);
+    },
+  };
+}
+
+/**
+ * Dev server only: serve a post's files (/<slug>/runs.csv) at the address the page links.
+ * With `trailingSlash: 'always'`, Astro 5.18's dev server matches an endpoint with a file
+ * extension (src/pages/[slug]/[file].csv.ts) only at "/<slug>/runs.csv/", so the post's
+ * relative link 404s under `npm run dev` (issue 28); the build writes the file itself.
+ * The request is rewritten to the address the dev server matches.
+ */
+export function devFileRoutes(): VitePlugin {
+  return {
+    name: 'article:dev-file-routes',
+    apply: 'serve',
+    configureServer(server) {
+      server.middlewares.use((request, _response, next) => {
+        const url = request.url ?? '';
+        const query = url.indexOf('?');
+        const pathname = query === -1 ? url : url.slice(0, query);
+        if (/\/[^/]+\.csv$/.test(pathname)) request.url = `${pathname}/${query === -1 ? '' : url.slice(query)}`;
+        next();
+      });
     },
   };
 }

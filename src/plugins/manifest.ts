@@ -346,3 +346,65 @@ export function loadStale(figuresDir: string): StaleManifest | null {
     throw new ArticleBuildError({ file }, `the dev loop's stale note is not valid JSON (${(error as Error).message}).`, [`Fix: ${HOW_TO_MAKE_IT}`]);
   }
 }
+
+// ── One consistent reading of a post's pipeline output ──
+
+/** What a page reads from figures/<slug>/: both manifests and every file they list, each verified. */
+export interface PublishedOutput {
+  manifest: FigureManifest;
+  tablesManifest: TablesManifest;
+  /** The verified SVG of each figure, or the error reading it gave (thrown where the figure is placed). */
+  svg(id: string, entry: FigureEntry): string;
+  /** The verified HTML of each table, likewise. */
+  tableHtml(id: string, entry: TableEntry): string;
+}
+
+/** How long a reader waits for a pipeline that is replacing a post's output to finish. */
+const CONSISTENT_READ_ATTEMPTS = 40;
+const CONSISTENT_READ_PAUSE_MS = 50;
+
+/**
+ * Reads a post's output as the pipeline published it, whole. The pipeline writes a
+ * post's new files first and its manifests last (pipeline/stages/figures.ts, tables.ts),
+ * each file atomically; a page rendered between the two (`npm run dev` serves while a pass
+ * runs) would find a new SVG under an old manifest and fail ("not the SVG the pipeline
+ * wrote": the HTTP 500 of issue 26). So every listed file is read and verified up front,
+ * and a mismatch is read again, a few milliseconds later, until the manifests and files
+ * agree; only a mismatch that stays (a file truncated or edited by hand) is an error,
+ * after about two seconds.
+ */
+export function loadPublished(figuresDir: string): PublishedOutput {
+  for (let attempt = 1; ; attempt++) {
+    const manifest = loadManifest(figuresDir);
+    const tablesManifest = loadTablesManifest(figuresDir);
+    const svgs = new Map<string, string | ArticleBuildError>();
+    const htmls = new Map<string, string | ArticleBuildError>();
+    let mismatch = false;
+    const attemptRead = (read: () => string): string | ArticleBuildError => {
+      try {
+        return read();
+      } catch (error) {
+        if (!(error instanceof ArticleBuildError)) throw error;
+        mismatch = true;
+        return error;
+      }
+    };
+    for (const [id, entry] of Object.entries(manifest.figures)) svgs.set(id, attemptRead(() => readFigureSvg(figuresDir, id, entry)));
+    for (const [id, entry] of Object.entries(tablesManifest.tables)) htmls.set(id, attemptRead(() => readTableHtml(figuresDir, id, entry)));
+    if (!mismatch || attempt >= CONSISTENT_READ_ATTEMPTS) {
+      const pick = (found: string | ArticleBuildError | undefined, read: () => string) => {
+        if (found === undefined) return read();
+        if (found instanceof ArticleBuildError) throw found;
+        return found;
+      };
+      return {
+        manifest,
+        tablesManifest,
+        svg: (id, entry) => pick(svgs.get(id), () => readFigureSvg(figuresDir, id, entry)),
+        tableHtml: (id, entry) => pick(htmls.get(id), () => readTableHtml(figuresDir, id, entry)),
+      };
+    }
+    // Synchronous pause: Markdown plugins run synchronously.
+    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, CONSISTENT_READ_PAUSE_MS);
+  }
+}

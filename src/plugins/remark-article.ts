@@ -42,7 +42,7 @@ import { similarNames } from '../../pipeline/cli/select.ts';
 import { formatInteger } from '../../pipeline/post/format.ts';
 import { isDraftProse } from '../../pipeline/post/front-matter.ts';
 import { type Bibliography, BIBLIOGRAPHY_FILE, citationLabels, loadBibliography, referenceAnchor, referenceItems } from './citations.ts';
-import { type FigureEntry, MANIFEST_FILE, STALE_FILE, type StaleNote, TABLES_DIR, loadManifest, loadStale, loadTablesManifest, readFigureSvg, readTableHtml, svgElementIds } from './manifest.ts';
+import { type FigureEntry, MANIFEST_FILE, STALE_FILE, type StaleNote, TABLES_DIR, loadPublished, loadStale, svgElementIds } from './manifest.ts';
 import { checkSource } from './source-check.ts';
 import type { SourceUrl } from './source-links.ts';
 
@@ -96,8 +96,9 @@ export default function remarkArticle(this: Processor, options: RemarkArticleOpt
     // Fixes name the post's own folder: content/<slug>/ for content/<slug>/post.md.
     const postFolder = file.path ? displayPath(path.dirname(file.path)) : 'the post folder';
     // Read per file, not once per process, so `astro dev` sees a re-rendered manifest.
-    const manifest = loadManifest(figuresDir);
-    const tablesManifest = loadTablesManifest(figuresDir);
+    // Both manifests and every file they list, read as one consistent whole.
+    const published = loadPublished(figuresDir);
+    const { manifest, tablesManifest } = published;
     const stale = loadStale(figuresDir);
     if (stale && !options.dev) {
       const ids = [...Object.keys(stale.figures), ...Object.keys(stale.tables)];
@@ -186,7 +187,7 @@ export default function remarkArticle(this: Processor, options: RemarkArticleOpt
         return;
       }
 
-      const svg = readFigureSvg(figuresDir, id, entry);
+      const svg = published.svg(id, entry);
       for (const svgId of new Set(svgElementIds(svg))) {
         const owner = svgIdOwner.get(svgId);
         if (owner !== undefined && owner !== id) {
@@ -321,7 +322,7 @@ export default function remarkArticle(this: Processor, options: RemarkArticleOpt
       node.data = { hName: 'div', hProperties: { id: `table-${id}`, className: staleNote ? ['table-wrap', 'stale'] : ['table-wrap'] } };
       node.children = [
         ...(staleNote ? [staleNoteNode(staleNote, 'The table below was computed from the runs before the change.')] : []),
-        { type: 'html', value: readTableHtml(figuresDir, id, entry) } as unknown as PhrasingContent,
+        { type: 'html', value: published.tableHtml(id, entry) } as unknown as PhrasingContent,
       ];
     };
 

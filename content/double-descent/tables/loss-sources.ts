@@ -7,7 +7,7 @@
 import type { RunSet } from '../../../pipeline/post/figure.ts';
 import { formatInteger, formatLoss, formatRatio } from '../../../pipeline/post/format.ts';
 import { htmlTable } from '../../../pipeline/post/html.ts';
-import type { Table, TableOutput } from '../../../pipeline/post/table.ts';
+import { moduleFile, type Table, type TableOutput } from '../../../pipeline/post/table.ts';
 import { COMPUTED_IDS } from '../measurements/computed.ts';
 import { TRANSITION_FROM_T } from '../measurements/losses.ts';
 import { lossSourcesByT, USE_GROUPS, type LossSourcesAtT } from '../measurements/loss-sources.ts';
@@ -58,5 +58,7 @@ export function renderLossSources(runs: RunSet, ids: readonly string[] = COMPUTE
 export const lossSourcesTable: Table = {
   id: 'loss-sources',
   needs: [...COMPUTED_IDS],
+  // Its own code and the measurements it calls: not the post's figures.
+  code: [moduleFile(import.meta.url)],
   render: (runs) => renderLossSources(runs),
 };

@@ -6,7 +6,7 @@ import type { RunSet } from '../../../pipeline/post/figure.ts';
 import { formatInteger } from '../../../pipeline/post/format.ts';
 import { htmlTable } from '../../../pipeline/post/html.ts';
 import { formatDuration } from '../../../pipeline/post/run-summary.ts';
-import type { Table, TableOutput } from '../../../pipeline/post/table.ts';
+import { moduleFile, type Table, type TableOutput } from '../../../pipeline/post/table.ts';
 import { COMPUTED_IDS } from '../measurements/computed.ts';
 import { costliestT, sweepCost } from '../measurements/cost.ts';
 import { formatT } from '../measurements/runs.ts';
@@ -43,5 +43,7 @@ export function renderSweepCost(runs: RunSet, ids: readonly string[] = COMPUTED_
 export const sweepCostTable: Table = {
   id: 'sweep-cost',
   needs: [...COMPUTED_IDS],
+  // Its own code and the measurements it calls: not the post's figures.
+  code: [moduleFile(import.meta.url)],
   render: (runs) => renderSweepCost(runs),
 };

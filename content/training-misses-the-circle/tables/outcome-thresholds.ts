@@ -5,7 +5,7 @@
  * one threshold; this table is where that is checked. Counts come from
  * measurements/failure.ts (thresholdSensitivity).
  */
-import type { Table, TableOutput } from '../../../pipeline/post/table.ts';
+import { moduleFile, type Table, type TableOutput } from '../../../pipeline/post/table.ts';
 import type { RunSet } from '../../../pipeline/post/figure.ts';
 import { OUTCOMES, OUTCOME_THRESHOLDS } from '../../../pipeline/analysis/outcomes.ts';
 import { escapeHtml, htmlTable } from '../../../pipeline/post/html.ts';
@@ -75,5 +75,7 @@ export function outcomeThresholdsTable(runs: RunSet): TableOutput {
 export const outcomeThresholds: Table = {
   id: 'outcome-thresholds',
   needs: [...ALL_SETTING_IDS],
+  // Its own code and the measurements it calls: not the post's figures.
+  code: [moduleFile(import.meta.url)],
   render: outcomeThresholdsTable,
 };
