@@ -7,7 +7,7 @@
 import type { RunSet } from '../../../pipeline/post/figure.ts';
 import { formatInteger, formatLoss, formatRatio, formatWithError } from '../../../pipeline/post/format.ts';
 import { htmlTable } from '../../../pipeline/post/html.ts';
-import type { Table, TableOutput } from '../../../pipeline/post/table.ts';
+import { moduleFile, type Table, type TableOutput } from '../../../pipeline/post/table.ts';
 import { COMPUTED_IDS, PAPER_CONVENTION_IDS } from '../measurements/computed.ts';
 import { PAPER_TEST_LOSS, formatPaperLoss } from '../measurements/paper.ts';
 import { conventionCurve, quotedError, type ConventionPoint } from '../measurements/paper-convention.ts';
@@ -65,5 +65,7 @@ export function renderTestLoss(runs: RunSet, meanIds: readonly string[] = PAPER_
 export const testLossTable: Table = {
   id: 'test-loss',
   needs: [...PAPER_CONVENTION_IDS, ...COMPUTED_IDS],
+  // Its own code and the measurements it calls: not the post's figures.
+  code: [moduleFile(import.meta.url)],
   render: (runs) => renderTestLoss(runs),
 };
