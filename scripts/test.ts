@@ -4,7 +4,8 @@
  *   1. unit tests (vitest): data, provenance, store, engines, validation, figures,
  *      SVG snapshots, and retraining the cheap committed runs bitwise;
  *   2. npm run build: the site, from the committed store (trains nothing when current),
- *      and a second build of the site for a sub-path (dist-subpath);
+ *      npm run pdf (each post's PDF), and a second build of the site for a sub-path
+ *      (dist-subpath);
  *   3. Playwright: screenshots of every figure of every post, pixel-exact, and the
  *      sub-path build served under its prefix.
  * Ends with one line "tests: N passed, N failed". `npm run test:update` (--update)
@@ -46,6 +47,7 @@ if (unit && unitStatus !== 0 && unit.numFailedTests === 0) failed += 1; // e.g. 
 // The second build is the same site for a sub-path host (playwright.config.ts serves it).
 const buildStatus =
   run('npm', ['run', 'build']) ||
+  run('npm', ['run', 'pdf']) ||
   run('node', ['--import', 'tsx', 'scripts/site.ts'], { SITE_BASE: '/series-subpath-check/', OUT_DIR: 'dist-subpath' });
 if (buildStatus !== 0) {
   failed += 1;

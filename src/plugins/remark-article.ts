@@ -213,7 +213,13 @@ export default function remarkArticle(this: Processor, options: RemarkArticleOpt
       node.data = { hName: 'figure', hProperties: { id: `fig-${id}`, className: staleNote ? ['figure', 'stale'] : ['figure'] } };
       node.children = [
         ...(staleNote ? [staleNoteNode(staleNote, 'The figure below was drawn from the runs before the change.')] : []),
-        { type: 'html', value: svg },
+        // On a phone the figure keeps a legible size and scrolls inside this frame
+        // (src/styles/article.css); focusable, so a keyboard can scroll it too.
+        {
+          type: 'articleFigureScroll',
+          data: { hName: 'div', hProperties: { className: ['figure-scroll'], tabIndex: 0, role: 'group', ariaLabel: `Figure ${figureNumbers.get(id)}` } },
+          children: [{ type: 'html', value: svg }],
+        } as unknown as PhrasingContent,
         figcaption as unknown as PhrasingContent,
       ];
     };
@@ -253,10 +259,16 @@ export default function remarkArticle(this: Processor, options: RemarkArticleOpt
       }
       placedTables.set(id, node.position);
       const staleNote = options.dev ? stale?.tables[id] : undefined;
-      node.data = { hName: 'div', hProperties: { id: `table-${id}`, className: staleNote ? ['table-wrap', 'stale'] : ['table-wrap'] } };
+      const tableHtml = readTableHtml(figuresDir, id, entry);
+      // The wrapper scrolls sideways when the table is wider than the screen: a keyboard
+      // must reach it (tabindex) and a screen reader must hear what it is (its caption).
+      node.data = {
+        hName: 'div',
+        hProperties: { id: `table-${id}`, className: staleNote ? ['table-wrap', 'stale'] : ['table-wrap'], tabIndex: 0, role: 'region', ariaLabel: tableName(tableHtml, id) },
+      };
       node.children = [
         ...(staleNote ? [staleNoteNode(staleNote, 'The table below was computed from the runs before the change.')] : []),
-        { type: 'html', value: readTableHtml(figuresDir, id, entry) } as unknown as PhrasingContent,
+        { type: 'html', value: tableHtml } as unknown as PhrasingContent,
       ];
     };
 
@@ -631,4 +643,19 @@ function unbreakableParts(value: string): PhrasingContent[] {
   }
   if (from < value.length) parts.push({ type: 'text', value: value.slice(from) });
   return parts;
+}
+
+/** A table's accessible name: its <caption> as plain text, else "Table <id>". */
+export function tableName(tableHtml: string, id: string): string {
+  const caption = /<caption[^>]*>([\s\S]*?)<\/caption>/i.exec(tableHtml)?.[1];
+  const text = caption
+    ?.replace(/<[^>]*>/g, '')
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&quot;/g, '"')
+    .replace(/&#39;/g, "'")
+    .replace(/&amp;/g, '&')
+    .replace(/\s+/g, ' ')
+    .trim();
+  return text ? text : `Table ${id}`;
 }
