@@ -7,7 +7,7 @@ export const getStaticPaths = (() => sitePosts().map((post) => ({ params: { slug
 
 export const GET: APIRoute = ({ props }) => {
   const { post } = props as { post: SitePost };
-  return new Response(cardPng(post.frontmatter.title, post.frontmatter.summary, 'Computed posts on superposition'), {
+  return new Response(new Uint8Array(cardPng(post.frontmatter.title, post.frontmatter.summary, 'Computed posts on superposition')), {
     headers: { 'Content-Type': 'image/png' },
   });
 };
