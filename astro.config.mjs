@@ -6,6 +6,7 @@
 // feed's absolute links use (e.g. https://me.github.io).
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import sitemap from '@astrojs/sitemap';
 import { defineConfig } from 'astro/config';
 import { articleMarkdown, devFileRoutes, lastGoodPage, reloadOnFigureChange, sourceUrlForProject } from './src/plugins/index.ts';
 import { siteBase, siteUrl } from './src/plugins/site-env.ts';
@@ -32,6 +33,16 @@ function figuresDirOf(file) {
 
 const isDev = process.argv.includes('dev');
 
+// The feed, the sitemap, canonical links and the cards' og:image are absolute URLs. Without
+// SITE_URL they would all point at localhost: fine for a local look, wrong on a host.
+const LOCAL_SITE = 'http://localhost:4321';
+if (!process.env.SITE_URL && process.argv.includes('build')) {
+  process.stderr.write(
+    `warning: SITE_URL is not set, so the feed (rss.xml), sitemap, canonical links and share cards link to ${LOCAL_SITE}. ` +
+      'Fix: set SITE_URL to the origin the site is published at, e.g. SITE_URL=https://me.github.io npm run build.\n',
+  );
+}
+
 export default defineConfig({
   output: 'static',
   // Checked (src/plugins/site-env.ts): a URL in SITE_BASE or a path in SITE_URL is refused.
@@ -42,6 +53,8 @@ export default defineConfig({
   // OUT_DIR lets the tests build a second copy for a sub-path without touching dist/.
   outDir: process.env.OUT_DIR ? path.resolve(projectRoot, process.env.OUT_DIR) : './dist',
   devToolbar: { enabled: false },
+  // sitemap-index.xml + sitemap-0.xml: every page, under the base path.
+  integrations: [sitemap()],
   markdown: {
     ...articleMarkdown({
       figuresDir: figuresDirOf,
@@ -52,8 +65,9 @@ export default defineConfig({
       // The dev loop's stale notes are shown under `astro dev` and fail any other build.
       dev: isDev,
     }),
-    // Light theme to match the page; Shiki is bundled, nothing is fetched.
-    shikiConfig: { theme: 'github-light' },
+    // Both themes, as CSS variables; the page shows the dark one when the reader's system
+    // prefers dark (src/styles/article.css). Shiki is bundled, nothing is fetched.
+    shikiConfig: { themes: { light: 'github-light', dark: 'github-dark' } },
   },
   vite: {
     // Dev only: a mistake keeps the last good page, with the error on top (DEV_ERRORS_DIR:

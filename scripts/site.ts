@@ -12,6 +12,7 @@
 import { spawn } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import path from 'node:path';
+import * as pagefind from 'pagefind';
 import { processIsAlive } from '../pipeline/store/processes.ts';
 import { FrontMatterError, readFrontMatter } from '../pipeline/post/front-matter.ts';
 import { outDir, siteEnvProblem, SiteEnvError } from '../src/plugins/site-env.ts';
@@ -92,6 +93,19 @@ if (stopping || status !== 0) {
   process.stderr.write(`\nsite: the build ${stopping ? 'was interrupted' : 'failed'}; ${path.relative(root, target) || name}/ still holds the last good site\n`);
   process.exit(stopping === 'SIGINT' ? 130 : stopping === 'SIGTERM' ? 143 : status || 1);
 }
+
+// Search: Pagefind indexes the built pages (each post's data-pagefind-body) into
+// pagefind/ beside them, for src/pages/search.astro. Static files, no server.
+const search = await pagefind.createIndex({});
+const indexed = await search.index!.addDirectory({ path: temp });
+const written = indexed.errors.length === 0 ? await search.index!.writeFiles({ outputPath: path.join(temp, 'pagefind') }) : undefined;
+await pagefind.close();
+if (indexed.errors.length > 0 || !written || written.errors.length > 0) {
+  rmSync(temp, { recursive: true, force: true });
+  process.stderr.write(`\nsite: the search index could not be built (${[...indexed.errors, ...(written?.errors ?? [])].join('; ')}); ${path.relative(root, target) || name}/ still holds the last good site\n`);
+  process.exit(1);
+}
+process.stdout.write(`site: search index of ${indexed.page_count} pages\n`);
 
 if (existsSync(target)) renameSync(target, old);
 renameSync(temp, target);

@@ -3,8 +3,8 @@
  *   - the strict type check (tsc --noEmit, incremental: .cache/tsc.tsbuildinfo);
  *   - unit tests (vitest, files in parallel): data, provenance, store, engines, validation,
  *     figures, SVG snapshots, and retraining cheap committed runs bitwise;
- *   - the site: `npm run build` from the committed store (trains nothing when current)
- *     and a second build for a sub-path (dist-subpath);
+ *   - the site: `npm run build` from the committed store (trains nothing when current),
+ *     `npm run pdf` (each post's PDF) and a second build for a sub-path (dist-subpath);
  *   - Playwright: screenshots of every figure of every post, pixel-exact, and the
  *     sub-path build served under its prefix.
  * vitest runs alongside the other three, which run one after the other (the site build
@@ -91,6 +91,11 @@ async function typeCheckBuildAndPages(): Promise<void> {
   since = Date.now();
   let build = await run('npm', ['run', 'build', '--', '--figures', scratchFigures], { env: figuresEnv, log: 'build' });
   report('build', build, since);
+  if (build === 0) {
+    since = Date.now();
+    build = await run('npm', ['run', 'pdf'], { log: 'pdf' });
+    report('pdf', build, since);
+  }
   if (build === 0) {
     // The same site for a sub-path host (playwright.config.ts serves it).
     since = Date.now();

@@ -227,6 +227,14 @@ function finish(root: SVGSVGElement, meta: SvgMeta, window: JSDOM['window']): st
   root.insertBefore(title, root.firstChild);
   root.setAttribute('role', 'img');
   root.removeAttribute('aria-label');
+  // Plot names its marks with aria-label ("dot", "line", "x-axis tick") on <g> and <rect>.
+  // Inside role="img" every descendant is presentational, so no reader hears them, and
+  // ARIA forbids a label on an element without a role (axe: aria-prohibited-attr). The
+  // figure's <title> and <desc> say what it shows.
+  for (const labelled of Array.from(root.querySelectorAll('[aria-label], [aria-description]'))) {
+    labelled.removeAttribute('aria-label');
+    labelled.removeAttribute('aria-description');
+  }
   // The XML serializer declares the SVG namespace on the root itself (first, before the
   // attributes); xlink has to be declared by hand if any attribute uses it.
   if (usesXlink(root)) root.setAttributeNS(XMLNS_NS, 'xmlns:xlink', XLINK_NS);

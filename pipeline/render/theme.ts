@@ -57,3 +57,56 @@ export function plotStyle(): { fontFamily: string; fontSize: string; color: stri
     overflow: 'visible',
   };
 }
+
+/**
+ * The figures' second palette, for readers whose system is set to dark
+ * (prefers-color-scheme). The SVGs keep their light colours, so a figure opened alone
+ * or printed looks as pinned; the page recolours inline figures with CSS that matches
+ * each light colour as written in the SVG (`fill="#2166ac"`) and gives its dark
+ * counterpart (`figureDarkCss`). Inks turn light, pale fills (zones, bands, halos)
+ * turn dark, and each data colour keeps its hue, lightened to stay readable on the
+ * dark page. A colour a figure writes that is not listed here stays as it is.
+ */
+export const darkPalette: Readonly<Record<string, string>> = {
+  // The theme's own roles.
+  [colors.ink]: '#e4e4e6',
+  [colors.feature]: '#6fb0e0',
+  [colors.hidden]: '#f08c73',
+  [colors.muted]: '#8a929b',
+  [colors.grid]: '#3a3f46',
+  [colors.accent]: '#f07878',
+  // Colours figure modules write themselves.
+  '#3b3b3b': '#c9ccd1',
+  white: '#16181c',
+  '#ffffff': '#16181c',
+  '#dbe9f6': '#1f3a52',
+  '#d1e5f0': '#24455c',
+  '#92c5de': '#4f88ab',
+  '#f6d5c3': '#5a3427',
+  '#eab2a0': '#8c4b3a',
+  '#bababa': '#6c7177',
+  '#8e44ad': '#c792dd',
+  '#1b7837': '#62c27e',
+  '#e08214': '#f2a446',
+};
+
+/** The page background the dark palette is drawn on (src/styles/article.css uses the same). */
+export const darkBackground = '#16181c';
+
+/**
+ * CSS that recolours the SVGs under `scope` with the dark palette when the reader's
+ * system prefers dark. Presentation attributes lose to any CSS rule, so plain
+ * attribute selectors are enough; Plot's inline `color` (for currentColor) needs
+ * !important.
+ */
+export function figureDarkCss(scope: string): string {
+  const rules = Object.entries(darkPalette).flatMap(([light, dark]) =>
+    ['fill', 'stroke', 'stop-color'].map((property) => `${scope} [${property}="${light}" i] { ${property}: ${dark}; }`),
+  );
+  return [
+    '@media (prefers-color-scheme: dark) {',
+    `${scope} { color: ${darkPalette[colors.ink]} !important; --plot-background: ${darkBackground}; }`,
+    ...rules,
+    '}',
+  ].join('\n');
+}

@@ -7,6 +7,7 @@ import remarkMath from 'remark-math';
 import type { Plugin as VitePlugin } from 'vite';
 import rehypeKatexStrict from './rehype-katex-strict.ts';
 import remarkArticle, { type RemarkArticleOptions } from './remark-article.ts';
+import remarkContents from './remark-contents.ts';
 import remarkHeadingIds from './remark-heading-ids.ts';
 import remarkSourceCheck from './source-check.ts';
 import remarkProseCheck from './prose-check.ts';
@@ -18,6 +19,7 @@ export { loadManifest, type FigureManifest, type FigureEntry } from './manifest.
 export { default as rehypeKatexStrict } from './rehype-katex-strict.ts';
 export { default as remarkArticle, type RemarkArticleOptions } from './remark-article.ts';
 export { default as remarkHeadingIds } from './remark-heading-ids.ts';
+export { default as remarkContents, headingContents, type ContentsEntry } from './remark-contents.ts';
 export { default as remarkSourceCheck, ALLOWED_HTML } from './source-check.ts';
 export { sourceUrlForProject, sourceUrlFrom, type SourceUrl } from './source-links.ts';
 export { default as remarkProseCheck, proseProblems } from './prose-check.ts';
@@ -36,7 +38,8 @@ export function articleMarkdown(options: ArticleMarkdownOptions) {
   // reads the tree as parsed (leftover syntax, raw HTML) before heading ids and
   // figures/numbers/references rewrite it. The prose check reads the tree before :num[…]
   // is replaced, so it can tell injected numbers from typed ones.
-  const remarkPlugins: PluginEntry[] = [remarkMath, remarkDirective, remarkSourceCheck, remarkHeadingIds, remarkProseCheck, [remarkArticle, options]];
+  // The contents box is built last, from the headings with their numbers in place.
+  const remarkPlugins: PluginEntry[] = [remarkMath, remarkDirective, remarkSourceCheck, remarkHeadingIds, remarkProseCheck, [remarkArticle, options], [remarkContents, { katex: { ...katexOptions } }]];
   const rehypePlugins: PluginEntry[] = [[rehypeKatexStrict, { ...katexOptions }]];
   if (!options.dev) return { remarkPlugins, rehypePlugins };
   // `npm run dev`: each file's current error goes to the overlay on its last good page

@@ -219,7 +219,13 @@ export default function remarkArticle(this: Processor, options: RemarkArticleOpt
       node.data = { hName: 'figure', hProperties: { id: `fig-${id}`, className: staleNote ? ['figure', 'stale'] : ['figure'] } };
       node.children = [
         ...(staleNote ? [staleNoteNode(staleNote, 'The figure below was drawn from the runs before the change.')] : []),
-        { type: 'html', value: svg },
+        // On a phone the figure keeps a legible size and scrolls inside this frame
+        // (src/styles/article.css); focusable, so a keyboard can scroll it too.
+        {
+          type: 'articleFigureScroll',
+          data: { hName: 'div', hProperties: { className: ['figure-scroll'], tabIndex: 0, role: 'group', ariaLabel: `Figure ${figureNumbers.get(id)}` } },
+          children: [{ type: 'html', value: svg }],
+        } as unknown as PhrasingContent,
         figcaption as unknown as PhrasingContent,
       ];
     };
@@ -319,10 +325,16 @@ export default function remarkArticle(this: Processor, options: RemarkArticleOpt
       }
       placedTables.set(id, node.position);
       const staleNote = options.dev ? stale?.tables[id] : undefined;
-      node.data = { hName: 'div', hProperties: { id: `table-${id}`, className: staleNote ? ['table-wrap', 'stale'] : ['table-wrap'] } };
+      const tableHtml = published.tableHtml(id, entry);
+      // The wrapper scrolls sideways when the table is wider than the screen: a keyboard
+      // must reach it (tabindex) and a screen reader must hear what it is (its caption).
+      node.data = {
+        hName: 'div',
+        hProperties: { id: `table-${id}`, className: staleNote ? ['table-wrap', 'stale'] : ['table-wrap'], tabIndex: 0, role: 'region', ariaLabel: tableName(tableHtml, id) },
+      };
       node.children = [
         ...(staleNote ? [staleNoteNode(staleNote, 'The table below was computed from the runs before the change.')] : []),
-        { type: 'html', value: published.tableHtml(id, entry) } as unknown as PhrasingContent,
+        { type: 'html', value: tableHtml } as unknown as PhrasingContent,
       ];
     };
 
@@ -348,8 +360,8 @@ export default function remarkArticle(this: Processor, options: RemarkArticleOpt
           `Fix: correct the key, or add "${key}" to the numbers the figure module for "${figureId}" publishes (${postFolder}/figures/) and run \`npm run pipeline\`.`,
         ]);
       }
-      node.data = { hName: 'span', hProperties: { className: ['num'], dataKey: key } };
-      node.children = [{ type: 'text', value }];
+      node.data = { hName: 'span', hProperties: { className: isOneValue(value) ? ['num'] : ['num', 'num-long'], dataKey: key } };
+      node.children = isOneValue(value) ? [{ type: 'text', value }] : unbreakableParts(value);
     };
 
     const placeReference = (node: Directive, origin: Origin) => {
@@ -666,4 +678,50 @@ function keysToSuggest(key: string, keys: string[], where: string): string {
 
 function listOrNone(items: string[]): string {
   return items.length > 0 ? [...items].sort().join(', ') : '(none)';
+}
+
+/**
+ * Longest injected value kept on one line: about 270 px of prose, so it fits a phone's
+ * text column. A number such as "3.1 × 10⁻⁵" or "4,697 of 4,700" never breaks inside;
+ * a longer value is a list or a sentence ("T = 3: ours 1.000, paper 1.0; T = 5: …") and
+ * must wrap like prose, or one value is wider than the page (post 2 had one of 13,042 px).
+ */
+export const ONE_LINE_VALUE_CHARS = 30;
+
+export function isOneValue(value: string): boolean {
+  return [...value].length <= ONE_LINE_VALUE_CHARS;
+}
+
+/**
+ * A long value as text that wraps at its spaces, except inside the pieces a reader takes
+ * as one: "3.1 × 10⁻⁵", "T = 3", "n = 5", "up to 100". Those become nowrap spans; the text
+ * is unchanged.
+ */
+const UNBREAKABLE = /[^\s;,():]+(?: [=×≈<>≤≥] [^\s;,():]+)+|\b(?:up to|of|at) [^\s;,():]+/g;
+
+function unbreakableParts(value: string): PhrasingContent[] {
+  const parts: PhrasingContent[] = [];
+  let from = 0;
+  for (const match of value.matchAll(UNBREAKABLE)) {
+    if (match.index > from) parts.push({ type: 'text', value: value.slice(from, match.index) });
+    parts.push({ type: 'articleNumberPart', data: { hName: 'span', hProperties: { className: ['nowrap'] } }, children: [{ type: 'text', value: match[0] }] } as unknown as PhrasingContent);
+    from = match.index + match[0].length;
+  }
+  if (from < value.length) parts.push({ type: 'text', value: value.slice(from) });
+  return parts;
+}
+
+/** A table's accessible name: its <caption> as plain text, else "Table <id>". */
+export function tableName(tableHtml: string, id: string): string {
+  const caption = /<caption[^>]*>([\s\S]*?)<\/caption>/i.exec(tableHtml)?.[1];
+  const text = caption
+    ?.replace(/<[^>]*>/g, '')
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&quot;/g, '"')
+    .replace(/&#39;/g, "'")
+    .replace(/&amp;/g, '&')
+    .replace(/\s+/g, ' ')
+    .trim();
+  return text ? text : `Table ${id}`;
 }

@@ -2,6 +2,8 @@
 // served under it: every page, stylesheet, KaTeX font, figure, anchor, feed and CSV link
 // must load with no failed request. Runs in the "subpath" project only (see
 // playwright.config.ts), against a second build made by scripts/test.ts.
+import fs from 'node:fs';
+import path from 'node:path';
 import { expect, test } from '@playwright/test';
 import { builtPosts } from './posts.ts';
 
@@ -74,4 +76,24 @@ test('index, posts, feed and CSV files all load under the sub-path', async ({ pa
     await expect(page).toHaveURL(new RegExp(`${prefix.replace(/\//g, '\\/')}$`));
   }
   expect(failed, 'failed requests under the sub-path').toEqual([]);
+});
+
+/** Four plain words that open a paragraph of the post's prose (no math, markup or directives). */
+function phraseOf(slug: string): string {
+  const body = fs.readFileSync(path.join('content', slug, 'post.md'), 'utf8').split(/^---$/m).slice(2).join('---');
+  const line = body.split('\n').find((text) => /^[A-Z][a-z]+(?: [a-z]+){3}\b/.test(text));
+  if (!line) throw new Error(`content/${slug}/post.md: no paragraph opens with four plain words to search for`);
+  return line.split(' ').slice(0, 4).join(' ');
+}
+
+test('search (Pagefind, static files) finds a phrase from each post under the sub-path', async ({ page, baseURL }) => {
+  const prefix = new URL(baseURL!).pathname;
+  await page.goto('search/', { waitUntil: 'networkidle' });
+  const field = page.getByRole('searchbox').or(page.locator('#search input')).first();
+  for (const post of posts) {
+    const phrase = phraseOf(post.slug);
+    await field.fill(phrase);
+    const result = page.locator(`.pagefind-ui__result-link[href^="${prefix}${post.slug}/"]`).first();
+    await expect(result, `searching "${phrase}" lists ${prefix}${post.slug}/`).toBeVisible({ timeout: 15_000 });
+  }
 });

@@ -13,7 +13,7 @@ import { listEntries } from '../../pipeline/store/prune.ts';
 import { copyRepo, hasStackTrace, removeCopy, runCli, type Finished } from '../fixtures/repoCopy.ts';
 
 /** What a fork without posts holds: the machinery, no content/, no runs/, no figures/. */
-const PARTS = ['pipeline', 'src', 'scripts', 'astro.config.mjs', 'package.json', 'package-lock.json', 'tsconfig.json', 'README.md'];
+const PARTS = ['pipeline', 'src', 'public', 'scripts', 'astro.config.mjs', 'package.json', 'package-lock.json', 'tsconfig.json', 'README.md'];
 const SLUG = 'follow-up';
 const root = copyRepo(PARTS);
 afterAll(() => removeCopy(root));
@@ -90,6 +90,15 @@ describe('npm run new-post', () => {
     expect(page).toMatch(/id="fig-features"[\s\S]*<svg/);
     expect(page).toContain('holds');
     expect(page).not.toContain('class="verdict fails"');
+    // The reader's page comes with the scaffold, no work: contents, share card, canonical
+    // link, sitemap entry, search index, PDF link (issue 25).
+    expect(page).toMatch(/<nav class="contents"[\s\S]*href="#setup"/);
+    expect(page).toContain(`<link rel="canonical" href="http://localhost:4321/${SLUG}/">`);
+    expect(page).toContain(`<meta property="og:image" content="http://localhost:4321/${SLUG}/card.png">`);
+    expect(readFileSync(path.join(root, 'dist', SLUG, 'card.png')).subarray(1, 4).toString()).toBe('PNG');
+    expect(page).toContain(`href="${SLUG}.pdf"`);
+    expect(readFileSync(path.join(root, 'dist', 'sitemap-0.xml'), 'utf8')).toContain(`/${SLUG}/</loc>`);
+    expect(existsSync(path.join(root, 'dist', 'pagefind', 'pagefind-ui.js'))).toBe(true);
   });
 
   it('is removed by deleting its folder and npm run prune (--dry-run lists first)', async () => {

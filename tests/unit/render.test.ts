@@ -51,6 +51,13 @@ describe('renderPlot', () => {
     expect(root.getAttribute('role')).toBe('img');
   });
 
+  it('is one image to assistive technology: no ARIA label below the role="img" root (axe: aria-prohibited-attr)', () => {
+    expect(root.getAttribute('role')).toBe('img');
+    expect(Array.from(root.querySelectorAll('[aria-label], [aria-description]'), (el) => `<${el.localName} aria-label="${el.getAttribute('aria-label')}">`)).toEqual([]);
+    const grid = parseSvg(renderGrid({ rows: [[{ plot: clippedArrowPlot() }, { plot: clippedArrowPlot() }]] }, meta('grid')));
+    expect(grid.querySelectorAll('[aria-label]')).toHaveLength(0);
+  });
+
   it('uses the theme font explicitly', () => {
     expect(root.getAttribute('font-family')).toBe(fontFamily);
     expect(root.getAttribute('style')).toContain('DejaVu Sans');

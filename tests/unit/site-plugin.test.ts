@@ -122,6 +122,15 @@ describe('numbers', () => {
     );
   });
 
+  it('lets a long value (a list) wrap, keeping "T = 3" and "1.2 × 10⁻³" whole, so no value is wider than a phone', async () => {
+    const list = 'T = 3: ours 1.000, paper 1.0 (within reading precision); T = 5: ours 1.2 × 10⁻³, paper 1.0';
+    const dir = fixtureVariant((manifest) => (manifest.figures.tiny.numbers['tiny.versusPaper'] = list));
+    const html = await render('Compared: :num[tiny.versusPaper].\n', dir);
+    expect(html).toContain('<span class="num num-long" data-key="tiny.versusPaper"><span class="nowrap">T = 3</span>: ours 1.000, paper 1.0 (within reading precision); <span class="nowrap">T = 5</span>: ours <span class="nowrap">1.2 × 10⁻³</span>, paper 1.0</span>');
+    // Short values stay one unbreakable number.
+    expect(await render('The loss is :num[tiny.loss].\n', dir)).toContain('<span class="num" data-key="tiny.loss">2.5 × 10⁻³</span>');
+  });
+
   it('fails on an unknown key, naming file, line, column and the keys of the same figure', async () => {
     const error = await renderError('Intro.\n\nThe best loss was :num[tiny.bestLoss] here.\n');
     expect(error.message).toMatch(/^content\/fixture\/post\.md:3:19: unknown number key "tiny\.bestLoss"/);
