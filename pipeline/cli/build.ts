@@ -58,11 +58,18 @@ const groups = posts.flatMap((post) => {
 });
 const runHashes = await ensureRuns(groups, { storeRoot, reporter, jobs: options.jobs, shouldStop: interrupted, preparing: interrupted.preparing });
 const runCount = groups.reduce((sum, group) => sum + group.experiments.length, 0);
-// Training is over: nothing is left to checkpoint, so Ctrl-C and SIGTERM take their default
-// action again and end the process at once. A figure's render() is synchronous and holds
-// the thread, so a handler would never run while one renders (Ctrl-C inside a render is
-// caught by its own watchdog, see callRender); every file here is written atomically.
+// Training is over: nothing is left to checkpoint, so signals end the process at once. A
+// figure's render() is synchronous and holds the thread, so no handler runs while one
+// renders: SIGTERM takes its default action, and Ctrl-C inside a render is caught by the
+// render's own watchdog (callRender). Ctrl-C keeps a handler all the same: a terminal's
+// Ctrl-C arrives twice (directly, and forwarded by scripts/build.ts), and the second must
+// not kill the process before the first's message is printed. Every file here is written
+// atomically.
 interrupted.preparing(true);
+process.on('SIGINT', () => {
+  process.stderr.write('\ninterrupted; every figure and table written so far is complete\n');
+  process.exit(130);
+});
 
 for (const post of posts) {
   const hashes = new Map(post.needs().map((id) => [id, runHashes.get(id)!]));
