@@ -174,7 +174,7 @@ describe('npm run dev in a scratch copy', () => {
     // First pass: the run is missing and cheap, so it is trained and the figure drawn.
     await server.waitFor(/pipeline pass done/);
     const first = await waitForPage(page, (html) => html.includes('Dots, version 1.'), 60_000, server);
-    expect(first.html).toMatch(/<figure id="fig-dots" class="figure"><svg/);
+    expect(first.html).toMatch(/<figure id="fig-dots" class="figure"><div class="figure-scroll"[^>]*><svg/);
     expect(first.html).toContain('run dots-run, 300 steps');
 
     // A figure module edit: the new caption is served within seconds.

@@ -9,6 +9,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import * as Plot from '@observablehq/plot';
+import { renderPlot } from '../../pipeline/render/render.ts';
 import { loadPublished } from '../../src/plugins/manifest.ts';
 import { renderTables } from '../../pipeline/stages/tables.ts';
 import { renderFigures } from '../../pipeline/stages/figures.ts';
@@ -64,7 +66,7 @@ describe('a page reads the pipeline output whole', () => {
 });
 
 describe('the pipeline publishes a post together', () => {
-  it('writes no table file until every table is rendered, and no SVG until every figure is drawn', () => {
+  it('writes no table file until every table is rendered, and no SVG until every figure is drawn', async () => {
     const tablesDir = tempDir();
     const written: string[] = [];
     const table = (id: string): Table => ({
@@ -89,11 +91,11 @@ describe('the pipeline publishes a post together', () => {
       caption: id,
       render: () => {
         seen.push(...fs.readdirSync(figuresDir));
-        return { svg: `<svg xmlns="http://www.w3.org/2000/svg"><title>${id}</title></svg>`, provenance: 'geometry', numbers: {} };
+        return { svg: renderPlot({ marks: [Plot.ruleY([1])] }, { id, title: id, desc: id }), provenance: 'geometry', numbers: {} };
       },
     });
-    renderFigures([figure('f'), figure('g')], { figuresDir, sourceOf: () => 'pipeline/post/html.ts', experimentFileOf: () => '', runHashes: new Map(), loadRun: () => { throw new Error('no runs'); }, line: () => {} });
+    await renderFigures([figure('f'), figure('g')], { figuresDir, sourceOf: () => 'pipeline/post/html.ts', experimentFileOf: () => '', runHashes: new Map(), loadRun: () => { throw new Error('no runs'); }, line: () => {} });
     expect(seen).toEqual([]);
-    expect(fs.readdirSync(figuresDir).sort()).toEqual(['f.svg', 'g.svg', 'manifest.json']);
+    expect(fs.readdirSync(figuresDir).sort()).toEqual(['f.csv', 'f.png', 'f.svg', 'g.csv', 'g.png', 'g.svg', 'manifest.json']);
   });
 });

@@ -154,7 +154,7 @@ describe('npm run dev keeps the last good page when something breaks', () => {
     const prose = await waitForPage(base, (page) => overlay(page.html) !== null, server);
     expect(prose.status).toBe(200);
     expect(prose.html).toContain('Dots, version 1.');
-    expect(prose.html).toMatch(/<figure id="fig-dots" class="figure"><svg/);
+    expect(prose.html).toMatch(/<figure id="fig-dots" class="figure"><div class="figure-scroll"[^>]*><svg/);
     expect(overlay(prose.html)).toContain(`${PROSE}:15:8: 2 typed results in the prose`);
     expect(overlay(prose.html)!.match(/<li>/g)).toHaveLength(1);
     for (let request = 0; request < 3; request++) await fetch(base, { headers: { accept: 'text/html' } });

@@ -42,7 +42,8 @@ describe('figures', () => {
   it('inlines the SVG in a <figure> with the caption (math rendered) and the provenance line', async () => {
     const html = await render('Before.\n\n::figure[tiny]\n\nAfter.\n');
     expect(html).toContain('<figure id="fig-tiny" class="figure">');
-    expect(html).toMatch(/<figure id="fig-tiny" class="figure"><svg xmlns="http:\/\/www.w3.org\/2000\/svg"[^>]*>/);
+    // The SVG sits in a focusable frame that scrolls sideways on a narrow screen (issue 25).
+    expect(html).toMatch(/<figure id="fig-tiny" class="figure"><div class="figure-scroll" tabindex="0" role="group" aria-label="Figure 1"><svg xmlns="http:\/\/www.w3.org\/2000\/svg"[^>]*>/);
     expect(html).toContain('<circle cx="60" cy="40" r="30"');
     expect(html).not.toContain('<?xml');
     // The figure is a block of its own, not wrapped in a paragraph.
@@ -260,7 +261,7 @@ describe("inside Astro's own Markdown processor", () => {
     );
     expect(code).toContain('<h2 id="intro">1. Intro</h2>');
     expect(code).toContain('<span class="num" data-key="tiny.loss">2.5 × 10⁻³</span>');
-    expect(code).toContain('<figure id="fig-tiny" class="figure"><svg');
+    expect(code).toContain('<figure id="fig-tiny" class="figure"><div class="figure-scroll" tabindex="0" role="group" aria-label="Figure 1"><svg');
     expect(metadata.headings).toEqual([{ depth: 2, slug: 'intro', text: '1. Intro' }]);
   });
 

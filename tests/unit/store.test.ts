@@ -25,8 +25,10 @@ function sampleState() {
   const state = initialState(config);
   state.step = 10;
   state.params.b.set([0.5, -1, 2, 0, 1e-30]);
-  state.lossSteps = [0, 5, 10];
-  state.loss = [1, 0.5, 0.25];
+  // What training records (loop.ts): every step of the first 100, then the final loss;
+  // the store refuses any other history (runStore.ts).
+  state.lossSteps = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10];
+  state.loss = [1, 0.9, 0.8, 0.7, 0.6, 0.5, 0.45, 0.4, 0.35, 0.3, 0.25];
   state.snapshotSteps = [0, 10];
   state.snapshotsW = [state.params.W.slice(), state.params.W.map((v) => v * 2)];
   state.snapshotsB = [new Float32Array(5), state.params.b.slice()];
@@ -198,10 +200,17 @@ describe('run store entries', () => {
 describe('checkpoints', () => {
   it('round-trip the whole training state bitwise', () => {
     const root = tempRoot();
+    // Mid-training, as a checkpoint is: what the loop has recorded before step 6.
     const state = sampleState();
+    state.step = 6;
+    state.lossSteps = state.lossSteps.slice(0, 6);
+    state.loss = state.loss.slice(0, 6);
+    state.snapshotSteps = [0];
+    state.snapshotsW = state.snapshotsW.slice(0, 1);
+    state.snapshotsB = state.snapshotsB.slice(0, 1);
     writeCheckpoint(root, HASH, state);
     const back = readCheckpoint(root, HASH, config)!;
-    expect(back.step).toBe(10);
+    expect(back.step).toBe(6);
     expect(back.wallSeconds).toBe(1.5);
     expect(bitwise(back.params.W, state.params.W)).toBe(true);
     expect(bitwise(back.params.b, state.params.b)).toBe(true);

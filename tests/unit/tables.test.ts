@@ -275,7 +275,8 @@ describe('::table[id] in the article', () => {
 
   it('places the generated table in a wrapper with an anchor, and its numbers are quotable', async () => {
     const html = await render('Intro.\n\n::table[ledger]\n\nThere are :num[ledger.count] claims.\n', withLedger());
-    expect(html).toContain('<div id="table-ledger" class="table-wrap"><table class="ledger"><tbody><tr><td>a &#x26; b</td></tr></tbody></table></div>');
+    // A scrolling region a keyboard can reach, named by the table (issue 25).
+    expect(html).toContain('<div id="table-ledger" class="table-wrap" tabindex="0" role="region" aria-label="Table ledger"><table class="ledger"><tbody><tr><td>a &#x26; b</td></tr></tbody></table></div>');
     expect(html).toContain('<span class="num" data-key="ledger.count">7</span>');
     expect(html).not.toMatch(/<p>\s*<div/);
   });
