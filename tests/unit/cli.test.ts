@@ -14,7 +14,7 @@ import { formatSeconds } from '../../pipeline/stages/runs.ts';
 
 let root: string;
 beforeAll(() => {
-  root = copyRepo(['pipeline', 'scripts', 'package.json', 'tsconfig.json']);
+  root = copyRepo(['pipeline', 'scripts', 'src/plugins/site-env.ts', 'package.json', 'tsconfig.json']);
   addExperiments(root, TEST_EXPERIMENTS);
 });
 afterAll(() => removeCopy(root));
