@@ -33,7 +33,7 @@ const options = program.opts<{ store: string; figures: string; forceFigures?: bo
 // imported only now (errors.ts first: it must be listening before the posts are imported).
 await import('./errors.ts');
 const { ensureRuns } = await import('../stages/runs.ts');
-const { renderFigures } = await import('../stages/figures.ts');
+const { interruptionMessage, renderFigures } = await import('../stages/figures.ts');
 const { renderTables, TABLES_DIR } = await import('../stages/tables.ts');
 const { loadPosts } = await import('../post/post.ts');
 const { loadRun } = await import('../store/runStore.ts');
@@ -67,7 +67,7 @@ const runCount = groups.reduce((sum, group) => sum + group.experiments.length, 0
 // atomically.
 interrupted.preparing(true);
 process.on('SIGINT', () => {
-  process.stderr.write('\ninterrupted; every figure and table written so far is complete\n');
+  process.stderr.write(`\n${interruptionMessage() ?? 'interrupted; every figure and table written so far is complete'}\n`);
   process.exit(130);
 });
 

@@ -53,6 +53,12 @@ function authorFrame(error: unknown, root: string): string | null {
   return null;
 }
 
+/** What a Ctrl-C now interrupts: the render in progress (or just interrupted), else null. */
+let renderInterruption: string | null = null;
+export function interruptionMessage(): string | null {
+  return renderInterruption;
+}
+
 /**
  * Calls a module's render() under the time limit. The call runs through node:vm only for
  * its watchdog: `timeout` stops a render that never returns, and `breakOnSigint` lets
@@ -61,11 +67,18 @@ function authorFrame(error: unknown, root: string): string | null {
  */
 export function callRender<T>(what: string, module: string, render: () => T, timeLimitMs = RENDER_TIME_LIMIT_MS, root = REPO_ROOT): T {
   const context = vm.createContext({ render });
+  const interruption = `interrupted while rendering ${what} (${module}); nothing was written for it`;
+  renderInterruption = interruption;
   try {
-    return vm.runInContext('render()', context, { timeout: timeLimitMs, breakOnSigint: true }) as T;
+    const result = vm.runInContext('render()', context, { timeout: timeLimitMs, breakOnSigint: true }) as T;
+    renderInterruption = null;
+    return result;
   } catch (error) {
     const code = (error as { code?: string })?.code;
-    if (code === 'ERR_SCRIPT_EXECUTION_INTERRUPTED') throw new RenderInterruptedError(`interrupted while rendering ${what} (${module}); nothing was written for it`);
+    // Kept for a Ctrl-C that arrives twice (directly and forwarded): whichever handler
+    // prints, it names the figure (interruptionMessage).
+    if (code === 'ERR_SCRIPT_EXECUTION_INTERRUPTED') throw new RenderInterruptedError(interruption);
+    renderInterruption = null;
     if (code === 'ERR_SCRIPT_EXECUTION_TIMEOUT') {
       throw new RenderError(`${module}: ${what} did not finish rendering within ${timeLimitMs / 1000} s (an endless loop?); fix its render() and run the command again`);
     }
