@@ -6,10 +6,11 @@ import { experimentGroups } from './experiments/index.ts';
 import { figures } from './figures/index.ts';
 import { claims } from './claims/index.ts';
 import { outcomeThresholds } from './tables/outcome-thresholds.ts';
+import { memorizationConventionsTable } from './tables/memorization-conventions.ts';
 
 export default definePost({
   groups: experimentGroups,
   figures,
   claims,
-  tables: [claimsLedgerTable(claims, new URL('./claims/index.ts', import.meta.url)), outcomeThresholds, runSummaryTable({ figures, claims, groups: experimentGroups })],
+  tables: [claimsLedgerTable(claims, new URL('./claims/index.ts', import.meta.url)), outcomeThresholds, memorizationConventionsTable, runSummaryTable({ figures, claims, groups: experimentGroups })],
 });

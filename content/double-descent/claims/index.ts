@@ -152,7 +152,45 @@ export function sweepClaims(ids: readonly string[] = COMPUTED_IDS, meanIds: read
     },
   };
 
-  return [testLossPeakClaim, memorizingDimensionality, paperAgreement, silentOutputs, sparseFailure, paperConventionAgreement(meanIds)];
+  return [testLossPeakClaim, memorizingDimensionality, paperAgreement, silentOutputs, sparseFailure, paperConventionAgreement(meanIds), paperConventionMechanism(ids, meanIds)];
+}
+
+/** The sizes where our sum-convention peak lives: the mechanism claim compares the conventions there. */
+const MECHANISM_T = [500, 1_000, 2_000, 5_000];
+/** "No longer carry the test loss": the silent outputs' share stays below this in every seed. */
+const PAPER_SILENT_SHARE = 0.1;
+
+/**
+ * Why the conventions part: under the paper's, the features one training example uses stay
+ * short, and the outputs that fire where they should be silent stop carrying the loss.
+ */
+export function paperConventionMechanism(sumIds: readonly string[], meanIds: readonly string[]): Claim {
+  return {
+    id: 'dd-paper-convention-mechanism',
+    statement:
+      'Under the paper’s convention the features that one training example uses stay short, and the outputs that fire where their target is zero no longer carry the test loss.',
+    needs: [...sumIds, ...meanIds],
+    criterion:
+      `At each T of ${MECHANISM_T.map(formatT).join(', ')} computed under both conventions: in every data seed trained with the mean over outputs, ` +
+      `silent outputs carry less than ${100 * PAPER_SILENT_SHARE} % of the test loss, and the mean ‖W_j‖ of the features one training example uses ` +
+      'is below the smallest such mean among the sum-convention seeds at that T. Needs at least one such T.',
+    section: 'paper-convention',
+    evaluate(runs: RunSet): ClaimResult {
+      const at = (list: readonly string[], T: number) => measureRuns(runs, list).filter((m) => m.T === T).map((m) => lossSources(m.run));
+      const rows = MECHANISM_T.flatMap((T) => {
+        const sum = at(sumIds, T);
+        const mean = at(meanIds, T);
+        if (sum.length === 0 || mean.length === 0) return [];
+        const sumOnce = Math.min(...sum.map((s) => s.featureUse![1].meanNorm));
+        const shares = mean.map((s) => s.silentFiringLoss / s.testLoss);
+        const once = mean.map((s) => s.featureUse![1].meanNorm);
+        const holds = shares.every((x) => x < PAPER_SILENT_SHARE) && once.every((x) => x < sumOnce);
+        return [{ T, holds, text: `T = ${formatT(T)}: silent share ${shares.map((x) => `${formatRatio(100 * x, 1)} %`).join(', ')}; ‖W_j‖ used once ${once.map((x) => formatRatio(x)).join(', ')} (sum convention ≥ ${formatRatio(sumOnce)})` }];
+      });
+      if (rows.length === 0) return { measured: `no T of ${MECHANISM_T.map(formatT).join(', ')} computed under both conventions yet`, holds: false };
+      return { measured: rows.map((r) => r.text + (r.holds ? '' : ' (fails)')).join('; '), holds: rows.every((r) => r.holds) };
+    },
+  };
 }
 
 /**

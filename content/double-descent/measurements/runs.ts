@@ -100,17 +100,22 @@ export function measureRuns(runs: RunSet, ids: readonly string[]): RunMeasures[]
   return selectRuns(runs, ids).map(measureRun);
 }
 
-/** Mean, smallest and largest of a set of values. */
+/** Mean, smallest and largest of a set of values, and the standard error of the mean. */
 export interface Spread {
   mean: number;
   min: number;
   max: number;
   count: number;
+  /** Sample standard deviation / √count; 0 for a single value (no error can be measured from one). */
+  standardError: number;
 }
 
 export function spread(values: readonly number[]): Spread {
   if (values.length === 0) throw new Error('spread: no values');
-  return { mean: values.reduce((s, x) => s + x, 0) / values.length, min: Math.min(...values), max: Math.max(...values), count: values.length };
+  const count = values.length;
+  const mean = values.reduce((s, x) => s + x, 0) / count;
+  const variance = count > 1 ? values.reduce((s, x) => s + (x - mean) ** 2, 0) / (count - 1) : 0;
+  return { mean, min: Math.min(...values), max: Math.max(...values), count, standardError: Math.sqrt(variance / count) };
 }
 
 /** One T's runs and the spread of a measure over its data seeds. */

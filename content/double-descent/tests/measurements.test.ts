@@ -19,6 +19,7 @@ import { PAPER_TEST_LOSS } from '../measurements/paper.ts';
 import { COMPUTED, COMPUTED_IDS, FULL_SWEEP, coverageOf, idsOf } from '../measurements/computed.ts';
 import { experimentGroups } from '../experiments/index.ts';
 import { FAILURE_T, SWEEP_T, sweepExperiments, sweepId, type SweepT } from '../experiments/sweep.ts';
+import { paperConventionExperiments, paperConventionId } from '../experiments/paper-convention.ts';
 import { sweepClaims } from '../claims/index.ts';
 import { subsample } from '../figures/regime-panels.ts';
 import { initRun, sweepRun, tgonRun, weightsPlacing } from './fixtures.ts';
@@ -29,7 +30,7 @@ import { initialParameters } from '../../../pipeline/train/init.ts';
 import { ringShare } from '../measurements/ring.ts';
 
 const experiment = (id: string) => {
-  const found = sweepExperiments.find((e) => e.id === id);
+  const found = [...sweepExperiments, ...paperConventionExperiments].find((e) => e.id === id);
   if (!found) throw new Error(`no experiment ${id}`);
   return found;
 };
@@ -371,6 +372,33 @@ describe('lossSources', () => {
     expect(claim.evaluate(runsOf((seed) => along(seed, 0.5, 2, 1))).holds).toBe(false);
     // Nothing fires where its target is 0 (every bias far below any W_j · h): the first half fails.
     expect(claim.evaluate(runsOf((seed) => along(seed, 2, 0.5, -100))).holds).toBe(false);
+  });
+
+  it('the paper-convention mechanism claim compares the conventions seed by seed, and says when nothing is computed under both', () => {
+    const sumIds = [0, 1].map((seed) => sweepId(500, seed));
+    const meanIds = [0, 1].map((seed) => paperConventionId(500, seed));
+    const claim = (s: readonly string[], m: readonly string[]) => sweepClaims(s, m).find((c) => c.id === 'dd-paper-convention-mechanism')!;
+    /** Every feature along +x; the once-used ones `once` long, the rest 0.5; bias as given. */
+    const along = (id: string, once: number, bias: number): LoadedRun => {
+      const e = experiment(id);
+      const uses = new Int32Array(n);
+      for (const j of trainingExamples(e).index) uses[j]++;
+      const W = new Float32Array(2 * n);
+      for (let j = 0; j < n; j++) W[j] = uses[j] === 1 ? once : 0.5;
+      return sweepRun(e, W, new Float32Array(n).fill(bias), { train: 1, test: 20 });
+    };
+    const runs = (meanOnce: number, meanBias: number): RunSet =>
+      new Map([...sumIds.map((id) => [id, along(id, 2, 1)] as const), ...meanIds.map((id) => [id, along(id, meanOnce, meanBias)] as const)]);
+    // Short once-used features and nothing firing where it should not: holds.
+    const held = claim(sumIds, meanIds).evaluate(runs(0.25, -100));
+    expect(held.holds, held.measured).toBe(true);
+    expect(held.measured).toMatch(/^T = 500: silent share 0\.0 %, 0\.0 %; ‖W_j‖ used once 0\.25, 0\.25 \(sum convention ≥ 2\.00\)$/);
+    // Once-used features as long as under the sum convention: fails.
+    expect(claim(sumIds, meanIds).evaluate(runs(2, -100)).holds).toBe(false);
+    // Silent outputs firing and carrying the loss: fails.
+    expect(claim(sumIds, meanIds).evaluate(runs(0.25, 1)).holds).toBe(false);
+    // No T under both conventions: not decided, and says so.
+    expect(claim(sumIds, []).evaluate(runs(0.25, -100))).toEqual({ measured: expect.stringMatching(/^no T of 500, 1,000, 2,000, 5,000 computed under both/), holds: false });
   });
 
   it('by T: from the given T on, ∞ last with no feature groups, means over seeds', () => {
