@@ -8,10 +8,12 @@ import { claims } from './claims/index.ts';
 import { lossSourcesTable } from './tables/loss-sources.ts';
 import { sweepCostTable } from './tables/sweep-cost.ts';
 import { testLossTable } from './tables/test-loss.ts';
+import { failureConventionsTable } from './tables/failure-conventions.ts';
+import { geometryConventionsTable } from './tables/geometry-conventions.ts';
 
 export default definePost({
   groups: experimentGroups,
   figures,
   claims,
-  tables: [claimsLedgerTable(claims, new URL('./claims/index.ts', import.meta.url)), lossSourcesTable, testLossTable, sweepCostTable, runSummaryTable({ figures, claims, groups: experimentGroups })],
+  tables: [claimsLedgerTable(claims, new URL('./claims/index.ts', import.meta.url)), lossSourcesTable, failureConventionsTable, testLossTable, geometryConventionsTable, sweepCostTable, runSummaryTable({ figures, claims, groups: experimentGroups })],
 });

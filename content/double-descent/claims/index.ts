@@ -18,6 +18,10 @@ import { computedOutcomeRows, failureRateIds } from '../measurements/failure-rat
 import { formatT, measureRuns, tRangeText } from '../measurements/runs.ts';
 import { SPARSE_OUTCOME_LABELS } from '../measurements/outcomes.ts';
 import { lossSources, USE_GROUPS } from '../measurements/loss-sources.ts';
+import { epsilonSeries } from '../measurements/epsilon.ts';
+import { epsilonFigureIds } from '../measurements/computed.ts';
+import { EPSILON_T } from '../experiments/epsilon.ts';
+import { ADAM_EPS } from '../../../pipeline/train/adamw.ts';
 
 /** The peak must sit at the paper's T = 2,000 or a neighbouring point of the grid. */
 const PEAK_T_ALLOWED = [1_000, 2_000, 5_000];
@@ -29,7 +33,7 @@ export const PAPER_TOLERANCE = 0.01;
 const SILENT_SHARE = 0.9;
 
 /** The claims over the runs with these ids (by default the computed ones; tests pass the full sweep). */
-export function sweepClaims(ids: readonly string[] = COMPUTED_IDS, meanIds: readonly string[] = PAPER_CONVENTION_IDS): Claim[] {
+export function sweepClaims(ids: readonly string[] = COMPUTED_IDS, meanIds: readonly string[] = PAPER_CONVENTION_IDS, epsilonIds: readonly string[] = epsilonFigureIds()): Claim[] {
   const testLossPeakClaim: Claim = {
     id: 'dd-test-loss-peak',
     statement: `Past the memorizing regime the test loss rises to a second peak, near T = ${formatT(PAPER_PEAK.T)} at about ${PAPER_PEAK.loss} in the paper, and then falls below the all-zero loss of 1.`,
@@ -152,7 +156,7 @@ export function sweepClaims(ids: readonly string[] = COMPUTED_IDS, meanIds: read
     },
   };
 
-  return [testLossPeakClaim, memorizingDimensionality, paperAgreement, silentOutputs, sparseFailure, paperConventionAgreement(meanIds), paperConventionMechanism(ids, meanIds)];
+  return [testLossPeakClaim, memorizingDimensionality, paperAgreement, silentOutputs, sparseFailure, paperConventionAgreement(meanIds), paperConventionMechanism(ids, meanIds), epsilonSetsThePeak(epsilonIds)];
 }
 
 /** The sizes where our sum-convention peak lives: the mechanism claim compares the conventions there. */
@@ -221,3 +225,46 @@ export function paperConventionAgreement(meanIds: readonly string[]): Claim {
 }
 
 export const claims: Claim[] = sweepClaims();
+
+/**
+ * The finding behind the replication: under our own convention, Adam's ε alone moves the
+ * peak to where the paper's convention puts it, because averaging over n outputs with ε is
+ * summing with n·ε.
+ */
+export function epsilonSetsThePeak(ids: readonly string[]): Claim {
+  return {
+    id: 'dd-epsilon-sets-the-peak',
+    statement:
+      'With the squared error summed over the outputs, raising Adam’s ε from PyTorch’s 10⁻⁸ to n · 10⁻⁸ lowers the test loss near the peak to what the paper’s convention gives.',
+    needs: [...ids],
+    criterion:
+      `At each T of ${EPSILON_T.map(formatT).join(', ')}: the mean test loss over data seeds of the sum-convention runs with ε = n · 10⁻⁸ and of the ` +
+      'paper-convention runs (ε = 10⁻⁸) differ by at most 2 combined standard errors, and the sum-convention runs with ε = 10⁻⁸ lie more than 2 combined standard errors above them.',
+    section: 'epsilon',
+    evaluate(runs: RunSet): ClaimResult {
+      const series = epsilonSeries(runs, ids);
+      const texts: string[] = [];
+      let holds = true;
+      for (const T of EPSILON_T) {
+        const atT = series.filter((p) => p.T === T);
+        const mean = atT.find((p) => p.convention === 'mean');
+        const sumDefault = atT.find((p) => p.convention === 'sum' && p.eps === ADAM_EPS);
+        const sumEquivalent = mean && atT.find((p) => p.convention === 'sum' && Math.abs(p.eps / mean.sumEquivalentEps - 1) < 1e-9);
+        if (!mean || !sumDefault || !sumEquivalent) {
+          texts.push(`T = ${formatT(T)}: not computed yet (${[!sumDefault && 'sum at 10⁻⁸', !mean && 'paper’s convention', mean && !sumEquivalent && 'sum at n · 10⁻⁸'].filter(Boolean).join(', ')})`);
+          holds = false;
+          continue;
+        }
+        const combined = (a: typeof mean, b: typeof mean) => Math.hypot(quotedError(a), quotedError(b));
+        const same = Math.abs(sumEquivalent.mean - mean.mean) <= 2 * combined(sumEquivalent, mean);
+        const above = sumDefault.mean - mean.mean > 2 * combined(sumDefault, mean);
+        holds &&= same && above;
+        texts.push(
+          `T = ${formatT(T)}: sum at 10⁻⁸ ${formatWithError(sumDefault.mean, quotedError(sumDefault))}, sum at n · 10⁻⁸ ${formatWithError(sumEquivalent.mean, quotedError(sumEquivalent))}, ` +
+            `paper’s convention ${formatWithError(mean.mean, quotedError(mean))}${same && above ? '' : ' (fails)'}`,
+        );
+      }
+      return { measured: texts.join('; '), holds };
+    },
+  };
+}

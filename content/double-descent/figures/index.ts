@@ -4,7 +4,8 @@ import doubleDescent from './double-descent.ts';
 import dimensionality from './dimensionality.ts';
 import norms from './norms.ts';
 import paperConvention from './paper-convention.ts';
+import epsilon from './epsilon.ts';
 import regimePanels from './regime-panels.ts';
 import sparseFailureRate from './sparse-failure-rate.ts';
 
-export const figures: Figure[] = [doubleDescent, paperConvention, regimePanels, dimensionality, norms, sparseFailureRate];
+export const figures: Figure[] = [doubleDescent, paperConvention, epsilon, regimePanels, dimensionality, norms, sparseFailureRate];

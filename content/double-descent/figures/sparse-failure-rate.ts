@@ -10,7 +10,7 @@ import { renderGrid, type PlotOptions } from '../../../pipeline/render/render.ts
 import { swatchLegend } from '../../../pipeline/render/legend.ts';
 import { formatInteger, selectRuns } from '../../../pipeline/post/format.ts';
 import { colors } from '../../../pipeline/render/theme.ts';
-import { computedOutcomeRows, failureRateIds, type OutcomeRow } from '../measurements/failure-rate.ts';
+import { computedOutcomeRows, failureRateIds, formatFraction, type OutcomeRow } from '../measurements/failure-rate.ts';
 import { COMPUTED_IDS } from '../measurements/computed.ts';
 import { SPARSE_OUTCOME_LABELS, SPARSE_OUTCOMES, type SparseOutcome } from '../measurements/outcomes.ts';
 import { FAILURE_T } from '../experiments/sweep.ts';
@@ -34,10 +34,6 @@ export const outcomeColors: Record<SparseOutcome, string> = {
 const DODGE_STEP = 14;
 const dodge = (outcome: SparseOutcome) => (SPARSE_OUTCOMES.indexOf(outcome) - (SPARSE_OUTCOMES.length - 1) / 2) * DODGE_STEP;
 
-/** "3/4 (0.30–0.95)". */
-export function formatFraction(p: { successes: number; trials: number; low: number; high: number }): string {
-  return `${p.successes}/${p.trials} (${p.low.toFixed(2)}–${p.high.toFixed(2)})`;
-}
 
 function panel(rows: OutcomeRow[]): PlotOptions {
   const points = rows.flatMap((row) =>

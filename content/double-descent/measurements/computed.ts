@@ -11,6 +11,7 @@
  */
 import { dataSeedsAt, FAILURE_DATA_SEEDS, FAILURE_T, SWEEP_DATA_SEEDS, sweepId, SWEEP_T, type SweepT } from '../experiments/sweep.ts';
 import { paperConventionId } from '../experiments/paper-convention.ts';
+import { epsilonId, EPSILON_T } from '../experiments/epsilon.ts';
 
 export interface ComputedT {
   T: SweepT;
@@ -57,7 +58,26 @@ export function coverageOf(coverage: readonly ComputedT[] = COMPUTED): { runs: n
 export const PAPER_CONVENTION_COMPUTED: readonly ComputedT[] = [
   ...[3, 5, 6].map((T) => ({ T, dataSeeds: dataSeedsAt(T) })),
   { T: 8, dataSeeds: FAILURE_DATA_SEEDS.slice(0, 9) },
-  ...[10, 15, 30, 100, 500, 'inf' as const].map((T) => ({ T, dataSeeds: SWEEP_DATA_SEEDS })),
+  ...[10, 15, 30, 50, 100, 500, 'inf' as const].map((T) => ({ T, dataSeeds: SWEEP_DATA_SEEDS })),
 ];
 
 export const PAPER_CONVENTION_IDS = PAPER_CONVENTION_COMPUTED.flatMap(({ T, dataSeeds }) => dataSeeds.map((seed) => paperConventionId(T, seed)));
+
+/**
+ * The ε series (experiments/epsilon.ts) committed to runs/: per T and ε, the data seeds
+ * trained. The epsilon figure also reads ε = 1e-8 (the sweep, COMPUTED) and the paper's
+ * convention at the same T (PAPER_CONVENTION_COMPUTED) from the lists above.
+ */
+export const EPSILON_COMPUTED: readonly { T: number; eps: number; dataSeeds: readonly number[] }[] = [];
+
+export const EPSILON_IDS = EPSILON_COMPUTED.flatMap(({ T, eps, dataSeeds }) => dataSeeds.map((seed) => epsilonId(eps, T, seed)));
+
+/** The runs the epsilon figure and its claim read: ε = 1e-8 from the sweep, the ε series, and the paper's convention at the same T. */
+export function epsilonFigureIds(): string[] {
+  const atT = (T: number | 'inf') => T !== 'inf' && (EPSILON_T as readonly number[]).includes(T);
+  return [
+    ...COMPUTED.filter((c) => atT(c.T)).flatMap((c) => c.dataSeeds.map((seed) => sweepId(c.T, seed))),
+    ...EPSILON_IDS,
+    ...PAPER_CONVENTION_COMPUTED.filter((c) => atT(c.T)).flatMap((c) => c.dataSeeds.map((seed) => paperConventionId(c.T, seed))),
+  ];
+}

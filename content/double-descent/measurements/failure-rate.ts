@@ -8,11 +8,12 @@ import type { RunSet } from '../../../pipeline/post/figure.ts';
 import { runDataSeed, measureRuns, MAX_CLASSIFIED_T, type RunMeasures } from './runs.ts';
 import { COMPUTED_IDS } from './computed.ts';
 import { sweepExperiments } from '../experiments/sweep.ts';
+import { paperConventionExperiments } from '../experiments/paper-convention.ts';
 import { SPARSE_OUTCOMES, type SparseOutcome } from './outcomes.ts';
 
-/** Of these ids (by default the computed runs), those with T ≤ 30: the runs classified. */
+/** Of these ids (by default the computed runs; either loss convention), those with T ≤ 30: the runs classified. */
 export function failureRateIds(ids: readonly string[] = COMPUTED_IDS): string[] {
-  const classified = new Set(sweepExperiments.filter((e) => e.data.family === 'sparse' && e.data.T <= MAX_CLASSIFIED_T).map((e) => e.id));
+  const classified = new Set([...sweepExperiments, ...paperConventionExperiments].filter((e) => e.data.family === 'sparse' && e.data.T <= MAX_CLASSIFIED_T).map((e) => e.id));
   return ids.filter((id) => classified.has(id));
 }
 
@@ -39,4 +40,9 @@ export function outcomeRows(measures: readonly RunMeasures[]): OutcomeRow[] {
 
 export function computedOutcomeRows(runs: RunSet, ids: readonly string[] = FAILURE_RATE_IDS): OutcomeRow[] {
   return outcomeRows(measureRuns(runs, ids));
+}
+
+/** "3/4 (0.30–0.95)": a count and its 95 % interval. */
+export function formatFraction(p: { successes: number; trials: number; low: number; high: number }): string {
+  return `${p.successes}/${p.trials} (${p.low.toFixed(2)}–${p.high.toFixed(2)})`;
 }

@@ -38,12 +38,15 @@ export function conventionCurve(runs: RunSet, ids: readonly string[]): Conventio
   }
   return [...groups.entries()]
     .sort(([a], [b]) => tOrder(a) - tOrder(b))
-    .map(([T, seeds]) => {
-      const k = seeds.length;
-      const mean = seeds.reduce((s, e) => s + e.mean, 0) / k;
-      const variance = k > 1 ? seeds.reduce((s, e) => s + (e.mean - mean) ** 2, 0) / (k - 1) : 0;
-      return { T, seeds, mean, seedError: Math.sqrt(variance / k), testSetError: Math.max(...seeds.map((e) => e.standardError)) };
-    });
+    .map(([T, seeds]) => ({ T, ...overSeeds(seeds) }));
+}
+
+/** One setting's test loss over its data seeds: the mean, its standard error over seeds and the largest test-set error. */
+export function overSeeds(seeds: TestLossEstimate[]): Omit<ConventionPoint, 'T'> {
+  const k = seeds.length;
+  const mean = seeds.reduce((s, e) => s + e.mean, 0) / k;
+  const variance = k > 1 ? seeds.reduce((s, e) => s + (e.mean - mean) ** 2, 0) / (k - 1) : 0;
+  return { seeds, mean, seedError: Math.sqrt(variance / k), testSetError: Math.max(...seeds.map((e) => e.standardError)) };
 }
 
 /** The error a point's mean is quoted with: the seeds' standard error, or the test-set error where that is larger (one seed). */

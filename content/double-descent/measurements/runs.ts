@@ -5,7 +5,7 @@
 import { hiddenVectors, testExamples, trainingExamples, type SparseExamples } from '../../../pipeline/data/datasets.ts';
 import { rowVectors, type Vec2 } from '../../../pipeline/analysis/geometry.ts';
 import type { RunSet } from '../../../pipeline/post/figure.ts';
-import { formatInteger, selectRuns } from '../../../pipeline/post/format.ts';
+import { formatInteger, formatWithError, selectRuns } from '../../../pipeline/post/format.ts';
 import type { LoadedRun } from '../../../pipeline/store/types.ts';
 import type { SweepT } from '../experiments/sweep.ts';
 import { featureRows, weightedMeanDimensionality } from './dimensionality.ts';
@@ -116,6 +116,25 @@ export function spread(values: readonly number[]): Spread {
   const mean = values.reduce((s, x) => s + x, 0) / count;
   const variance = count > 1 ? values.reduce((s, x) => s + (x - mean) ** 2, 0) / (count - 1) : 0;
   return { mean, min: Math.min(...values), max: Math.max(...values), count, standardError: Math.sqrt(variance / count) };
+}
+
+/**
+ * Below this relative size a spread over seeds is float32 rounding of the stored tensors,
+ * not a difference between seeds (float32 keeps about 7 significant digits).
+ */
+const ROUNDING_SPREAD = 1e-6;
+
+/**
+ * A mean over data seeds with its standard error over seeds, at the digits the error
+ * allows (formatWithError); where no error can be measured it says why: one seed, or
+ * every seed the same value.
+ */
+export function formatSeedMean(s: Spread, scale = 1, unit = ''): string {
+  const mean = scale * s.mean;
+  const error = scale * s.standardError;
+  if (s.count < 2) return `${mean.toPrecision(3)}${unit} (one seed)`;
+  if (error <= ROUNDING_SPREAD * Math.abs(mean)) return `${mean.toPrecision(3)}${unit} (every seed)`;
+  return `${formatWithError(mean, error)}${unit}`;
 }
 
 /** One T's runs and the spread of a measure over its data seeds. */

@@ -6,13 +6,13 @@
  * 8 and 9 of the post quote.
  */
 import type { RunSet } from '../../../pipeline/post/figure.ts';
-import { formatInteger, formatLoss, formatRatio, formatWithError } from '../../../pipeline/post/format.ts';
+import { formatInteger, formatRatio } from '../../../pipeline/post/format.ts';
 import { htmlTable } from '../../../pipeline/post/html.ts';
 import { moduleFile, type Table, type TableOutput } from '../../../pipeline/post/table.ts';
 import { COMPUTED_IDS, PAPER_CONVENTION_IDS } from '../measurements/computed.ts';
 import { TRANSITION_FROM_T } from '../measurements/losses.ts';
 import { lossSourcesByT, USE_GROUPS, type LossSourcesAtT } from '../measurements/loss-sources.ts';
-import { formatT } from '../measurements/runs.ts';
+import { formatSeedMean, formatT } from '../measurements/runs.ts';
 import type { Spread } from '../measurements/runs.ts';
 
 const useLabel = (g: number) => (g === USE_GROUPS - 1 ? `${g}+` : String(g));
@@ -20,12 +20,8 @@ const useLabel = (g: number) => (g === USE_GROUPS - 1 ? `${g}+` : String(g));
 const useGroups = Array.from({ length: USE_GROUPS }, (_, g) => useLabel(g)).join(' / ');
 const norm = (s: Spread | null) => (s ? formatRatio(s.mean) : '–');
 
-/** A mean over data seeds with its standard error over seeds, at the digits the error allows; a single seed says so. */
-function seedMean(s: Spread, scale = 1, unit = ''): string {
-  if (s.count < 2 || s.standardError === 0) return `${formatLoss(scale * s.mean, 3)}${unit} (one seed)`;
-  return `${formatWithError(scale * s.mean, scale * s.standardError)}${unit}`;
-}
-const percent = (s: Spread) => seedMean(s, 100, ' %');
+const seedMean = (s: Spread) => formatSeedMean(s);
+const percent = (s: Spread) => formatSeedMean(s, 100, ' %');
 
 /** The two conventions the table sets side by side, and the prefix of their number keys. */
 const CONVENTIONS = [

@@ -140,12 +140,14 @@ describe('figures and claims on the full sweep (constructed runs)', () => {
 
   it('hold on a curve through the paper\u2019s values, and the peak claim locates its peak', () => {
     // No paper-convention runs here: that claim cannot be decided and must say so.
-    const results = sweepClaims(fullIds, []).map((claim) => [claim.id, claim.evaluate(new Map(claim.needs.map((id) => [id, fullRuns.get(id)!])))] as const);
+    const results = sweepClaims(fullIds, [], []).map((claim) => [claim.id, claim.evaluate(new Map(claim.needs.map((id) => [id, fullRuns.get(id)!])))] as const);
     const byId = Object.fromEntries(results);
     expect(byId['dd-test-loss-peak'].holds).toBe(true);
     expect(byId['dd-test-loss-peak'].measured).toMatch(/^peak at T = 2,000/);
     expect(byId['dd-paper-agreement'].holds).toBe(true);
     expect(byId['dd-paper-convention-agreement']).toEqual({ measured: expect.stringMatching(/^not computed yet: T = 5, 6, 8, 15, 30, 100, 500, 2,000, 10,000$/), holds: false });
+    expect(byId['dd-paper-convention-mechanism']).toEqual({ measured: expect.stringMatching(/^no T of 500, 1,000, 2,000, 5,000 computed under both/), holds: false });
+    expect(byId['dd-epsilon-sets-the-peak']).toEqual({ measured: 'T = 1,000: not computed yet (sum at 10⁻⁸, paper’s convention); T = 2,000: not computed yet (sum at 10⁻⁸, paper’s convention)', holds: false });
     expect(byId['dd-memorizing-dimensionality'].holds).toBe(true);
     // Every constructed T ≤ 30 run is an even T-gon: the failure claim does not hold.
     expect(byId['dd-paper-setting-fails'].holds).toBe(false);
