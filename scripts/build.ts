@@ -21,6 +21,9 @@ if (envProblem) {
 
 const parent = process.ppid;
 
+/** How long a Ctrl-C waits before it is passed on to a child that did not get its own copy (node() below). */
+const SIGINT_GRACE_MS = 2_000;
+
 /**
  * Runs a script to its end. A signal sent to this process is passed on and waited for, and
  * so is the end of npm (SIGTERM to npm alone): the pipeline then checkpoints and stops, as
@@ -28,12 +31,27 @@ const parent = process.ppid;
  */
 async function node(script: string, scriptArgs: string[], imports: string[]): Promise<number> {
   const child = spawn(process.execPath, [...imports.flatMap((i) => ['--import', i]), path.join(root, script), ...scriptArgs], { cwd: root, stdio: 'inherit' });
-  const forward = (signal: NodeJS.Signals) => child.kill(signal);
-  process.on('SIGINT', forward).on('SIGTERM', forward);
+  let running = true;
+  const forward = (signal: NodeJS.Signals) => running && child.kill(signal);
+  // A terminal's Ctrl-C reaches the whole process group, the child too, so SIGINT is passed
+  // on only if the child still runs a moment later (then it was sent to this process alone,
+  // e.g. `kill -INT`). Passed on at once, the second copy can land in the instant when a
+  // figure render's node:vm watchdog has let go of SIGINT and Node has not yet put the
+  // child's own handler back (it detaches SIGINT listeners around a breakOnSigint run):
+  // the child then dies by the signal's default action without a word.
+  const forwardInterrupt = () => setTimeout(() => forward('SIGINT'), SIGINT_GRACE_MS).unref();
+  process.on('SIGINT', forwardInterrupt).on('SIGTERM', forward);
   const orphaned = setInterval(() => process.ppid !== parent && forward('SIGTERM'), 250);
-  const code = await new Promise<number>((resolve) => child.on('close', (exit, signal) => resolve(exit ?? (signal === 'SIGINT' ? 130 : 143))));
+  const code = await new Promise<number>((resolve) =>
+    child.on('close', (exit, signal) => {
+      // Ended by the signal's default action, the child printed nothing: say what stopped it.
+      if (signal === 'SIGINT') process.stderr.write('\ninterrupted\n');
+      resolve(exit ?? (signal === 'SIGINT' ? 130 : 143));
+    }),
+  );
+  running = false;
   clearInterval(orphaned);
-  process.off('SIGINT', forward).off('SIGTERM', forward);
+  process.off('SIGINT', forwardInterrupt).off('SIGTERM', forward);
   return code;
 }
 

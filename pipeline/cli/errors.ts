@@ -10,6 +10,7 @@
  * before any of the CLI's own code (even its first import) runs. CLIs also import it
  * first, for when they are started without the preload.
  */
+import { writeSync } from 'node:fs';
 import path from 'node:path';
 import { ExperimentError } from '../experiments/validate.ts';
 import { BUDGET_SPENT_STATUS, BudgetSpentError, InterruptedError, RunDivergedError, StoreError, StoreFormatError, TrainingFailedError } from '../stages/runs.ts';
@@ -71,7 +72,8 @@ export function fail(error: unknown): never {
   }
   const { status, expected } = exitStatusOf(error);
   const message = syntaxErrorMessage(error) ?? (error as Error).message;
-  process.stderr.write(`\n${expected ? message : error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  // Synchronously: the message must be out before process.exit() (see pipeline/cli/build.ts).
+  writeSync(2, `\n${expected ? message : error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
   process.exit(status);
 }
 

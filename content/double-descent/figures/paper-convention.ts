@@ -64,6 +64,21 @@ function panel(mean: readonly ConventionPoint[], sum: readonly ConventionPoint[]
   };
 }
 
+/**
+ * How many times higher our convention's test loss is than the paper's, at the T (computed
+ * under both) where ours is highest: "440 ± 20 (at T = 2,000)". The error is propagated from
+ * both means' quoted errors (relative errors added in quadrature).
+ */
+export function peakRatioText(mean: readonly ConventionPoint[], sum: readonly ConventionPoint[]): string {
+  const both = finite(sum).filter((s) => mean.some((m) => m.T === s.T));
+  if (both.length === 0) return 'not computed yet';
+  const top = both.reduce((a, b) => (b.mean > a.mean ? b : a));
+  const under = mean.find((m) => m.T === top.T)!;
+  const ratio = top.mean / under.mean;
+  const error = ratio * Math.hypot(quotedError(top) / top.mean, quotedError(under) / under.mean);
+  return `${formatWithError(ratio, error)} (at T = ${formatT(top.T)})`;
+}
+
 export function paperConventionFigure(meanIds: readonly string[] = PAPER_CONVENTION_IDS, sumIds: readonly string[] = COMPUTED_IDS): Figure {
   return {
     id: 'paper-convention',
@@ -104,6 +119,7 @@ export function paperConventionFigure(meanIds: readonly string[] = PAPER_CONVENT
         'paper-convention.versusPaper':
           comparisons.map((c) => `at T = ${formatT(c.T)} ours ${formatWithError(c.ours.mean, quotedError(c.ours))} against ${formatPaperLoss(c.paper)}`).join('; ') || 'no read-off T computed yet',
       };
+      numbers['paper-convention.peakRatio'] = peakRatioText(mean, sum);
       for (const p of mean) {
         numbers[`paper-convention.testT${p.T}`] = formatWithError(p.mean, quotedError(p));
         numbers[`paper-convention.medianT${p.T}`] = formatWithError(p.seeds.reduce((s, e) => s + e.median, 0) / p.seeds.length, quotedError(p));

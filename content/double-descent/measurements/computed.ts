@@ -58,7 +58,7 @@ export function coverageOf(coverage: readonly ComputedT[] = COMPUTED): { runs: n
 export const PAPER_CONVENTION_COMPUTED: readonly ComputedT[] = [
   ...[3, 5, 6].map((T) => ({ T, dataSeeds: dataSeedsAt(T) })),
   { T: 8, dataSeeds: FAILURE_DATA_SEEDS.slice(0, 9) },
-  ...[10, 15, 30, 50, 100, 500, 'inf' as const].map((T) => ({ T, dataSeeds: SWEEP_DATA_SEEDS })),
+  ...[10, 15, 30, 50, 100, 200, 500, 'inf' as const].map((T) => ({ T, dataSeeds: SWEEP_DATA_SEEDS })),
 ];
 
 export const PAPER_CONVENTION_IDS = PAPER_CONVENTION_COMPUTED.flatMap(({ T, dataSeeds }) => dataSeeds.map((seed) => paperConventionId(T, seed)));
