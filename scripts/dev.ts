@@ -25,6 +25,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { cliCommand } from '../pipeline/cli/command.ts';
 import { affectedPosts } from '../pipeline/dev/affected.ts';
+import { astroOutputFilter } from '../pipeline/dev/astro-output.ts';
 import { watchTree } from '../pipeline/dev/watch.ts';
 
 const root = path.resolve(import.meta.dirname, '..');
@@ -74,23 +75,29 @@ const astro = spawn(process.execPath, [path.join(root, 'node_modules/astro/astro
   env: { ...env, ...(process.stdout.isTTY ? { FORCE_COLOR: '1' } : {}) },
   stdio: ['inherit', 'pipe', 'pipe'],
 });
-// Astro prints a page's error every time the page is asked for, in two forms; the page
-// shows it on its overlay, and the terminal once until the next save.
+// Astro's output, with each page error printed once (pipeline/dev/astro-output.ts).
 const printedErrors = new Set<string>();
-const forwardAstro = (stream: NodeJS.WritableStream) => (chunk: Buffer) => {
-  // eslint-disable-next-line no-control-regex
-  const text = chunk.toString().replace(/\n\s*Stack trace:\s*$/, '\n');
-  // eslint-disable-next-line no-control-regex
-  const plain = text.replace(/\u001b\[[0-9;]*m/g, '');
-  const place = /([\w./-]+\.(?:md|mdx|bib|ts|astro)(?::\d+){1,2}: [^\n]*)/.exec(plain)?.[1];
-  if (place !== undefined && /error/i.test(plain)) {
-    if (printedErrors.has(place)) return;
-    printedErrors.add(place);
-  }
-  stream.write(text);
+const passOn = (stream: NodeJS.WritableStream) => {
+  const filter = astroOutputFilter((text) => stream.write(text), printedErrors);
+  let quiet: NodeJS.Timeout | null = null;
+  return (chunk: Buffer) => {
+    filter.write(chunk.toString());
+    if (quiet) clearTimeout(quiet);
+    quiet = setTimeout(filter.flush, 100);
+  };
 };
-astro.stdout!.on('data', forwardAstro(process.stdout));
-astro.stderr!.on('data', forwardAstro(process.stderr));
+/**
+ * After a save an error is news again, but not at once: renders asked for before the save
+ * still print the old error for a moment (seen in tests/unit/dev-server.test.ts, in the
+ * same second as the save), and those must not reach the terminal a second time.
+ */
+let forgetTimer: NodeJS.Timeout | null = null;
+const forgetPrintedErrorsSoon = () => {
+  if (forgetTimer) clearTimeout(forgetTimer);
+  forgetTimer = setTimeout(() => printedErrors.clear(), 1_000);
+};
+astro.stdout!.on('data', passOn(process.stdout));
+astro.stderr!.on('data', passOn(process.stderr));
 astro.on('exit', (code, signal) => {
   log(`astro dev ended (${signal ?? `code ${code}`})`);
   shutdown(code ?? 1);
@@ -141,8 +148,7 @@ for (const folder of ['content', 'pipeline']) {
   // Directory by directory, so a save by rename (sed -i, an editor's safe write) is seen.
   watchers.push(
     watchTree(path.join(root, folder), (relative) => {
-      // A save: an error Astro prints after it is news again.
-      printedErrors.clear();
+      forgetPrintedErrorsSoon();
       if (/\.(ts|mts)$/.test(relative) && !relative.split(path.sep).some((part) => part.startsWith('.'))) queueTypeCheck(path.join(folder, relative));
       const target = affectedPosts(path.join(folder, relative));
       if (target !== null) schedule(target);
