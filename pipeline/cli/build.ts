@@ -66,9 +66,7 @@ const runCount = groups.reduce((sum, group) => sum + group.experiments.length, 0
 // not kill the process before the first's message is printed. Every file here is written
 // atomically.
 interrupted.preparing(true);
-// writeSync, not process.stderr.write: the stream's write did not always reach a piped
-// stderr before process.exit() (the interruption line went missing about one time in four
-// in tests/unit/robustness-figures.test.ts; none in 22 runs with writeSync).
+// writeSync, as in errors.ts's fail(): the line must be out before process.exit().
 process.on('SIGINT', () => {
   writeSync(2, `\n${interruptionMessage() ?? 'interrupted; every figure and table written so far is complete'}\n`);
   process.exit(130);
