@@ -38,7 +38,8 @@ import type { SparseExamples } from '../data/datasets.ts';
 import type { Engine, Gradients, Model } from './engine.ts';
 import type { Parameters } from './init.ts';
 import { createFusedModel, fusedEngine } from './fused.ts';
-import { buildKdTree, markTargets, nodeMoments, sumOverActiveExamples, sumOverActiveFeatures, type KdTree } from './halfplane.ts';
+import { buildKdTree, collectTargets, halfPlaneSums, inTreeOrder, newTargets, nodeMoments } from './halfplane.ts';
+import { createTreeKernel, type TreeData, type TreeKernel } from './treeWasm.ts';
 
 /**
  * Below this many examples per step the fused engine's active-output kernel is faster in
@@ -56,13 +57,9 @@ export function usesTree(n: number, T: number, m: number): boolean {
   return m === 2 && T >= TREE_MIN_EXAMPLES && n >= TREE_MIN_FEATURES;
 }
 
-export const TREE_BACKEND = 'js-kdtree-float64';
-
-interface FeatureGroup {
-  sign: number;
-  tree: KdTree;
-  moments: Float64Array;
-}
+export const TREE_BACKEND = 'wasm-kdtree-float64';
+/** The JavaScript reference (tests). */
+export const TREE_JS_BACKEND = 'js-kdtree-float64';
 
 /** Column form of the examples: per feature, the examples where it is non-zero, in order. */
 function columns(examples: SparseExamples): { colStart: Int32Array; colRow: Int32Array; colValue: Float64Array } {
@@ -83,9 +80,29 @@ function columns(examples: SparseExamples): { colStart: Int32Array; colRow: Int3
   return { colStart, colRow, colValue };
 }
 
+/** The longest row or column: the most targets one query can have. */
+function mostTargets(examples: SparseExamples, colStart: Int32Array): number {
+  let most = 1;
+  for (let t = 0; t < examples.T; t++) most = Math.max(most, examples.rowStart[t + 1] - examples.rowStart[t]);
+  for (let j = 0; j < examples.n; j++) most = Math.max(most, colStart[j + 1] - colStart[j]);
+  return most;
+}
+
+/** The sign of b each feature tree holds (b > 0, b < 0, b = 0): the query's constant in key space. */
+const GROUP_SIGNS = [1, -1, 0];
+
+export interface TreeModelOptions {
+  /** 'wasm' (default): the queries in WebAssembly over `threads` threads; 'js': halfplane.ts's reference. */
+  kernel?: 'wasm' | 'js';
+  threads?: number;
+}
+
 /** The half-plane model for m = 2 (no fallback): exported for the tests. */
-export function createTreeModel(examples: SparseExamples): Model {
+export function createTreeModel(examples: SparseExamples, options: TreeModelOptions = {}): Model {
   const { n } = examples;
+  const useWasm = (options.kernel ?? 'wasm') === 'wasm';
+  const threads = useWasm ? Math.max(1, options.threads ?? 1) : 1;
+  let kernel: TreeKernel | null = null;
   let T = 0;
   const W0 = new Float64Array(n);
   const W1 = new Float64Array(n);
@@ -96,35 +113,33 @@ export function createTreeModel(examples: SparseExamples): Model {
   let H1 = new Float64Array(0);
   let G0 = new Float64Array(0);
   let G1 = new Float64Array(0);
-  // Targets of the current query: target[i] holds x where targetStamp[i] equals its stamp
-  // (stamps are cleared after each query, so none survives into another evaluation).
-  const featureTargetStamp = new Int32Array(n);
-  const featureTarget = new Float64Array(n);
-  let exampleTargetStamp = new Int32Array(0);
-  let exampleTarget = new Float64Array(0);
+  let SE = new Float64Array(0);
   let exampleIds = new Int32Array(0);
   let cols = columns(examples);
+  let targets = newTargets(1);
   const sums = new Float64Array(3);
 
   function useExamples(next: SparseExamples): void {
     if (next.n !== n) throw new Error(`tree model: setExamples needs examples of dimension n = ${n}, got ${next.n}`);
     examples = next;
     cols = columns(next);
+    targets = newTargets(mostTargets(next, cols.colStart));
+    kernel?.dispose();
+    kernel = null;
     if (next.T !== T) {
       T = next.T;
       H0 = new Float64Array(T);
       H1 = new Float64Array(T);
       G0 = new Float64Array(T);
       G1 = new Float64Array(T);
-      exampleTargetStamp = new Int32Array(T);
-      exampleTarget = new Float64Array(T);
+      SE = new Float64Array(T);
       exampleIds = Int32Array.from({ length: T }, (_, t) => t);
     }
   }
   useExamples(examples);
 
   /** Three trees over the features, one per sign of b_j, keyed by w_j / |b_j| (by w_j where b_j = 0). */
-  function featureGroups(): FeatureGroup[] {
+  function featureGroups(): TreeData[] {
     const bySign: number[][] = [[], [], []];
     for (let j = 0; j < n; j++) {
       const b = B[j];
@@ -134,9 +149,10 @@ export function createTreeModel(examples: SparseExamples): Model {
       U0[j] = W0[j] / scale;
       U1[j] = W1[j] / scale;
     }
-    return [1, -1, 0].map((sign, g) => {
-      const tree = buildKdTree(Int32Array.from(bySign[g]), U0, U1, n);
-      return { sign, tree, moments: nodeMoments(tree, 3, (j, d) => (d === 0 ? W0[j] : d === 1 ? W1[j] : B[j])) };
+    return bySign.map((ids) => {
+      const tree = buildKdTree(Int32Array.from(ids), U0, U1, n);
+      const values = [inTreeOrder(tree, W0), inTreeOrder(tree, W1), inTreeOrder(tree, B)];
+      return { tree, values, moments: nodeMoments(tree, values) };
     });
   }
 
@@ -158,43 +174,43 @@ export function createTreeModel(examples: SparseExamples): Model {
       H1[t] = h1;
     }
     const groups = featureGroups();
+    if (useWasm) kernel ??= createTreeKernel(examples, cols, targets.position.length, threads);
     // Example side: squared error and dL/dh (before the factor 2/T) per example.
-    let total = 0;
-    for (let t = 0; t < T; t++) {
-      const stamp = t + 1;
-      for (let k = rowStart[t]; k < rowStart[t + 1]; k++) {
-        featureTargetStamp[index[k]] = stamp;
-        featureTarget[index[k]] = value[k];
+    if (kernel !== null) {
+      kernel.exampleQueries(groups, H0, H1, SE, G0, G1);
+    } else {
+      for (let t = 0; t < T; t++) {
+        sums.fill(0);
+        for (let g = 0; g < 3; g++) {
+          const { tree, values, moments } = groups[g];
+          collectTargets(tree, index, value, rowStart[t], rowStart[t + 1], targets);
+          halfPlaneSums(tree, moments, values, H0[t], H1[t], GROUP_SIGNS[g], targets, sums);
+        }
+        SE[t] = sums[0];
+        G0[t] = sums[1];
+        G1[t] = sums[2];
       }
-      sums.fill(0);
-      for (const group of groups) {
-        markTargets(group.tree, index, rowStart[t], rowStart[t + 1], stamp);
-        sumOverActiveFeatures(group.tree, group.moments, group.sign, W0, W1, B, H0[t], H1[t], stamp, featureTargetStamp, featureTarget, sums);
-      }
-      for (let k = rowStart[t]; k < rowStart[t + 1]; k++) featureTargetStamp[index[k]] = 0;
-      total += sums[0];
-      G0[t] = sums[1];
-      G1[t] = sums[2];
     }
+    let total = 0;
+    for (let t = 0; t < T; t++) total += SE[t];
     if (grads !== null) {
       const scale = 2 / T;
       // Feature side: dL/db_j and the decoder part of dL/dw_j.
-      const exampleTree = buildKdTree(exampleIds, H0, H1, T);
-      const exampleMoments = nodeMoments(exampleTree, 2, (t, d) => (d === 0 ? H0[t] : H1[t]));
-      const { colStart, colRow, colValue } = cols;
-      for (let j = 0; j < n; j++) {
-        const stamp = j + 1;
-        for (let k = colStart[j]; k < colStart[j + 1]; k++) {
-          exampleTargetStamp[colRow[k]] = stamp;
-          exampleTarget[colRow[k]] = colValue[k];
+      const tree = buildKdTree(exampleIds, H0, H1, T);
+      const values = [inTreeOrder(tree, H0), inTreeOrder(tree, H1)];
+      const exampleTree = { tree, values, moments: nodeMoments(tree, values) };
+      if (kernel !== null) {
+        kernel.featureQueries(exampleTree, W0, W1, B, grads.b, grads.W.subarray(0, n), grads.W.subarray(n, 2 * n));
+      } else {
+        const { colStart, colRow, colValue } = cols;
+        for (let j = 0; j < n; j++) {
+          collectTargets(tree, colRow, colValue, colStart[j], colStart[j + 1], targets);
+          sums.fill(0);
+          halfPlaneSums(tree, exampleTree.moments, values, W0[j], W1[j], B[j], targets, sums);
+          grads.b[j] = scale * sums[0];
+          grads.W[j] = scale * sums[1];
+          grads.W[n + j] = scale * sums[2];
         }
-        markTargets(exampleTree, colRow, colStart[j], colStart[j + 1], stamp);
-        sums.fill(0);
-        sumOverActiveExamples(exampleTree, exampleMoments, H0, H1, W0[j], W1[j], B[j], stamp, exampleTargetStamp, exampleTarget, sums);
-        for (let k = colStart[j]; k < colStart[j + 1]; k++) exampleTargetStamp[colRow[k]] = 0;
-        grads.b[j] = scale * sums[0];
-        grads.W[j] = scale * sums[1];
-        grads.W[n + j] = scale * sums[2];
       }
       // Encoder: dL/dW[:, i] += (dL/dh_t) x_ti, examples in order.
       for (let t = 0; t < T; t++) {
@@ -209,12 +225,15 @@ export function createTreeModel(examples: SparseExamples): Model {
   }
 
   return {
-    backend: TREE_BACKEND,
-    threads: 1,
+    backend: useWasm ? TREE_BACKEND : TREE_JS_BACKEND,
+    threads,
     lossAndGradient: (params, grads) => run(params, grads),
     loss: (params) => run(params, null),
     setExamples: useExamples,
-    dispose() {},
+    dispose() {
+      kernel?.dispose();
+      kernel = null;
+    },
   };
 }
 
@@ -243,13 +262,13 @@ export function createTreeEngineModel(examples: SparseExamples, m: number, optio
     const model = fused();
     return Object.assign(model, { backend: `fused:${model.backend}` });
   }
-  const tree = createTreeModel(examples);
+  const tree = createTreeModel(examples, { threads });
   let dense: Model | null = null;
   const denseModel = () => (dense ??= fused());
   const pick = (params: Parameters): Model => (allFinite(params.W) && allFinite(params.b) ? tree : denseModel());
   return {
     backend: TREE_BACKEND,
-    threads: 1,
+    threads,
     lossAndGradient: (params, grads) => pick(params).lossAndGradient(params, grads),
     loss: (params) => pick(params).loss(params),
     setExamples(next) {
@@ -261,6 +280,7 @@ export function createTreeEngineModel(examples: SparseExamples, m: number, optio
       if (dense !== null) dense.setExamples!(next);
     },
     dispose() {
+      tree.dispose();
       dense?.dispose();
     },
   };
