@@ -20,7 +20,7 @@
  */
 
 /** Points per leaf: below this, direct evaluation is cheaper than another level of tests. */
-export const LEAF_SIZE = 8;
+export const LEAF_SIZE = 32;
 /**
  * A node enters a sum through its moments only when every z in it is at least this fraction
  * of |w||h| + |b| (rounding error of the moment formula ≈ eps / MARGIN² relative at worst).
@@ -50,8 +50,6 @@ export interface KdTree {
   box: Float64Array;
   /** Position in tree order of each point id (-1 for ids the tree does not hold). */
   positionOf: Int32Array;
-  /** The leaf holding each position. */
-  leafAt: Int32Array;
 }
 
 /** Moves the k-th smallest of keys[item[lo..hi)] (ties by item index) to position k. */
@@ -102,7 +100,6 @@ export function buildKdTree(ids: Int32Array, x: Float64Array, y: Float64Array, i
     right: new Int32Array(capacity),
     box: new Float64Array(4 * capacity),
     positionOf: new Int32Array(idCount).fill(-1),
-    leafAt: new Int32Array(count),
   };
   const { item, box } = tree;
   const build = (lo: number, hi: number): number => {
@@ -124,7 +121,6 @@ export function buildKdTree(ids: Int32Array, x: Float64Array, y: Float64Array, i
     if (hi - lo <= LEAF_SIZE) {
       tree.left[node] = -1;
       tree.right[node] = -1;
-      for (let k = lo; k < hi; k++) tree.leafAt[k] = node;
       return node;
     }
     const mid = (lo + hi) >> 1;
@@ -243,6 +239,8 @@ function sideOf(box: Float64Array, node: number, a0: number, a1: number, c: numb
 const stack = new Int32Array(64);
 /** This query's sums over one node (moments) or leaf (direct), before they enter the total. */
 const part = new Float64Array(3);
+/** A leaf's two interleaved partial sums (see evaluateLeaf). */
+const lanes = new Float64Array(6);
 
 /**
  * One half-plane query: sums over the points of `tree` on the positive side of the line, in
@@ -261,10 +259,11 @@ const part = new Float64Array(3);
  * directly, so its term is (ReLU(z) − x)² and (z − x) in one piece rather than a moment sum
  * minus a correction, which would cancel catastrophically once the model reconstructs its
  * targets well. A node with targets that lies wholly inside is still summed from its moments
- * when the targets' leaves hold at most half its points: its moment sum minus theirs covers
- * the other points (each clearing the margin, so the error stays relative to their own
- * terms), and the targets' leaves are then evaluated directly. A target in a skipped node has
- * z < 0: it adds x² to the squared error (features), nothing to the sums (examples).
+ * when at most half its points are targets: its moment sum less the targets' terms (as the
+ * moments count them, x = 0) covers the other points, each of which clears the margin, so the
+ * rounding stays within about 2 eps / MARGIN² of their own terms, as for any node summed
+ * from its moments; the targets' terms are then added directly. A target in a skipped node
+ * has z < 0: it adds x² to the squared error (features), nothing to the sums (examples).
  */
 export function halfPlaneSums(
   tree: KdTree, moments: Float64Array, values: Float64Array[],
@@ -272,7 +271,7 @@ export function halfPlaneSums(
 ): void {
   if (tree.nodes === 0) return;
   const features = values.length === 3;
-  const { box, lo, hi, left, right, leafAt } = tree;
+  const { box, lo, hi, left, right } = tree;
   const { position, value, count: targetCount } = targets;
   let next = 0; // the first target not yet accounted for
   let top = 0;
@@ -287,23 +286,16 @@ export function halfPlaneSums(
     let last = next; // targets in this node: [next, last)
     while (last < targetCount && position[last] < end) last++;
     if (side === SUM && last > next) {
-      // Points in the targets' leaves (each leaf once: targets are sorted by position).
-      let held = 0;
-      for (let k = next, leaf = -1; k < last; k++) {
-        if (leafAt[position[k]] === leaf) continue;
-        leaf = leafAt[position[k]];
-        held += hi[leaf] - lo[leaf];
-      }
-      if (2 * held > end - lo[node]) {
+      if (2 * (last - next) > end - lo[node]) {
         pushChildrenOrEvaluate(node);
         continue;
       }
+      // The other points' sums: the node's moments less the targets' terms as the moments
+      // counted them (x = 0); then the targets' own terms, each in one piece.
       momentSum(node, features, moments, a0, a1, c);
       let s0 = part[0], s1 = part[1], s2 = part[2];
-      for (let k = next, leaf = -1; k < last; k++) {
-        if (leafAt[position[k]] === leaf) continue;
-        leaf = leafAt[position[k]];
-        momentSum(leaf, features, moments, a0, a1, c);
+      for (let k = next; k < last; k++) {
+        pointTerms(position[k], 0);
         s0 -= part[0];
         s1 -= part[1];
         s2 -= part[2];
@@ -311,10 +303,8 @@ export function halfPlaneSums(
       out[0] += s0;
       out[1] += s1;
       out[2] += s2;
-      for (let k = next, leaf = -1; k < last; k++) {
-        if (leafAt[position[k]] === leaf) continue;
-        leaf = leafAt[position[k]];
-        next = evaluateLeaf(leaf, next);
+      for (; next < last; next++) {
+        pointTerms(position[next], value[next]);
         out[0] += part[0];
         out[1] += part[1];
         out[2] += part[2];
@@ -344,42 +334,56 @@ export function halfPlaneSums(
     out[2] += part[2];
   }
 
-  /** Direct sums over a leaf's points into `part`; returns the first target after it. */
+  /** One point's terms into `part`, for a point with z > 0 and target x. */
+  function pointTerms(k: number, x: number): void {
+    if (features) {
+      const w0 = values[0][k], w1 = values[1][k];
+      const d = values[2][k] + w0 * a0 + w1 * a1 - x;
+      part[0] = d * d;
+      part[1] = d * w0;
+      part[2] = d * w1;
+    } else {
+      const h0 = values[0][k], h1 = values[1][k];
+      const d = c + a0 * h0 + a1 * h1 - x;
+      part[0] = d;
+      part[1] = d * h0;
+      part[2] = d * h1;
+    }
+  }
+
+  /**
+   * Direct sums over a leaf's points into `part`; returns the first target after it. Points
+   * alternate between two partial sums (lane 0: lo, lo + 2, …; lane 1: lo + 1, …) added at
+   * the end, which is how the kernel sums them two at a time in SIMD lanes.
+   */
   function evaluateLeaf(leaf: number, first: number): number {
     let t = first;
-    let s0 = 0, s1 = 0, s2 = 0;
+    lanes.fill(0);
     const v0 = values[0], v1 = values[1];
-    if (features) {
-      const v2 = values[2];
-      for (let k = lo[leaf], end = hi[leaf]; k < end; k++) {
+    const start = lo[leaf];
+    for (let k = start, end = hi[leaf]; k < end; k++) {
+      const lane = 3 * ((k - start) & 1);
+      const x = t < targetCount && position[t] === k ? value[t++] : 0;
+      if (features) {
         const w0 = v0[k], w1 = v1[k];
-        const z = v2[k] + w0 * a0 + w1 * a1;
-        const x = t < targetCount && position[t] === k ? value[t++] : 0;
-        if (z > 0) {
-          const d = z - x;
-          s0 += d * d;
-          s1 += d * w0;
-          s2 += d * w1;
-        } else if (x !== 0) {
-          s0 += x * x;
-        }
-      }
-    } else {
-      for (let k = lo[leaf], end = hi[leaf]; k < end; k++) {
+        const z = values[2][k] + w0 * a0 + w1 * a1;
+        const d = z - x;
+        // Where z ≤ 0 a target adds x² and every other point x² = 0 (adding +0 changes no sum).
+        lanes[lane] += z > 0 ? d * d : x * x;
+        lanes[lane + 1] += z > 0 ? d * w0 : 0;
+        lanes[lane + 2] += z > 0 ? d * w1 : 0;
+      } else {
         const h0 = v0[k], h1 = v1[k];
         const z = c + a0 * h0 + a1 * h1;
-        const x = t < targetCount && position[t] === k ? value[t++] : 0;
-        if (z > 0) {
-          const d = z - x;
-          s0 += d;
-          s1 += d * h0;
-          s2 += d * h1;
-        }
+        const d = z - x;
+        lanes[lane] += z > 0 ? d : 0;
+        lanes[lane + 1] += z > 0 ? d * h0 : 0;
+        lanes[lane + 2] += z > 0 ? d * h1 : 0;
       }
     }
-    part[0] = s0;
-    part[1] = s1;
-    part[2] = s2;
+    part[0] = lanes[0] + lanes[3];
+    part[1] = lanes[1] + lanes[4];
+    part[2] = lanes[2] + lanes[5];
     return t;
   }
 }

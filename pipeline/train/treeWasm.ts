@@ -37,13 +37,12 @@ export interface TreeData {
 /** Where one tree's arrays live in the memory (byte offsets), sized for `points` points. */
 interface TreeSlot {
   desc: number;
-  points: number;
-  nodeCapacity: number;
-  lo: number; hi: number; left: number; right: number; box: number; moments: number;
-  positionOf: number; idCount: number; leafAt: number; v0: number; v1: number; v2: number;
+  records: number; moments: number; positionOf: number; idCount: number; v0: number; v1: number; v2: number;
 }
 
 const DESCRIPTOR_BYTES = 64;
+/** A node's record in the kernel: its box (4 f64), then lo, hi and its second child (i32; −1 at leaves). */
+const NODE_BYTES = 48;
 /** Scratch per thread: target positions and values (most targets one query has), a 64-entry stack. */
 const STACK_BYTES = 256;
 
@@ -89,10 +88,8 @@ export function createTreeKernel(
   const slotOf = (points: number, idCount: number, dims: number): TreeSlot => {
     const nodes = nodeCapacity(points);
     return {
-      desc: take(DESCRIPTOR_BYTES), points, nodeCapacity: nodes,
-      lo: take(4 * nodes), hi: take(4 * nodes), left: take(4 * nodes), right: take(4 * nodes),
-      box: take(32 * nodes), moments: take(8 * (dims === 3 ? 10 : 6) * nodes),
-      positionOf: take(4 * idCount), idCount, leafAt: take(4 * points),
+      desc: take(DESCRIPTOR_BYTES), records: take(NODE_BYTES * nodes), moments: take(8 * (dims === 3 ? 10 : 6) * nodes),
+      positionOf: take(4 * idCount), idCount,
       v0: take(8 * points), v1: take(8 * points), v2: dims === 3 ? take(8 * points) : 0,
     };
   };
@@ -119,18 +116,20 @@ export function createTreeKernel(
     const { tree, values, moments } = data;
     const nodes = tree.nodes;
     const points = tree.item.length;
-    i32(slot.lo, nodes).set(tree.lo.subarray(0, nodes));
-    i32(slot.hi, nodes).set(tree.hi.subarray(0, nodes));
-    i32(slot.left, nodes).set(tree.left.subarray(0, nodes));
-    i32(slot.right, nodes).set(tree.right.subarray(0, nodes));
-    f64(slot.box, 4 * nodes).set(tree.box.subarray(0, 4 * nodes));
+    const boxes = f64(slot.records, (NODE_BYTES / 8) * nodes);
+    const links = i32(slot.records, (NODE_BYTES / 4) * nodes);
+    for (let node = 0; node < nodes; node++) {
+      for (let k = 0; k < 4; k++) boxes[6 * node + k] = tree.box[4 * node + k];
+      links[12 * node + 8] = tree.lo[node];
+      links[12 * node + 9] = tree.hi[node];
+      links[12 * node + 10] = tree.right[node];
+    }
     f64(slot.moments, moments.length).set(moments);
     i32(slot.positionOf, slot.idCount).set(tree.positionOf);
-    i32(slot.leafAt, points).set(tree.leafAt);
     f64(slot.v0, points).set(values[0]);
     f64(slot.v1, points).set(values[1]);
     if (values.length === 3) f64(slot.v2, points).set(values[2]);
-    i32(desc, 13).set([nodes, slot.lo, slot.hi, slot.left, slot.right, slot.box, slot.positionOf, slot.idCount, slot.leafAt, slot.v0, slot.v1, slot.v2, slot.moments]);
+    i32(desc, 8).set([nodes, slot.records, slot.moments, slot.positionOf, slot.idCount, slot.v0, slot.v1, slot.v2]);
   }
 
   const scratchOf = (part: number) => {

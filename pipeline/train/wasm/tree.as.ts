@@ -15,8 +15,12 @@ const SUM: i32 = 2;
 const MARGIN: f64 = 1e-2;
 const SKIP_TOLERANCE: f64 = 1e-12;
 
-// A tree descriptor: i32 words at `desc` (written by tree.ts's copyTree).
-const D_NODES = 0, D_LO = 1, D_HI = 2, D_LEFT = 3, D_RIGHT = 4, D_BOX = 5, D_POSITION_OF = 6, D_ID_COUNT = 7, D_LEAF_AT = 8, D_V0 = 9, D_V1 = 10, D_V2 = 11, D_MOMENTS = 12;
+// A tree descriptor: i32 words at `desc` (written by treeWasm.ts's copyTree). Nodes are
+// 48-byte records (box x0 x1 y0 y1 as f64, then lo, hi, right as i32; the first child of a
+// node is the next node, preorder; right < 0 at leaves), so a visit touches one cache line;
+// the points' values are arrays in tree order (w0, w1, b or h0, h1), read two at a time.
+const D_NODES = 0, D_RECORDS = 1, D_MOMENTS = 2, D_POSITION_OF = 3, D_ID_COUNT = 4, D_V0 = 5, D_V1 = 6, D_V2 = 7;
+const NODE_BYTES: usize = 48;
 
 // One node's or leaf's sums before they enter the query's total (halfplane.ts: `part`).
 let P0: f64 = 0;
@@ -37,8 +41,8 @@ let O2: f64 = 0;
   return load<f64>(base + (<usize>k << 3));
 }
 
-@inline function sideOf(box: usize, node: i32, a0: f64, a1: f64, c: f64): i32 {
-  const at = box + (<usize>node << 5);
+@inline function sideOf(records: usize, node: i32, a0: f64, a1: f64, c: f64): i32 {
+  const at = records + <usize>node * NODE_BYTES;
   const x0 = load<f64>(at), x1 = load<f64>(at + 8), y0 = load<f64>(at + 16), y1 = load<f64>(at + 24);
   const p0 = a0 * x0, p1 = a0 * x1, q0 = a1 * y0, q1 = a1 * y1;
   const zMax = c + (p0 < p1 ? p1 : p0) + (q0 < q1 ? q1 : q0);
@@ -71,52 +75,78 @@ let O2: f64 = 0;
   P2 = count * zMean * m1 + cg1;
 }
 
-/** Direct sums over a leaf's points into P0..P2; returns the first target after it (halfplane.ts: evaluateLeaf). */
-function evaluateLeaf(desc: usize, leaf: i32, features: bool, a0: f64, a1: f64, c: f64, tPos: usize, tVal: usize, targetCount: i32, first: i32): i32 {
-  let t = first;
-  let s0: f64 = 0, s1: f64 = 0, s2: f64 = 0;
-  const v0 = word(desc, D_V0), v1 = word(desc, D_V1);
-  const end = i32At(word(desc, D_HI), leaf);
-  let nextTarget = t < targetCount ? i32At(tPos, t) : -1;
+/** One point's terms into P0..P2, for a point with z > 0 and target x (halfplane.ts: pointTerms). */
+@inline function pointTerms(v0: usize, v1: usize, v2: usize, k: i32, features: bool, a0: f64, a1: f64, c: f64, x: f64): void {
   if (features) {
-    const v2 = word(desc, D_V2);
-    for (let k = i32At(word(desc, D_LO), leaf); k < end; k++) {
-      const w0 = f64At(v0, k), w1 = f64At(v1, k);
-      const z = f64At(v2, k) + w0 * a0 + w1 * a1;
-      let x: f64 = 0;
-      if (nextTarget == k) {
-        x = f64At(tVal, t++);
-        nextTarget = t < targetCount ? i32At(tPos, t) : -1;
-      }
-      if (z > 0) {
-        const d = z - x;
-        s0 += d * d;
-        s1 += d * w0;
-        s2 += d * w1;
-      } else if (x != 0) {
-        s0 += x * x;
-      }
-    }
+    const w0 = f64At(v0, k), w1 = f64At(v1, k);
+    const d = f64At(v2, k) + w0 * a0 + w1 * a1 - x;
+    P0 = d * d;
+    P1 = d * w0;
+    P2 = d * w1;
   } else {
-    for (let k = i32At(word(desc, D_LO), leaf); k < end; k++) {
-      const h0 = f64At(v0, k), h1 = f64At(v1, k);
-      const z = c + a0 * h0 + a1 * h1;
-      let x: f64 = 0;
-      if (nextTarget == k) {
-        x = f64At(tVal, t++);
-        nextTarget = t < targetCount ? i32At(tPos, t) : -1;
-      }
-      if (z > 0) {
-        const d = z - x;
-        s0 += d;
-        s1 += d * h0;
-        s2 += d * h1;
-      }
+    const h0 = f64At(v0, k), h1 = f64At(v1, k);
+    const d = c + a0 * h0 + a1 * h1 - x;
+    P0 = d;
+    P1 = d * h0;
+    P2 = d * h1;
+  }
+}
+
+/**
+ * Direct sums over a leaf's points into P0..P2; returns the first target after it
+ * (halfplane.ts: evaluateLeaf). Two points at a time, one per f64x2 lane: lane 0 sums the
+ * points lo, lo + 2, …, lane 1 the others, and the lanes are added at the end, as the
+ * reference does. Branchless but for the rare targets: where z <= 0 a lane adds x² (0 for a
+ * point without target) and +0, which changes no sum.
+ */
+@inline function evaluateLeaf(records: usize, v0: usize, v1: usize, v2: usize, leaf: i32, features: bool, a0: f64, a1: f64, c: f64, tPos: usize, tVal: usize, targetCount: i32, first: i32): i32 {
+  let t = first;
+  const record = records + <usize>leaf * NODE_BYTES;
+  const start = load<i32>(record, 32);
+  const end = load<i32>(record, 36);
+  let nextTarget = t < targetCount ? i32At(tPos, t) : -1;
+  const zero = f64x2.splat(0);
+  const A0 = f64x2.splat(a0), A1 = f64x2.splat(a1), C = f64x2.splat(c);
+  let s0 = zero, s1 = zero, s2 = zero;
+  for (let k = start; k < end; k += 2) {
+    const pair = k + 1 < end;
+    let x0: f64 = 0, x1: f64 = 0;
+    if (nextTarget == k) {
+      x0 = f64At(tVal, t++);
+      nextTarget = t < targetCount ? i32At(tPos, t) : -1;
+    }
+    if (pair && nextTarget == k + 1) {
+      x1 = f64At(tVal, t++);
+      nextTarget = t < targetCount ? i32At(tPos, t) : -1;
+    }
+    const x = f64x2.replace_lane(f64x2.splat(x0), 1, x1);
+    const at = <usize>k << 3;
+    // A lone last point: lane 1 gets zeros, whose terms are all +0 (z = c + 0 with x = 0
+    // adds c or c² where c > 0 in the example form, so that lane is masked off below).
+    const p0 = pair ? v128.load(v0 + at) : f64x2.replace_lane(zero, 0, load<f64>(v0 + at));
+    const p1 = pair ? v128.load(v1 + at) : f64x2.replace_lane(zero, 0, load<f64>(v1 + at));
+    if (features) {
+      const p2 = pair ? v128.load(v2 + at) : f64x2.replace_lane(zero, 0, load<f64>(v2 + at));
+      const z = f64x2.add(f64x2.add(p2, f64x2.mul(p0, A0)), f64x2.mul(p1, A1));
+      const d = f64x2.sub(z, x);
+      let on = f64x2.gt(z, zero);
+      if (!pair) on = v128.and(on, i64x2.replace_lane(i64x2.splat(0), 0, -1));
+      s0 = f64x2.add(s0, v128.bitselect(f64x2.mul(d, d), f64x2.mul(x, x), on));
+      s1 = f64x2.add(s1, v128.and(f64x2.mul(d, p0), on));
+      s2 = f64x2.add(s2, v128.and(f64x2.mul(d, p1), on));
+    } else {
+      const z = f64x2.add(f64x2.add(C, f64x2.mul(A0, p0)), f64x2.mul(A1, p1));
+      const d = f64x2.sub(z, x);
+      let on = f64x2.gt(z, zero);
+      if (!pair) on = v128.and(on, i64x2.replace_lane(i64x2.splat(0), 0, -1));
+      s0 = f64x2.add(s0, v128.and(d, on));
+      s1 = f64x2.add(s1, v128.and(f64x2.mul(d, p0), on));
+      s2 = f64x2.add(s2, v128.and(f64x2.mul(d, p1), on));
     }
   }
-  P0 = s0;
-  P1 = s1;
-  P2 = s2;
+  P0 = f64x2.extract_lane(s0, 0) + f64x2.extract_lane(s0, 1);
+  P1 = f64x2.extract_lane(s1, 0) + f64x2.extract_lane(s1, 1);
+  P2 = f64x2.extract_lane(s2, 0) + f64x2.extract_lane(s2, 1);
   return t;
 }
 
@@ -144,8 +174,8 @@ function collectTargets(desc: usize, ids: usize, vals: usize, from: i32, to: i32
 /** One half-plane query, added into O0..O2 (halfplane.ts: halfPlaneSums, which explains the cases). */
 function query(desc: usize, features: bool, a0: f64, a1: f64, c: f64, tPos: usize, tVal: usize, targetCount: i32, stack: usize): void {
   if (load<i32>(desc) == 0) return;
-  const lo = word(desc, D_LO), hi = word(desc, D_HI), left = word(desc, D_LEFT), right = word(desc, D_RIGHT);
-  const box = word(desc, D_BOX), leafAt = word(desc, D_LEAF_AT), moments = word(desc, D_MOMENTS);
+  const records = word(desc, D_RECORDS), v0 = word(desc, D_V0), v1 = word(desc, D_V1), v2 = word(desc, D_V2);
+  const moments = word(desc, D_MOMENTS);
   let o0 = O0, o1 = O1, o2 = O2;
   let next = 0;
   let top = 0;
@@ -153,33 +183,22 @@ function query(desc: usize, features: bool, a0: f64, a1: f64, c: f64, tPos: usiz
   top = 1;
   while (top > 0) {
     const node = i32At(stack, --top);
-    const start = i32At(lo, node);
+    const record = records + <usize>node * NODE_BYTES;
+    const start = load<i32>(record, 32);
     for (; next < targetCount && i32At(tPos, next) < start; next++) {
       if (features) { const x = f64At(tVal, next); o0 += x * x; }
     }
-    const side = sideOf(box, node, a0, a1, c);
+    const side = sideOf(records, node, a0, a1, c);
     if (side == SKIP) continue;
-    const end = i32At(hi, node);
+    const end = load<i32>(record, 36);
     let last = next;
     while (last < targetCount && i32At(tPos, last) < end) last++;
     if (side == SUM && last > next) {
-      let held = 0;
-      let leaf = -1;
-      for (let k = next; k < last; k++) {
-        const l = i32At(leafAt, i32At(tPos, k));
-        if (l == leaf) continue;
-        leaf = l;
-        held += i32At(hi, leaf) - i32At(lo, leaf);
-      }
-      if (2 * held <= end - start) {
+      if (2 * (last - next) <= end - start) {
         momentSum(node, features, moments, a0, a1, c);
         let s0 = P0, s1 = P1, s2 = P2;
-        leaf = -1;
         for (let k = next; k < last; k++) {
-          const l = i32At(leafAt, i32At(tPos, k));
-          if (l == leaf) continue;
-          leaf = l;
-          momentSum(leaf, features, moments, a0, a1, c);
+          pointTerms(v0, v1, v2, i32At(tPos, k), features, a0, a1, c, 0);
           s0 -= P0;
           s1 -= P1;
           s2 -= P2;
@@ -187,12 +206,8 @@ function query(desc: usize, features: bool, a0: f64, a1: f64, c: f64, tPos: usiz
         o0 += s0;
         o1 += s1;
         o2 += s2;
-        leaf = -1;
-        for (let k = next; k < last; k++) {
-          const l = i32At(leafAt, i32At(tPos, k));
-          if (l == leaf) continue;
-          leaf = l;
-          next = evaluateLeaf(desc, leaf, features, a0, a1, c, tPos, tVal, targetCount, next);
+        for (; next < last; next++) {
+          pointTerms(v0, v1, v2, i32At(tPos, next), features, a0, a1, c, f64At(tVal, next));
           o0 += P0;
           o1 += P1;
           o2 += P2;
@@ -207,15 +222,15 @@ function query(desc: usize, features: bool, a0: f64, a1: f64, c: f64, tPos: usiz
       o2 += P2;
       continue;
     }
-    const l = i32At(left, node);
-    if (l >= 0) {
-      store<i32>(stack + (<usize>top << 2), i32At(right, node));
+    const right = load<i32>(record, 40);
+    if (right >= 0) {
+      store<i32>(stack + (<usize>top << 2), right);
       top++;
-      store<i32>(stack + (<usize>top << 2), l);
+      store<i32>(stack + (<usize>top << 2), node + 1);
       top++;
       continue;
     }
-    next = evaluateLeaf(desc, node, features, a0, a1, c, tPos, tVal, targetCount, next);
+    next = evaluateLeaf(records, v0, v1, v2, node, features, a0, a1, c, tPos, tVal, targetCount, next);
     o0 += P0;
     o1 += P1;
     o2 += P2;
