@@ -38,8 +38,8 @@ import type { SparseExamples } from '../data/datasets.ts';
 import type { Engine, Gradients, Model } from './engine.ts';
 import type { Parameters } from './init.ts';
 import { createFusedModel, fusedEngine } from './fused.ts';
-import { buildKdTree, collectTargets, halfPlaneSums, inTreeOrder, newTargets, nodeMoments } from './halfplane.ts';
-import { createTreeKernel, type TreeData, type TreeKernel } from './treeWasm.ts';
+import { buildKdTree, collectTargets, halfPlaneSums, inTreeOrder, newTargets, nodeMoments, type KdTree } from './halfplane.ts';
+import { createTreeKernel, type TreeKernel } from './treeWasm.ts';
 
 /**
  * Below this many examples per step the fused engine's active-output kernel is faster in
@@ -86,6 +86,13 @@ function mostTargets(examples: SparseExamples, colStart: Int32Array): number {
   for (let t = 0; t < examples.T; t++) most = Math.max(most, examples.rowStart[t + 1] - examples.rowStart[t]);
   for (let j = 0; j < examples.n; j++) most = Math.max(most, colStart[j + 1] - colStart[j]);
   return most;
+}
+
+/** A tree of halfplane.ts with its points' values in tree order and its moments. */
+interface TreeData {
+  tree: KdTree;
+  values: Float64Array[];
+  moments: Float64Array;
 }
 
 /** The sign of b each feature tree holds (b > 0, b < 0, b = 0): the query's constant in key space. */
@@ -138,19 +145,28 @@ export function createTreeModel(examples: SparseExamples, options: TreeModelOpti
   }
   useExamples(examples);
 
-  /** Three trees over the features, one per sign of b_j, keyed by w_j / |b_j| (by w_j where b_j = 0). */
-  function featureGroups(): TreeData[] {
-    const bySign: number[][] = [[], [], []];
+  const groupIds = [new Int32Array(n), new Int32Array(n), new Int32Array(n)];
+  /**
+   * The features of the three trees, one per sign of b_j (b > 0, b < 0, b = 0), in order, and
+   * their keys w_j / |b_j| (w_j where b_j = 0) in U0, U1.
+   */
+  function featureGroups(): Int32Array[] {
+    const counts = [0, 0, 0];
     for (let j = 0; j < n; j++) {
       const b = B[j];
       const group = b > 0 ? 0 : b < 0 ? 1 : 2;
-      bySign[group].push(j);
+      groupIds[group][counts[group]++] = j;
       const scale = group === 2 ? 1 : Math.abs(b);
       U0[j] = W0[j] / scale;
       U1[j] = W1[j] / scale;
     }
-    return bySign.map((ids) => {
-      const tree = buildKdTree(Int32Array.from(ids), U0, U1, n);
+    return groupIds.map((ids, g) => ids.subarray(0, counts[g]));
+  }
+
+  /** halfplane.ts's trees over the features (the reference; the kernel builds its own). */
+  function featureTrees(groups: Int32Array[]): TreeData[] {
+    return groups.map((ids) => {
+      const tree = buildKdTree(ids, U0, U1, n);
       const values = [inTreeOrder(tree, W0), inTreeOrder(tree, W1), inTreeOrder(tree, B)];
       return { tree, values, moments: nodeMoments(tree, values) };
     });
@@ -177,12 +193,13 @@ export function createTreeModel(examples: SparseExamples, options: TreeModelOpti
     if (useWasm) kernel ??= createTreeKernel(examples, cols, targets.position.length, threads);
     // Example side: squared error and dL/dh (before the factor 2/T) per example.
     if (kernel !== null) {
-      kernel.exampleQueries(groups, H0, H1, SE, G0, G1);
+      kernel.exampleQueries(groups, U0, U1, W0, W1, B, H0, H1, SE, G0, G1);
     } else {
+      const trees = featureTrees(groups);
       for (let t = 0; t < T; t++) {
         sums.fill(0);
         for (let g = 0; g < 3; g++) {
-          const { tree, values, moments } = groups[g];
+          const { tree, values, moments } = trees[g];
           collectTargets(tree, index, value, rowStart[t], rowStart[t + 1], targets);
           halfPlaneSums(tree, moments, values, H0[t], H1[t], GROUP_SIGNS[g], targets, sums);
         }
@@ -196,17 +213,17 @@ export function createTreeModel(examples: SparseExamples, options: TreeModelOpti
     if (grads !== null) {
       const scale = 2 / T;
       // Feature side: dL/db_j and the decoder part of dL/dw_j.
-      const tree = buildKdTree(exampleIds, H0, H1, T);
-      const values = [inTreeOrder(tree, H0), inTreeOrder(tree, H1)];
-      const exampleTree = { tree, values, moments: nodeMoments(tree, values) };
       if (kernel !== null) {
-        kernel.featureQueries(exampleTree, W0, W1, B, grads.b, grads.W.subarray(0, n), grads.W.subarray(n, 2 * n));
+        kernel.featureQueries(grads.b, grads.W.subarray(0, n), grads.W.subarray(n, 2 * n));
       } else {
+        const tree = buildKdTree(exampleIds, H0, H1, T);
+        const values = [inTreeOrder(tree, H0), inTreeOrder(tree, H1)];
+        const moments = nodeMoments(tree, values);
         const { colStart, colRow, colValue } = cols;
         for (let j = 0; j < n; j++) {
           collectTargets(tree, colRow, colValue, colStart[j], colStart[j + 1], targets);
           sums.fill(0);
-          halfPlaneSums(tree, exampleTree.moments, values, W0[j], W1[j], B[j], targets, sums);
+          halfPlaneSums(tree, moments, values, W0[j], W1[j], B[j], targets, sums);
           grads.b[j] = scale * sums[0];
           grads.W[j] = scale * sums[1];
           grads.W[n + j] = scale * sums[2];

@@ -12,7 +12,6 @@
  */
 import { Worker } from 'node:worker_threads';
 import type { SparseExamples } from '../data/datasets.ts';
-import type { KdTree } from './halfplane.ts';
 import { LEAF_SIZE } from './halfplane.ts';
 import { TREE_KERNEL_WASM_BASE64 } from './wasm/tree.wasm.ts';
 
@@ -25,19 +24,13 @@ function kernelModule(): WebAssembly.Module {
 interface KernelExports {
   exampleQueries(...args: number[]): void;
   featureQueries(...args: number[]): void;
-}
-
-/** A tree as tree.ts hands it over: the structure, its points' values in tree order, the moments. */
-export interface TreeData {
-  tree: KdTree;
-  values: Float64Array[];
-  moments: Float64Array;
+  buildTree(...args: number[]): void;
 }
 
 /** Where one tree's arrays live in the memory (byte offsets), sized for `points` points. */
 interface TreeSlot {
   desc: number;
-  records: number; moments: number; positionOf: number; idCount: number; v0: number; v1: number; v2: number;
+  item: number; records: number; moments: number; positionOf: number; idCount: number; v0: number; v1: number; v2: number;
 }
 
 const DESCRIPTOR_BYTES = 64;
@@ -53,12 +46,19 @@ function nodeCapacity(points: number): number {
 export interface TreeKernel {
   readonly threads: number;
   /**
-   * Example side: for each example t, the squared error (SE), and dL/dh before the factor
-   * 2/T (G0, G1), over the three feature trees (constants 1, −1, 0).
+   * Example side: builds the three feature trees (features `groups[g]`, keyed by (U0, U1),
+   * constants 1, −1, 0) and gives, for each example t, the squared error (SE) and dL/dh
+   * before the factor 2/T (G0, G1).
    */
-  exampleQueries(featureTrees: TreeData[], H0: Float64Array, H1: Float64Array, SE: Float64Array, G0: Float64Array, G1: Float64Array): void;
-  /** Feature side: dL/db_j, and the decoder part of dL/dw_j, times 2/T. */
-  featureQueries(exampleTree: TreeData, W0: Float64Array, W1: Float64Array, B: Float64Array, gb: Float64Array, gW0: Float64Array, gW1: Float64Array): void;
+  exampleQueries(
+    groups: Int32Array[], U0: Float64Array, U1: Float64Array, W0: Float64Array, W1: Float64Array, B: Float64Array,
+    H0: Float64Array, H1: Float64Array, SE: Float64Array, G0: Float64Array, G1: Float64Array,
+  ): void;
+  /**
+   * Feature side, after exampleQueries with the same parameters: builds the example tree and
+   * gives dL/db_j, and the decoder part of dL/dw_j, times 2/T.
+   */
+  featureQueries(gb: Float64Array, gW0: Float64Array, gW1: Float64Array): void;
   dispose(): void;
 }
 
@@ -82,22 +82,22 @@ export function createTreeKernel(
     rowStart: take(4 * (T + 1)), index: take(4 * nonZeros), value: take(8 * nonZeros),
     colStart: take(4 * (n + 1)), colRow: take(4 * nonZeros), colValue: take(8 * nonZeros),
     H0: take(8 * T), H1: take(8 * T), SE: take(8 * T), G0: take(8 * T), G1: take(8 * T),
-    W0: take(8 * n), W1: take(8 * n), B: take(8 * n), gb: take(8 * n), gW0: take(8 * n), gW1: take(8 * n),
+    W0: take(8 * n), W1: take(8 * n), B: take(8 * n), U0: take(8 * n), U1: take(8 * n), gb: take(8 * n), gW0: take(8 * n), gW1: take(8 * n),
     scratch: take(threads * (12 * mostTargets + STACK_BYTES + 64)),
   };
-  const slotOf = (points: number, idCount: number, dims: number): TreeSlot => {
+  const slotOf = (desc: number, points: number, idCount: number, dims: number): TreeSlot => {
     const nodes = nodeCapacity(points);
     return {
-      desc: take(DESCRIPTOR_BYTES), records: take(NODE_BYTES * nodes), moments: take(8 * (dims === 3 ? 10 : 6) * nodes),
+      desc, item: take(4 * points), records: take(NODE_BYTES * nodes), moments: take(8 * (dims === 3 ? 10 : 6) * nodes),
       positionOf: take(4 * idCount), idCount,
       v0: take(8 * points), v1: take(8 * points), v2: dims === 3 ? take(8 * points) : 0,
     };
   };
-  // Three feature trees, each sized for every feature (how they split by sign changes each step).
-  const featureSlots = [0, 1, 2].map(() => slotOf(n, n, 3));
-  const exampleSlot = slotOf(T, T, 2);
-  // The three feature descriptors must be 64 bytes apart (the kernel finds them so).
+  // Three feature trees, each sized for every feature (how they split by sign changes each
+  // step), their descriptors 64 bytes apart (the kernel finds them so), and the example tree.
   const trees = take(3 * DESCRIPTOR_BYTES);
+  const featureSlots = [0, 1, 2].map((g) => slotOf(trees + DESCRIPTOR_BYTES * g, n, n, 3));
+  const exampleSlot = slotOf(take(DESCRIPTOR_BYTES), T, T, 2);
   const pages = Math.ceil(at / 65536) + 1;
   const memory = new WebAssembly.Memory({ initial: pages, maximum: pages, shared: true });
   const buffer = memory.buffer as unknown as SharedArrayBuffer;
@@ -112,25 +112,11 @@ export function createTreeKernel(
   i32(L.colRow, nonZeros).set(cols.colRow);
   f64(L.colValue, nonZeros).set(cols.colValue);
 
-  function copyTree(slot: TreeSlot, data: TreeData, desc = slot.desc): void {
-    const { tree, values, moments } = data;
-    const nodes = tree.nodes;
-    const points = tree.item.length;
-    const boxes = f64(slot.records, (NODE_BYTES / 8) * nodes);
-    const links = i32(slot.records, (NODE_BYTES / 4) * nodes);
-    for (let node = 0; node < nodes; node++) {
-      for (let k = 0; k < 4; k++) boxes[6 * node + k] = tree.box[4 * node + k];
-      links[12 * node + 8] = tree.lo[node];
-      links[12 * node + 9] = tree.hi[node];
-      links[12 * node + 10] = tree.right[node];
-    }
-    f64(slot.moments, moments.length).set(moments);
-    i32(slot.positionOf, slot.idCount).set(tree.positionOf);
-    f64(slot.v0, points).set(values[0]);
-    f64(slot.v1, points).set(values[1]);
-    if (values.length === 3) f64(slot.v2, points).set(values[2]);
-    i32(desc, 8).set([nodes, slot.records, slot.moments, slot.positionOf, slot.idCount, slot.v0, slot.v1, slot.v2]);
+  // Each descriptor: node count (written by buildTree), then where the arrays are.
+  for (const slot of [...featureSlots, exampleSlot]) {
+    i32(slot.desc, 8).set([0, slot.records, slot.moments, slot.positionOf, slot.idCount, slot.v0, slot.v1, slot.v2]);
   }
+  const exampleIds = Int32Array.from({ length: T }, (_, t) => t);
 
   const scratchOf = (part: number) => {
     const base = L.scratch + part * (12 * mostTargets + STACK_BYTES + 64);
@@ -155,8 +141,17 @@ export function createTreeKernel(
 
   return {
     threads,
-    exampleQueries(featureTrees, H0, H1, SE, G0, G1) {
-      featureTrees.forEach((data, g) => copyTree(featureSlots[g], data, trees + DESCRIPTOR_BYTES * g));
+    exampleQueries(groups, U0, U1, W0, W1, B, H0, H1, SE, G0, G1) {
+      f64(L.U0, n).set(U0);
+      f64(L.U1, n).set(U1);
+      f64(L.W0, n).set(W0);
+      f64(L.W1, n).set(W1);
+      f64(L.B, n).set(B);
+      groups.forEach((ids, g) => {
+        const slot = featureSlots[g];
+        i32(slot.item, ids.length).set(ids);
+        kernel.buildTree(slot.desc, slot.item, ids.length, LEAF_SIZE, L.U0, L.U1, L.W0, L.W1, L.B, 3);
+      });
       f64(L.H0, T).set(H0);
       f64(L.H1, T).set(H1);
       pool.run(0, () => kernel.exampleQueries(...own[0][1]));
@@ -164,11 +159,10 @@ export function createTreeKernel(
       G0.set(f64(L.G0, T));
       G1.set(f64(L.G1, T));
     },
-    featureQueries(exampleTree, W0, W1, B, gb, gW0, gW1) {
-      copyTree(exampleSlot, exampleTree);
-      f64(L.W0, n).set(W0);
-      f64(L.W1, n).set(W1);
-      f64(L.B, n).set(B);
+    featureQueries(gb, gW0, gW1) {
+      // The example tree's item array is rearranged by each build: start from 0..T−1 again.
+      i32(exampleSlot.item, T).set(exampleIds);
+      kernel.buildTree(exampleSlot.desc, exampleSlot.item, T, LEAF_SIZE, L.H0, L.H1, L.H0, L.H1, 0, 2);
       pool.run(1, () => kernel.featureQueries(...own[1][1]));
       gb.set(f64(L.gb, n));
       gW0.set(f64(L.gW0, n));

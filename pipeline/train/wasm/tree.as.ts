@@ -287,3 +287,217 @@ export function featureQueries(
     store<f64>(gW1 + (<usize>j << 3), scale * O2);
   }
 }
+
+// ---------------------------------------------------------------------------------------
+// Building a tree (halfplane.ts: buildKdTree, inTreeOrder, nodeMoments, the reference, with
+// the same comparisons and the same arithmetic in the same order, so the trees and their
+// moments are bitwise those of the reference).
+
+let bItem: usize = 0;
+let bX: usize = 0;
+let bY: usize = 0;
+let bRecords: usize = 0;
+let bNodes: i32 = 0;
+
+@inline function less(keys: usize, a: i32, b: i32): bool {
+  const ka = f64At(keys, a), kb = f64At(keys, b);
+  return ka < kb || (ka == kb && a < b);
+}
+
+@inline function swapItems(i: i32, j: i32): void {
+  const pi = bItem + (<usize>i << 2), pj = bItem + (<usize>j << 2);
+  const t = load<i32>(pi);
+  store<i32>(pi, load<i32>(pj));
+  store<i32>(pj, t);
+}
+
+/** Moves the k-th smallest of keys[item[lo..hi)] (ties by item index) to position k. */
+function select(keys: usize, lo: i32, hi: i32, k: i32): void {
+  let l = lo;
+  let r = hi - 1;
+  while (r > l) {
+    const mid = (l + r) >> 1;
+    if (less(keys, i32At(bItem, mid), i32At(bItem, l))) swapItems(mid, l);
+    if (less(keys, i32At(bItem, r), i32At(bItem, l))) swapItems(r, l);
+    if (less(keys, i32At(bItem, r), i32At(bItem, mid))) swapItems(r, mid);
+    const pivot = i32At(bItem, mid);
+    let i = l;
+    let j = r;
+    while (i <= j) {
+      while (less(keys, i32At(bItem, i), pivot)) i++;
+      while (less(keys, pivot, i32At(bItem, j))) j--;
+      if (i <= j) {
+        swapItems(i, j);
+        i++;
+        j--;
+      }
+    }
+    if (k <= j) r = j;
+    else if (k >= i) l = i;
+    else return;
+  }
+}
+
+function buildNode(lo: i32, hi: i32, leafSize: i32): i32 {
+  const node = bNodes++;
+  const record = bRecords + <usize>node * NODE_BYTES;
+  store<i32>(record, lo, 32);
+  store<i32>(record, hi, 36);
+  let x0: f64 = Infinity, x1: f64 = -Infinity, y0: f64 = Infinity, y1: f64 = -Infinity;
+  for (let k = lo; k < hi; k++) {
+    const p = i32At(bItem, k);
+    const x = f64At(bX, p), y = f64At(bY, p);
+    if (x < x0) x0 = x;
+    if (x > x1) x1 = x;
+    if (y < y0) y0 = y;
+    if (y > y1) y1 = y;
+  }
+  store<f64>(record, x0);
+  store<f64>(record, x1, 8);
+  store<f64>(record, y0, 16);
+  store<f64>(record, y1, 24);
+  if (hi - lo <= leafSize) {
+    store<i32>(record, -1, 40);
+    return node;
+  }
+  const mid = (lo + hi) >> 1;
+  select(x1 - x0 >= y1 - y0 ? bX : bY, lo, hi, mid);
+  buildNode(lo, mid, leafSize);
+  store<i32>(record, buildNode(mid, hi, leafSize), 40);
+  return node;
+}
+
+/**
+ * Builds the tree described at `desc` over the `count` point ids at item[0, count) (the
+ * descriptor's arrays sized for them) with keys (X[id], Y[id]): node records, positionOf
+ * (ids below idCount; −1 for those it does not hold), the values V0, V1 (and V2 when
+ * dims = 3) in tree order, and the moments. Writes the node count into the descriptor.
+ */
+export function buildTree(desc: usize, item: usize, count: i32, leafSize: i32, X: usize, Y: usize, V0: usize, V1: usize, V2: usize, dims: i32): void {
+  bItem = item;
+  bX = X;
+  bY = Y;
+  bRecords = word(desc, D_RECORDS);
+  bNodes = 0;
+  if (count > 0) buildNode(0, count, leafSize);
+  const nodes = bNodes;
+  store<i32>(desc, nodes);
+  const positionOf = word(desc, D_POSITION_OF);
+  const idCount = load<i32>(desc + (D_ID_COUNT << 2));
+  memory.fill(positionOf, 0xff, <usize>idCount << 2);
+  const v0 = word(desc, D_V0), v1 = word(desc, D_V1), v2 = word(desc, D_V2);
+  for (let k = 0; k < count; k++) {
+    const id = i32At(item, k);
+    store<i32>(positionOf + (<usize>id << 2), k);
+    store<f64>(v0 + (<usize>k << 3), f64At(V0, id));
+    store<f64>(v1 + (<usize>k << 3), f64At(V1, id));
+    if (dims == 3) store<f64>(v2 + (<usize>k << 3), f64At(V2, id));
+  }
+  if (dims == 3) moments3(desc, nodes);
+  else moments2(desc, nodes);
+}
+
+/** nodeMoments for (h0, h1): stride 6 (count, means, C00 C01 C11). */
+function moments2(desc: usize, nodes: i32): void {
+  const records = word(desc, D_RECORDS), out = word(desc, D_MOMENTS);
+  const v0 = word(desc, D_V0), v1 = word(desc, D_V1);
+  for (let node = nodes - 1; node >= 0; node--) {
+    const record = records + <usize>node * NODE_BYTES;
+    const at = out + <usize>node * 48;
+    const right = load<i32>(record, 40);
+    if (right < 0) {
+      const lo = load<i32>(record, 32), hi = load<i32>(record, 36);
+      const count = <f64>(hi - lo);
+      let m0: f64 = 0, m1: f64 = 0;
+      for (let k = lo; k < hi; k++) {
+        m0 += f64At(v0, k);
+        m1 += f64At(v1, k);
+      }
+      m0 /= count;
+      m1 /= count;
+      let c00: f64 = 0, c01: f64 = 0, c11: f64 = 0;
+      for (let k = lo; k < hi; k++) {
+        const d0 = f64At(v0, k) - m0, d1 = f64At(v1, k) - m1;
+        c00 += d0 * d0;
+        c01 += d0 * d1;
+        c11 += d1 * d1;
+      }
+      store<f64>(at, count);
+      store<f64>(at, m0, 8);
+      store<f64>(at, m1, 16);
+      store<f64>(at, c00, 24);
+      store<f64>(at, c01, 32);
+      store<f64>(at, c11, 40);
+      continue;
+    }
+    const A = out + <usize>(node + 1) * 48, B = out + <usize>right * 48;
+    const nA = load<f64>(A), nB = load<f64>(B), count = nA + nB;
+    const d0 = load<f64>(B, 8) - load<f64>(A, 8), d1 = load<f64>(B, 16) - load<f64>(A, 16);
+    store<f64>(at, count);
+    store<f64>(at, load<f64>(A, 8) + d0 * (nB / count), 8);
+    store<f64>(at, load<f64>(A, 16) + d1 * (nB / count), 16);
+    const f = (nA * nB) / count;
+    store<f64>(at, load<f64>(A, 24) + load<f64>(B, 24) + f * d0 * d0, 24);
+    store<f64>(at, load<f64>(A, 32) + load<f64>(B, 32) + f * d0 * d1, 32);
+    store<f64>(at, load<f64>(A, 40) + load<f64>(B, 40) + f * d1 * d1, 40);
+  }
+}
+
+/** nodeMoments for (w0, w1, b): stride 10 (count, means, C00 C01 C02 C11 C12 C22). */
+function moments3(desc: usize, nodes: i32): void {
+  const records = word(desc, D_RECORDS), out = word(desc, D_MOMENTS);
+  const v0 = word(desc, D_V0), v1 = word(desc, D_V1), v2 = word(desc, D_V2);
+  for (let node = nodes - 1; node >= 0; node--) {
+    const record = records + <usize>node * NODE_BYTES;
+    const at = out + <usize>node * 80;
+    const right = load<i32>(record, 40);
+    if (right < 0) {
+      const lo = load<i32>(record, 32), hi = load<i32>(record, 36);
+      const count = <f64>(hi - lo);
+      let m0: f64 = 0, m1: f64 = 0, m2: f64 = 0;
+      for (let k = lo; k < hi; k++) {
+        m0 += f64At(v0, k);
+        m1 += f64At(v1, k);
+        m2 += f64At(v2, k);
+      }
+      m0 /= count;
+      m1 /= count;
+      m2 /= count;
+      let c00: f64 = 0, c01: f64 = 0, c02: f64 = 0, c11: f64 = 0, c12: f64 = 0, c22: f64 = 0;
+      for (let k = lo; k < hi; k++) {
+        const d0 = f64At(v0, k) - m0, d1 = f64At(v1, k) - m1, d2 = f64At(v2, k) - m2;
+        c00 += d0 * d0;
+        c01 += d0 * d1;
+        c02 += d0 * d2;
+        c11 += d1 * d1;
+        c12 += d1 * d2;
+        c22 += d2 * d2;
+      }
+      store<f64>(at, count);
+      store<f64>(at, m0, 8);
+      store<f64>(at, m1, 16);
+      store<f64>(at, m2, 24);
+      store<f64>(at, c00, 32);
+      store<f64>(at, c01, 40);
+      store<f64>(at, c02, 48);
+      store<f64>(at, c11, 56);
+      store<f64>(at, c12, 64);
+      store<f64>(at, c22, 72);
+      continue;
+    }
+    const A = out + <usize>(node + 1) * 80, B = out + <usize>right * 80;
+    const nA = load<f64>(A), nB = load<f64>(B), count = nA + nB;
+    const d0 = load<f64>(B, 8) - load<f64>(A, 8), d1 = load<f64>(B, 16) - load<f64>(A, 16), d2 = load<f64>(B, 24) - load<f64>(A, 24);
+    store<f64>(at, count);
+    store<f64>(at, load<f64>(A, 8) + d0 * (nB / count), 8);
+    store<f64>(at, load<f64>(A, 16) + d1 * (nB / count), 16);
+    store<f64>(at, load<f64>(A, 24) + d2 * (nB / count), 24);
+    const f = (nA * nB) / count;
+    store<f64>(at, load<f64>(A, 32) + load<f64>(B, 32) + f * d0 * d0, 32);
+    store<f64>(at, load<f64>(A, 40) + load<f64>(B, 40) + f * d0 * d1, 40);
+    store<f64>(at, load<f64>(A, 48) + load<f64>(B, 48) + f * d0 * d2, 48);
+    store<f64>(at, load<f64>(A, 56) + load<f64>(B, 56) + f * d1 * d1, 56);
+    store<f64>(at, load<f64>(A, 64) + load<f64>(B, 64) + f * d1 * d2, 64);
+    store<f64>(at, load<f64>(A, 72) + load<f64>(B, 72) + f * d2 * d2, 72);
+  }
+}
