@@ -131,8 +131,10 @@ export function createTreeModel(examples: SparseExamples, options: TreeModelOpti
     examples = next;
     cols = columns(next);
     targets = newTargets(mostTargets(next, cols.colStart));
-    kernel?.dispose();
-    kernel = null;
+    if (kernel !== null && !kernel.load(next, cols, targets.position.length)) {
+      kernel.dispose();
+      kernel = null;
+    }
     if (next.T !== T) {
       T = next.T;
       H0 = new Float64Array(T);

@@ -45,6 +45,8 @@ function nodeCapacity(points: number): number {
 
 export interface TreeKernel {
   readonly threads: number;
+  /** Replaces the examples (same n and T): false when they do not fit, and a new kernel is needed. */
+  load(examples: SparseExamples, cols: { colStart: Int32Array; colRow: Int32Array; colValue: Float64Array }, mostTargets: number): boolean;
   /**
    * Example side: builds the three feature trees (features `groups[g]`, keyed by (U0, U1),
    * constants 1, −1, 0) and gives, for each example t, the squared error (SE) and dL/dh
@@ -70,8 +72,11 @@ export function createTreeKernel(
   examples: SparseExamples, cols: { colStart: Int32Array; colRow: Int32Array; colValue: Float64Array },
   mostTargets: number, threads: number,
 ): TreeKernel {
-  const { n, T, rowStart, index, value } = examples;
-  const nonZeros = rowStart[T];
+  const { n, T } = examples;
+  // Room for a little more data than these examples hold, so a data stream's next batch of
+  // the same size usually fits (setExamples) without a new memory and new workers.
+  const nonZeroCapacity = Math.ceil(1.25 * examples.rowStart[T]) + 64;
+  const targetCapacity = 2 * mostTargets + 16;
   let at = 64;
   const take = (bytes: number) => {
     const offset = at;
@@ -79,11 +84,11 @@ export function createTreeKernel(
     return offset;
   };
   const L = {
-    rowStart: take(4 * (T + 1)), index: take(4 * nonZeros), value: take(8 * nonZeros),
-    colStart: take(4 * (n + 1)), colRow: take(4 * nonZeros), colValue: take(8 * nonZeros),
+    rowStart: take(4 * (T + 1)), index: take(4 * nonZeroCapacity), value: take(8 * nonZeroCapacity),
+    colStart: take(4 * (n + 1)), colRow: take(4 * nonZeroCapacity), colValue: take(8 * nonZeroCapacity),
     H0: take(8 * T), H1: take(8 * T), SE: take(8 * T), G0: take(8 * T), G1: take(8 * T),
     W0: take(8 * n), W1: take(8 * n), B: take(8 * n), U0: take(8 * n), U1: take(8 * n), gb: take(8 * n), gW0: take(8 * n), gW1: take(8 * n),
-    scratch: take(threads * (12 * mostTargets + STACK_BYTES + 64)),
+    scratch: take(threads * (12 * targetCapacity + STACK_BYTES + 64)),
   };
   const slotOf = (desc: number, points: number, idCount: number, dims: number): TreeSlot => {
     const nodes = nodeCapacity(points);
@@ -105,12 +110,20 @@ export function createTreeKernel(
   const i32 = (offset: number, length: number) => new Int32Array(buffer, offset, length);
   const f64 = (offset: number, length: number) => new Float64Array(buffer, offset, length);
 
-  i32(L.rowStart, T + 1).set(rowStart.subarray(0, T + 1));
-  i32(L.index, nonZeros).set(index.subarray(0, nonZeros));
-  f64(L.value, nonZeros).set(value.subarray(0, nonZeros));
-  i32(L.colStart, n + 1).set(cols.colStart);
-  i32(L.colRow, nonZeros).set(cols.colRow);
-  f64(L.colValue, nonZeros).set(cols.colValue);
+  /** Copies examples in (rows and columns); false when they do not fit this kernel. */
+  function load(next: SparseExamples, nextCols: typeof cols, nextMostTargets: number): boolean {
+    const { rowStart, index, value } = next;
+    const nonZeros = rowStart[T];
+    if (next.n !== n || next.T !== T || nonZeros > nonZeroCapacity || nextMostTargets > targetCapacity) return false;
+    i32(L.rowStart, T + 1).set(rowStart.subarray(0, T + 1));
+    i32(L.index, nonZeros).set(index.subarray(0, nonZeros));
+    f64(L.value, nonZeros).set(value.subarray(0, nonZeros));
+    i32(L.colStart, n + 1).set(nextCols.colStart);
+    i32(L.colRow, nonZeros).set(nextCols.colRow);
+    f64(L.colValue, nonZeros).set(nextCols.colValue);
+    return true;
+  }
+  load(examples, cols, mostTargets);
 
   // Each descriptor: node count (written by buildTree), then where the arrays are.
   for (const slot of [...featureSlots, exampleSlot]) {
@@ -119,10 +132,10 @@ export function createTreeKernel(
   const exampleIds = Int32Array.from({ length: T }, (_, t) => t);
 
   const scratchOf = (part: number) => {
-    const base = L.scratch + part * (12 * mostTargets + STACK_BYTES + 64);
+    const base = L.scratch + part * (12 * targetCapacity + STACK_BYTES + 64);
     const tVal = base; // 8-byte aligned
-    const tPos = tVal + 8 * mostTargets;
-    const stack = Math.ceil((tPos + 4 * mostTargets) / 16) * 16;
+    const tPos = tVal + 8 * targetCapacity;
+    const stack = Math.ceil((tPos + 4 * targetCapacity) / 16) * 16;
     return [tPos, tVal, stack];
   };
   /** Contiguous share `part` of `count` queries split into `parts`. */
@@ -141,6 +154,7 @@ export function createTreeKernel(
 
   return {
     threads,
+    load,
     exampleQueries(groups, U0, U1, W0, W1, B, H0, H1, SE, G0, G1) {
       f64(L.U0, n).set(U0);
       f64(L.U1, n).set(U1);
