@@ -62,10 +62,13 @@ if (values.kernel === 'wasm') {
   console.log('wasm vs js bitwise:', la === lb && Buffer.from(a.W.buffer).equals(Buffer.from(b.W.buffer)) && Buffer.from(a.b.buffer).equals(Buffer.from(b.b.buffer)), la, lb);
 }
 const dense = createFusedModel(examples, 2, { kernel: 'dense', threads: 1 });
+// The fused engine as training runs it (its active-output kernel where that is faster).
+const fused = createFusedModel(examples, 2, { threads: 1 });
 const grads = () => ({ W: new Float64Array(2 * params.n), b: new Float64Array(params.n) });
 const g = grads();
 for (let i = 0; i < 3; i++) tree.lossAndGradient(params, g); // warm-up
-let treeMs = 0, denseMs = 0;
+let treeMs = 0, denseMs = 0, fusedMs = 0;
+fused.lossAndGradient(params, g);
 const rounds = Number(values.rounds);
 // CPU time of this process (on one thread, what a loaded machine disturbs least), else wall time.
 const clock = () => (threads === 1 ? (process.cpuUsage().user + process.cpuUsage().system) / 1000 : performance.now());
@@ -77,8 +80,12 @@ for (let r = 0; r < rounds; r++) {
     start = clock();
     dense.lossAndGradient(params, g);
     denseMs += clock() - start;
+    start = clock();
+    fused.lossAndGradient(params, g);
+    fusedMs += clock() - start;
   }
 }
-console.log(`${label}: tree ${(treeMs / rounds).toFixed(1)} ms/eval (${threads} threads), dense 1-thread ${(denseMs / rounds).toFixed(1)} ms/eval, ratio ${(denseMs / treeMs).toFixed(2)}×`);
+console.log(`${label}: tree ${(treeMs / rounds).toFixed(1)} ms/eval (${threads} threads), dense 1-thread ${(denseMs / rounds).toFixed(1)} ms/eval, ratio ${(denseMs / treeMs).toFixed(2)}×; fused as trained (1 thread, ${fused.backend}) ${(fusedMs / rounds).toFixed(1)} ms/eval, ratio ${(fusedMs / treeMs).toFixed(2)}×`);
 tree.dispose();
 dense.dispose();
+fused.dispose();

@@ -427,9 +427,9 @@ describe('tree engine training', () => {
       model.dispose();
       return model.backend;
     };
-    expect(await describeModel(config({ data: { family: 'sparse', n: 2000, S: 0.99, T: 5000 } }))).toBe(TREE_BACKEND);
-    expect(await describeModel(config({ data: { family: 'sparse', n: 2000, S: 0.99, T: 1000 } }))).toMatch(/^fused:wasm-simd-float64/);
-    expect(await describeModel(config({ data: { family: 'sparse', n: 500, S: 0.99, T: 5000 } }))).toMatch(/^fused:wasm-simd-float64/);
+    expect(await describeModel(config({ data: { family: 'sparse', n: 5000, S: 0.99, T: 5000 } }))).toBe(TREE_BACKEND);
+    expect(await describeModel(config({ data: { family: 'sparse', n: 5000, S: 0.99, T: 2000 } }))).toMatch(/^fused:wasm-simd-float64/);
+    expect(await describeModel(config({ data: { family: 'sparse', n: 3000, S: 0.99, T: 5000 } }))).toMatch(/^fused:wasm-simd-float64/);
     expect(await describeModel(config({ data: { family: 'sparse', n: 2000, S: 0.99, T: 5000 }, m: 3 }))).toBe('fused:js-float64');
     // Non-finite parameters run the fused kernel, so NaN propagates exactly as there.
     const c = config({});
