@@ -14,7 +14,9 @@
  * halfplane.ts answers the queries with k-d trees carrying centred moments per node and
  * evaluates points near a boundary directly, so the result agrees with the dense kernel to
  * rounding (≈ 1e-13 relative; tests/unit/tree-engine.test.ts), though not bitwise: sums are
- * regrouped.
+ * regrouped. treeWasm.ts runs the same queries, and builds the same trees, in WebAssembly
+ * (wasm/tree.as.ts) over worker threads, bitwise equal to halfplane.ts's JavaScript, which
+ * stays as the reference the tests hold it to (kernel: 'js').
  *
  * Where it runs what: m ≠ 2, problems too small for the trees to pay (T below
  * TREE_MIN_EXAMPLES or n below TREE_MIN_FEATURES), and parameters that are not all finite run
@@ -22,17 +24,18 @@
  * (recorded in meta.json). The choice depends only on n, T, m and the parameters, never on
  * timing, so a run's numbers never depend on the machine.
  *
- * Determinism: single-threaded, a fixed order of every sum; a pure function of the
- * parameters and the examples, so results do not depend on the thread count and a resumed
- * run continues bitwise.
+ * Determinism: every query is computed whole by one thread in a fixed order, into its own
+ * slot, and the slots are reduced in a fixed order here; the trees are a pure function of
+ * the parameters. So results do not depend on the thread count and a resumed run continues
+ * bitwise.
  *
- * Speed (issue 24's measurements, two shared cores): a query visits a few hundred nodes
- * and evaluates a few hundred points directly at n = 10,000 (about 10 √n operations), in
- * plain JavaScript, against 10,000 outputs per example for the dense WebAssembly SIMD
- * kernel on two threads. So the trees win only late in training at T = 10,000 (most outputs
- * firing) and lose early (b ≈ 0, where the boundary runs through the densest features);
- * the advantage grows like √n. Moving the two query loops to WebAssembly and threads is
- * the next step.
+ * Where the time goes (one thread, n = T = 10,000, early training as `npm run bench` times
+ * it, CPU time on two shared, loaded cores): the example side's queries ≈ 70 % (each visits
+ * ≈ 165 nodes of the three feature trees and evaluates ≈ 570 points in the leaves the
+ * boundary line crosses), the feature side's ≈ 20 % (≈ 40 nodes, ≈ 140 points), building the
+ * four trees with their moments ≈ 6 %, h and the encoder gradient the rest. Non-zero targets
+ * cost little: a target inside a summed node costs its own two terms. At n = 100,000 the
+ * builds grow to ≈ 20 % and h and the encoder (JavaScript, over the non-zeros) to ≈ 15 %.
  */
 import type { SparseExamples } from '../data/datasets.ts';
 import type { Engine, Gradients, Model } from './engine.ts';
@@ -42,15 +45,19 @@ import { buildKdTree, collectTargets, halfPlaneSums, inTreeOrder, newTargets, no
 import { createTreeKernel, type TreeKernel } from './treeWasm.ts';
 
 /**
- * Below this many examples per step the fused engine's active-output kernel is faster in
- * every state measured (n = 10,000: 0.4× at T = 1,000 early in training and at T = 2,000
- * trained; npm run bench). From about T = 5,000 most outputs fire and fused runs its dense
- * kernel, which is where the trees can pay. Speed only: a run's engine choice is fixed by
- * n and T, so its numbers never depend on the machine.
+ * Below this many examples per step the fused engine is faster (n = 10,000, both on two
+ * threads, npm run bench on two shared cores: trees 0.44× at T = 1,000 and 0.8× at T = 2,000
+ * early in training; 0.7× against its active-output kernel on post 2's trained T = 2,000
+ * run, one thread). From T = 5,000 the trees win (1.2× early in training, 1.7× on the trained
+ * T = 5,000 run, 2.2× on the trained T = 10,000 run). Speed only: a run's engine choice is
+ * fixed by n and T, so its numbers never depend on the machine.
  */
 export const TREE_MIN_EXAMPLES = 5_000;
-/** Below this many features the dense kernel is cheap whatever T is. */
-export const TREE_MIN_FEATURES = 1_000;
+/**
+ * Below this many features the dense kernel is cheap whatever T is (T = 10,000 early in
+ * training: trees 0.7× at n = 1,000, 0.8× at n = 3,000, 2× at n = 10,000).
+ */
+export const TREE_MIN_FEATURES = 5_000;
 
 /** Whether the tree path computes a problem of this size (else the fused engine does). */
 export function usesTree(n: number, T: number, m: number): boolean {
