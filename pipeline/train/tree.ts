@@ -188,22 +188,23 @@ export function createTreeModel(examples: SparseExamples, options: TreeModelOpti
       W1[j] = params.W[n + j];
       B[j] = params.b[j];
     }
-    // Encoder: h = W x over the non-zeros, summed in the fused kernel's order.
-    for (let t = 0; t < T; t++) {
-      let h0 = 0, h1 = 0;
-      for (let k = rowStart[t]; k < rowStart[t + 1]; k++) {
-        h0 += W0[index[k]] * value[k];
-        h1 += W1[index[k]] * value[k];
-      }
-      H0[t] = h0;
-      H1[t] = h1;
-    }
     const groups = featureGroups();
     if (useWasm) kernel ??= createTreeKernel(examples, cols, targets.position.length, threads);
-    // Example side: squared error and dL/dh (before the factor 2/T) per example.
+    // Example side: squared error and dL/dh (before the factor 2/T) per example (the kernel
+    // also computes h and keeps h and dL/dh for the feature side).
     if (kernel !== null) {
-      kernel.exampleQueries(groups, U0, U1, W0, W1, B, H0, H1, SE, G0, G1);
+      kernel.exampleQueries(groups, U0, U1, W0, W1, B, SE);
     } else {
+      // Encoder: h = W x over the non-zeros, summed in the fused kernel's order.
+      for (let t = 0; t < T; t++) {
+        let h0 = 0, h1 = 0;
+        for (let k = rowStart[t]; k < rowStart[t + 1]; k++) {
+          h0 += W0[index[k]] * value[k];
+          h1 += W1[index[k]] * value[k];
+        }
+        H0[t] = h0;
+        H1[t] = h1;
+      }
       const trees = featureTrees(groups);
       for (let t = 0; t < T; t++) {
         sums.fill(0);
@@ -221,7 +222,8 @@ export function createTreeModel(examples: SparseExamples, options: TreeModelOpti
     for (let t = 0; t < T; t++) total += SE[t];
     if (grads !== null) {
       const scale = 2 / T;
-      // Feature side: dL/db_j and the decoder part of dL/dw_j.
+      // Feature side: dL/db_j and dL/dw_j (the kernel adds the encoder part per feature, in
+      // example order, which is the order of the loop below).
       if (kernel !== null) {
         kernel.featureQueries(grads.b, grads.W.subarray(0, n), grads.W.subarray(n, 2 * n));
       } else {
@@ -237,13 +239,13 @@ export function createTreeModel(examples: SparseExamples, options: TreeModelOpti
           grads.W[j] = scale * sums[1];
           grads.W[n + j] = scale * sums[2];
         }
-      }
-      // Encoder: dL/dW[:, i] += (dL/dh_t) x_ti, examples in order.
-      for (let t = 0; t < T; t++) {
-        const g0 = scale * G0[t], g1 = scale * G1[t];
-        for (let k = rowStart[t]; k < rowStart[t + 1]; k++) {
-          grads.W[index[k]] += g0 * value[k];
-          grads.W[n + index[k]] += g1 * value[k];
+        // Encoder: dL/dW[:, i] += (dL/dh_t) x_ti, examples in order.
+        for (let t = 0; t < T; t++) {
+          const g0 = scale * G0[t], g1 = scale * G1[t];
+          for (let k = rowStart[t]; k < rowStart[t + 1]; k++) {
+            grads.W[index[k]] += g0 * value[k];
+            grads.W[n + index[k]] += g1 * value[k];
+          }
         }
       }
     }

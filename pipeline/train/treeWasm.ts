@@ -49,16 +49,16 @@ export interface TreeKernel {
   load(examples: SparseExamples, cols: { colStart: Int32Array; colRow: Int32Array; colValue: Float64Array }, mostTargets: number): boolean;
   /**
    * Example side: builds the three feature trees (features `groups[g]`, keyed by (U0, U1),
-   * constants 1, −1, 0) and gives, for each example t, the squared error (SE) and dL/dh
-   * before the factor 2/T (G0, G1).
+   * constants 1, −1, 0) and gives, for each example t, the squared error (SE); h = W x and
+   * dL/dh stay in the kernel for featureQueries.
    */
   exampleQueries(
     groups: Int32Array[], U0: Float64Array, U1: Float64Array, W0: Float64Array, W1: Float64Array, B: Float64Array,
-    H0: Float64Array, H1: Float64Array, SE: Float64Array, G0: Float64Array, G1: Float64Array,
+    SE: Float64Array,
   ): void;
   /**
    * Feature side, after exampleQueries with the same parameters: builds the example tree and
-   * gives dL/db_j, and the decoder part of dL/dw_j, times 2/T.
+   * gives dL/db_j and dL/dw_j (decoder and encoder parts).
    */
   featureQueries(gb: Float64Array, gW0: Float64Array, gW1: Float64Array): void;
   dispose(): void;
@@ -145,8 +145,8 @@ export function createTreeKernel(
     const [j0, j1] = shareOf(n, part, threads);
     const [tPos, tVal, stack] = scratchOf(part);
     return [
-      ['exampleQueries', [t0, t1, trees, L.rowStart, L.index, L.value, L.H0, L.H1, L.SE, L.G0, L.G1, tPos, tVal, stack]],
-      ['featureQueries', [j0, j1, exampleSlot.desc, 2 / T, L.colStart, L.colRow, L.colValue, L.W0, L.W1, L.B, L.gb, L.gW0, L.gW1, tPos, tVal, stack]],
+      ['exampleQueries', [t0, t1, trees, L.rowStart, L.index, L.value, L.W0, L.W1, L.H0, L.H1, L.SE, L.G0, L.G1, tPos, tVal, stack]],
+      ['featureQueries', [j0, j1, exampleSlot.desc, 2 / T, L.colStart, L.colRow, L.colValue, L.W0, L.W1, L.B, L.G0, L.G1, L.gb, L.gW0, L.gW1, tPos, tVal, stack]],
     ];
   };
   const pool = createPool(memory, threads, calls);
@@ -155,7 +155,7 @@ export function createTreeKernel(
   return {
     threads,
     load,
-    exampleQueries(groups, U0, U1, W0, W1, B, H0, H1, SE, G0, G1) {
+    exampleQueries(groups, U0, U1, W0, W1, B, SE) {
       f64(L.U0, n).set(U0);
       f64(L.U1, n).set(U1);
       f64(L.W0, n).set(W0);
@@ -166,12 +166,8 @@ export function createTreeKernel(
         i32(slot.item, ids.length).set(ids);
         kernel.buildTree(slot.desc, slot.item, ids.length, LEAF_SIZE, L.U0, L.U1, L.W0, L.W1, L.B, 3);
       });
-      f64(L.H0, T).set(H0);
-      f64(L.H1, T).set(H1);
       pool.run(0, () => kernel.exampleQueries(...own[0][1]));
       SE.set(f64(L.SE, T));
-      G0.set(f64(L.G0, T));
-      G1.set(f64(L.G1, T));
     },
     featureQueries(gb, gW0, gW1) {
       // The example tree's item array is rearranged by each build: start from 0..T−1 again.

@@ -244,21 +244,30 @@ function query(desc: usize, features: bool, a0: f64, a1: f64, c: f64, tPos: usiz
 }
 
 /**
- * Example side for examples [t0, t1): per example, over the three feature trees (descriptors
+ * Example side for examples [t0, t1): per example, h = W x into H0[t], H1[t], then, over the three feature trees (descriptors
  * at trees, trees + 64, trees + 128; their constants 1, -1, 0), the squared error into SE[t]
  * and dL/dh (before 2/T) into G0[t], G1[t].
  */
 export function exampleQueries(
   t0: i32, t1: i32, trees: usize,
-  rowStart: usize, index: usize, value: usize, H0: usize, H1: usize,
+  rowStart: usize, index: usize, value: usize, W0: usize, W1: usize, H0: usize, H1: usize,
   SE: usize, G0: usize, G1: usize, tPos: usize, tVal: usize, stack: usize,
 ): void {
   for (let t = t0; t < t1; t++) {
     O0 = 0;
     O1 = 0;
     O2 = 0;
-    const h0 = f64At(H0, t), h1 = f64At(H1, t);
     const from = i32At(rowStart, t), to = i32At(rowStart, t + 1);
+    // Encoder: h = W x over the non-zeros, in order (tree.ts's reference loop).
+    let h0: f64 = 0, h1: f64 = 0;
+    for (let k = from; k < to; k++) {
+      const j = i32At(index, k);
+      const x = f64At(value, k);
+      h0 += f64At(W0, j) * x;
+      h1 += f64At(W1, j) * x;
+    }
+    store<f64>(H0 + (<usize>t << 3), h0);
+    store<f64>(H1 + (<usize>t << 3), h1);
     for (let g = 0; g < 3; g++) {
       const desc = trees + <usize>(g << 6);
       const count = collectTargets(desc, index, value, from, to, tPos, tVal);
@@ -270,10 +279,10 @@ export function exampleQueries(
   }
 }
 
-/** Feature side for features [j0, j1): dL/db_j and the decoder part of dL/dw_j (times `scale`). */
+/** Feature side for features [j0, j1): dL/db_j and dL/dw_j (times `scale`), decoder and encoder parts. */
 export function featureQueries(
   j0: i32, j1: i32, tree: usize, scale: f64,
-  colStart: usize, colRow: usize, colValue: usize, W0: usize, W1: usize, B: usize,
+  colStart: usize, colRow: usize, colValue: usize, W0: usize, W1: usize, B: usize, G0: usize, G1: usize,
   gb: usize, gW0: usize, gW1: usize, tPos: usize, tVal: usize, stack: usize,
 ): void {
   for (let j = j0; j < j1; j++) {
@@ -283,8 +292,17 @@ export function featureQueries(
     const count = collectTargets(tree, colRow, colValue, i32At(colStart, j), i32At(colStart, j + 1), tPos, tVal);
     query(tree, false, f64At(W0, j), f64At(W1, j), f64At(B, j), tPos, tVal, count, stack);
     store<f64>(gb + (<usize>j << 3), scale * O0);
-    store<f64>(gW0 + (<usize>j << 3), scale * O1);
-    store<f64>(gW1 + (<usize>j << 3), scale * O2);
+    // Encoder: dL/dW[:, j] += (dL/dh_t) x_tj over the examples where feature j is non-zero,
+    // in example order, which is the order the reference's row-by-row loop adds them in.
+    let e0 = scale * O1, e1 = scale * O2;
+    for (let k = i32At(colStart, j), end = i32At(colStart, j + 1); k < end; k++) {
+      const t = i32At(colRow, k);
+      const x = f64At(colValue, k);
+      e0 += scale * f64At(G0, t) * x;
+      e1 += scale * f64At(G1, t) * x;
+    }
+    store<f64>(gW0 + (<usize>j << 3), e0);
+    store<f64>(gW1 + (<usize>j << 3), e1);
   }
 }
 
