@@ -22,7 +22,7 @@
 /**
  * Points per leaf. The kernel evaluates leaf points two at a time, branch-free, while a node
  * visit is a box test and a data-dependent branch, so large leaves pay: at n = T = 10,000 a
- * step took about 1.9× the dense kernel's speed with 16, 2.0× with 32 and 2.1× with 64 (one
+ * step ran at about 1.7× the dense kernel's speed with 16, 1.9× with 32 and 2.1× with 64 (one
  * thread); 32 keeps the √(points × LEAF_SIZE) growth of the points a line meets in check.
  */
 export const LEAF_SIZE = 32;
