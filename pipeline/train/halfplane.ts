@@ -234,7 +234,7 @@ function sideOf(box: Float64Array, node: number, a0: number, a1: number, c: numb
   const x0 = box[4 * node], x1 = box[4 * node + 1], y0 = box[4 * node + 2], y1 = box[4 * node + 3];
   const p0 = a0 * x0, p1 = a0 * x1, q0 = a1 * y0, q1 = a1 * y1;
   const zMax = c + (p0 < p1 ? p1 : p0) + (q0 < q1 ? q1 : q0);
-  const size = Math.abs(a0) * Math.max(-x0, x1) + Math.abs(a1) * Math.max(-y0, y1) + Math.abs(c);
+  const size = Math.abs(a0) * (x1 > -x0 ? x1 : -x0) + Math.abs(a1) * (y1 > -y0 ? y1 : -y0) + Math.abs(c);
   if (!(zMax >= -SKIP_TOLERANCE * size) || size === 0) return SKIP;
   const zMin = c + (p0 < p1 ? p0 : p1) + (q0 < q1 ? q0 : q1);
   return zMin > MARGIN * size ? SUM : OPEN;

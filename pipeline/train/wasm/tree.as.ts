@@ -46,7 +46,7 @@ let O2: f64 = 0;
   const x0 = load<f64>(at), x1 = load<f64>(at + 8), y0 = load<f64>(at + 16), y1 = load<f64>(at + 24);
   const p0 = a0 * x0, p1 = a0 * x1, q0 = a1 * y0, q1 = a1 * y1;
   const zMax = c + (p0 < p1 ? p1 : p0) + (q0 < q1 ? q1 : q0);
-  const size = Math.abs(a0) * Math.max(-x0, x1) + Math.abs(a1) * Math.max(-y0, y1) + Math.abs(c);
+  const size = Math.abs(a0) * (x1 > -x0 ? x1 : -x0) + Math.abs(a1) * (y1 > -y0 ? y1 : -y0) + Math.abs(c);
   if (!(zMax >= -SKIP_TOLERANCE * size) || size == 0) return SKIP;
   const zMin = c + (p0 < p1 ? p0 : p1) + (q0 < q1 ? q0 : q1);
   return zMin > MARGIN * size ? SUM : OPEN;
