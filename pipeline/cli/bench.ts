@@ -291,7 +291,7 @@ for (const [T, steps] of values.active!.split(',').filter(Boolean).map((c) => c.
  * interrupted, saved with writeCheckpoint, read back and finished on another thread count,
  * must all end with bitwise-identical W, b and losses.
  */
-async function exactnessCheck(): Promise<{ config: string; threadCounts: Record<string, string>; resumed: string; identical: boolean }> {
+async function exactnessCheck(which: 'fused' | 'tree'): Promise<{ engine: string; config: string; threadCounts: Record<string, string>; resumed: string; identical: boolean }> {
   // Imported here so measuring processes never load the store (and the TypeScript compiler it uses).
   const { writeCheckpoint, readCheckpoint } = await import('../store/runStore.ts');
   const { createHash } = await import('node:crypto');
@@ -306,7 +306,9 @@ async function exactnessCheck(): Promise<{ config: string; threadCounts: Record<
   const runOn = async (count: number, resume: Awaited<ReturnType<typeof train>>['state'] | null, stopAt = Infinity) => {
     fusedEngine.threads = count;
     let checks = 0;
-    return (await train(config, fusedEngine, resume, { shouldStop: () => ++checks > stopAt })).state;
+    // The tree engine with its trees on at this size (it hands T < 5,000 to the fused kernel).
+    const engine: Engine = which === 'fused' ? fusedEngine : { ...treeEngine, createModel: async (examples, m) => createTreeEngineModel(examples, m, { threads: count, alwaysTree: true }) };
+    return (await train(config, engine, resume, { shouldStop: () => ++checks > stopAt })).state;
   };
   const threadCounts: Record<string, string> = {};
   for (const count of [1, 2, 16]) threadCounts[count] = fingerprint(await runOn(count, null));
@@ -316,16 +318,19 @@ async function exactnessCheck(): Promise<{ config: string; threadCounts: Record<
     const resumed = fingerprint(await runOn(16, readCheckpoint(store, 'bench')));
     fusedEngine.threads = saved;
     const identical = new Set([...Object.values(threadCounts), resumed]).size === 1;
-    return { config: 'n = 10000, T = 2100 (3 blocks), 12 steps; resumed = stopped after 5 steps on 2 threads, checkpointed through the run store, finished on 16', threadCounts, resumed, identical };
+    return { engine: which === 'fused' ? 'fused' : 'tree (trees forced)', config: 'n = 10000, T = 2100 (3 blocks), 12 steps; resumed = stopped after 5 steps on 2 threads, checkpointed through the run store, finished on 16', threadCounts, resumed, identical };
   } finally {
     rmSync(store, { recursive: true, force: true });
   }
 }
 
-const exactness = await exactnessCheck();
-process.stdout.write(
-  `\nexactness (${exactness.config}):\n${Object.entries(exactness.threadCounts).map(([k, v]) => `  ${k.padStart(2)} threads  ${v}`).join('\n')}\n  resumed     ${exactness.resumed}\n  ${exactness.identical ? 'bitwise identical' : 'NOT IDENTICAL'}\n`,
-);
+const exactness = await exactnessCheck('fused');
+const treeExactness = await exactnessCheck('tree');
+for (const check of [exactness, treeExactness]) {
+  process.stdout.write(
+    `\nexactness, ${check.engine} (${check.config}):\n${Object.entries(check.threadCounts).map(([k, v]) => `  ${k.padStart(2)} threads  ${v}`).join('\n')}\n  resumed     ${check.resumed}\n  ${check.identical ? 'bitwise identical' : 'NOT IDENTICAL'}\n`,
+  );
+}
 
 // Effective work per step: forward and backward of the two n×m products for T examples.
 const gflops = (r: Measurement) => (r.stepsPerSecond === null ? null : (10 * M * r.n * r.T * r.stepsPerSecond) / 1e9);
@@ -396,4 +401,4 @@ const treeTable = [
 ].join('\n');
 process.stdout.write(`\n${table}\n\n${curve}\n\n${treeTable}\n\n${activeTable}\n\nmachine: ${machine.cpu} at ${machine.mhz} MHz, ${machine.threads} hardware threads, node ${machine.node}; fused ran ${threads} threads\n`);
 mkdirSync(path.join(REPO_ROOT, 'bench'), { recursive: true });
-writeFileSync(path.join(REPO_ROOT, 'bench', 'results.json'), `${JSON.stringify({ machine, fusedThreads: threads, secondsPerMeasurement: seconds, results: rows, activeVsDense: comparisons, exactness }, null, 2)}\n`);
+writeFileSync(path.join(REPO_ROOT, 'bench', 'results.json'), `${JSON.stringify({ machine, fusedThreads: threads, secondsPerMeasurement: seconds, results: rows, activeVsDense: comparisons, exactness, treeExactness }, null, 2)}\n`);

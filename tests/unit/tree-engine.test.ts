@@ -16,7 +16,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { trainingExamples, type SparseExamples } from '../../pipeline/data/datasets.ts';
 import type { Experiment, RunConfig } from '../../pipeline/experiments/types.ts';
-import { canonicalJson, REPO_ROOT } from '../../pipeline/store/provenance.ts';
+import { canonicalJson, REPO_ROOT, sha256 } from '../../pipeline/store/provenance.ts';
 import { loadRun, readCheckpoint, writeCheckpoint } from '../../pipeline/store/runStore.ts';
 import type { Engine, Gradients } from '../../pipeline/train/engine.ts';
 import { engines } from '../../pipeline/train/engines.ts';
@@ -25,6 +25,7 @@ import { initialParameters, type Parameters } from '../../pipeline/train/init.ts
 import { train, type TrainState } from '../../pipeline/train/loop.ts';
 import { createTfjsModel } from '../../pipeline/train/tfjs.ts';
 import { createTreeEngineModel, createTreeModel, TREE_BACKEND, treeEngine } from '../../pipeline/train/tree.ts';
+import { TREE_KERNEL_SOURCE_SHA256 } from '../../pipeline/train/wasm/tree.wasm.ts';
 import { sweepExperiments } from '../../content/double-descent/experiments/sweep.ts';
 import { maxRelativeError, newGrads, testPoint } from '../fixtures/gradients.ts';
 
@@ -40,7 +41,21 @@ function evaluate(model: { lossAndGradient(p: Parameters, g: Gradients): number;
 }
 
 const dense = (examples: SparseExamples, params: Parameters) => evaluate(createFusedModel(examples, 2, { kernel: 'dense', threads: 1 }), params);
-const tree = (examples: SparseExamples, params: Parameters) => evaluate(createTreeModel(examples), params);
+const tree = (examples: SparseExamples, params: Parameters, threads = 1) => evaluate(createTreeModel(examples, { threads }), params);
+/** halfplane.ts's JavaScript queries: the reference the WebAssembly kernel must equal bitwise. */
+const treeJs = (examples: SparseExamples, params: Parameters) => evaluate(createTreeModel(examples, { kernel: 'js' }), params);
+const bits = (a: ArrayBufferView) => Buffer.from(a.buffer, a.byteOffset, a.byteLength).toString('base64');
+
+/** The WebAssembly kernel, on 1, 2 and 16 threads, equals the JavaScript reference bit for bit. */
+function expectKernelEqualsReference(examples: SparseExamples, params: Parameters): void {
+  const reference = treeJs(examples, params);
+  for (const threads of [1, 2, 16]) {
+    const result = tree(examples, params, threads);
+    expect(Object.is(result.loss, reference.loss), `loss on ${threads} threads`).toBe(true);
+    expect(bits(result.grads.W), `W on ${threads} threads`).toBe(bits(reference.grads.W));
+    expect(bits(result.grads.b), `b on ${threads} threads`).toBe(bits(reference.grads.b));
+  }
+}
 
 /**
  * Per gradient component, the sum of the absolute values of the terms it adds up (what
@@ -94,6 +109,7 @@ function worstScaledError(a: Float64Array, b: Float64Array, scale: Float64Array)
 function expectAgreement(examples: SparseExamples, params: Parameters, plain = true): void {
   const reference = dense(examples, params);
   const result = tree(examples, params);
+  expectKernelEqualsReference(examples, params);
   const scales = conditionScales(examples, params);
   expect(Math.abs(result.loss - reference.loss), `loss ${result.loss} vs ${reference.loss}`).toBeLessThanOrEqual(TOLERANCE * reference.loss);
   expect(worstScaledError(result.grads.W, reference.grads.W, scales.W), 'W').toBeLessThanOrEqual(TOLERANCE);
@@ -356,10 +372,11 @@ describe('tree engine against tfjs autograd and finite differences', () => {
 });
 
 describe('tree engine training', () => {
-  const bits = (a: ArrayBufferView) => Buffer.from(a.buffer, a.byteOffset, a.byteLength).toString('base64');
   const fingerprint = (s: TrainState) => [bits(s.params.W), bits(s.params.b), bits(s.adamW.v), bits(s.adamB.v), JSON.stringify(s.loss), s.snapshotsW.map(bits).join()];
   /** The tree engine with the trees on at any size (the default engine hands small problems to fused). */
   const alwaysTree = (threads: number): Engine => ({ ...treeEngine, createModel: async (examples, m) => createTreeEngineModel(examples, m, { threads, alwaysTree: true }) });
+  /** The same, with halfplane.ts's JavaScript queries (the reference). */
+  const reference: Engine = { ...treeEngine, createModel: async (examples) => createTreeModel(examples, { kernel: 'js' }) };
 
   it('is registered under its own id', () => {
     expect(engines.tree).toBe(treeEngine);
@@ -372,6 +389,7 @@ describe('tree engine training', () => {
     expect(runs.every((r) => r.finished)).toBe(true);
     expect(fingerprint(runs[1].state)).toEqual(fingerprint(runs[0].state));
     expect(fingerprint(runs[2].state)).toEqual(fingerprint(runs[0].state));
+    expect(fingerprint((await train(c, reference, null)).state)).toEqual(fingerprint(runs[0].state));
     // The same science: the dense kernel trains to the same loss (to rounding, amplified by 300 steps).
     const fused = await train({ ...c, engine: 'fused' }, fusedEngine, null);
     if (fused.finished && runs[0].finished) expect(Math.abs(runs[0].finalLoss - fused.finalLoss) / fused.finalLoss).toBeLessThan(1e-6);
@@ -409,9 +427,9 @@ describe('tree engine training', () => {
       model.dispose();
       return model.backend;
     };
-    expect(await describeModel(config({ data: { family: 'sparse', n: 2000, S: 0.99, T: 5000 } }))).toBe(TREE_BACKEND);
-    expect(await describeModel(config({ data: { family: 'sparse', n: 2000, S: 0.99, T: 1000 } }))).toMatch(/^fused:wasm-simd-float64/);
-    expect(await describeModel(config({ data: { family: 'sparse', n: 500, S: 0.99, T: 5000 } }))).toMatch(/^fused:wasm-simd-float64/);
+    expect(await describeModel(config({ data: { family: 'sparse', n: 5000, S: 0.99, T: 5000 } }))).toBe(TREE_BACKEND);
+    expect(await describeModel(config({ data: { family: 'sparse', n: 5000, S: 0.99, T: 2000 } }))).toMatch(/^fused:wasm-simd-float64/);
+    expect(await describeModel(config({ data: { family: 'sparse', n: 3000, S: 0.99, T: 5000 } }))).toMatch(/^fused:wasm-simd-float64/);
     expect(await describeModel(config({ data: { family: 'sparse', n: 2000, S: 0.99, T: 5000 }, m: 3 }))).toBe('fused:js-float64');
     // Non-finite parameters run the fused kernel, so NaN propagates exactly as there.
     const c = config({});
@@ -422,6 +440,10 @@ describe('tree engine training', () => {
     const viaFused = evaluate(createFusedModel(examples, 2), params);
     expect(Object.is(viaTree.loss, viaFused.loss)).toBe(true);
     expect(bits(viaTree.grads.W)).toBe(bits(viaFused.grads.W));
+  });
+
+  it('runs the WebAssembly kernel built from the current tree.as.ts (npm run build:kernel -- tree)', () => {
+    expect(TREE_KERNEL_SOURCE_SHA256).toBe(sha256(readFileSync(path.join(REPO_ROOT, 'pipeline/train/wasm/tree.as.ts'))));
   });
 
   it('an experiment may name the tree engine', () => {
