@@ -92,7 +92,7 @@ export function epsilonFigure(ids: readonly string[] = epsilonFigureIds()): Figu
         'epsilon.settings': `${formatInteger(points.filter((p) => p.convention === 'sum').length)} settings of (T, ε)`,
       };
       for (const p of points) {
-        const name = p.convention === 'mean' ? `paperT${p.T}` : `T${p.T}eps${epsKey(p.eps)}`;
+        const name = p.convention === 'mean' ? `PaperT${p.T}` : `T${p.T}eps${epsKey(p.eps)}`;
         numbers[`epsilon.loss${name}`] = formatWithError(p.mean, quotedError(p));
         numbers[`epsilon.norm${name}`] = formatSeedMean(p.onceUsedNorm);
       }

@@ -59,6 +59,7 @@ export const PAPER_CONVENTION_COMPUTED: readonly ComputedT[] = [
   ...[3, 5, 6, 8, 10, 15].map((T) => ({ T, dataSeeds: dataSeedsAt(T) })),
   { T: 30, dataSeeds: FAILURE_DATA_SEEDS.slice(0, 11) },
   ...[50, 100, 200, 500, 'inf' as const].map((T) => ({ T, dataSeeds: SWEEP_DATA_SEEDS })),
+  { T: 2_000, dataSeeds: [0] },
 ];
 
 export const PAPER_CONVENTION_IDS = PAPER_CONVENTION_COMPUTED.flatMap(({ T, dataSeeds }) => dataSeeds.map((seed) => paperConventionId(T, seed)));

@@ -124,6 +124,9 @@ export function spread(values: readonly number[]): Spread {
  */
 const ROUNDING_SPREAD = 1e-6;
 
+/** Three significant digits ("0.0755", "1.00", "55.5"), whole numbers from 100 up ("5,690"). */
+const threeDigits = (x: number) => (Math.abs(x) >= 100 ? formatInteger(Math.round(x)) : x.toPrecision(3));
+
 /**
  * A mean over data seeds with its standard error over seeds, at the digits the error
  * allows (formatWithError); where no error can be measured it says why: one seed, or
@@ -132,8 +135,8 @@ const ROUNDING_SPREAD = 1e-6;
 export function formatSeedMean(s: Spread, scale = 1, unit = ''): string {
   const mean = scale * s.mean;
   const error = scale * s.standardError;
-  if (s.count < 2) return `${mean.toPrecision(3)}${unit} (one seed)`;
-  if (error <= ROUNDING_SPREAD * Math.abs(mean)) return `${mean.toPrecision(3)}${unit} (every seed)`;
+  if (s.count < 2) return `${threeDigits(mean)}${unit} (one seed)`;
+  if (error <= ROUNDING_SPREAD * Math.abs(mean)) return `${threeDigits(mean)}${unit} (every seed)`;
   return `${formatWithError(mean, error)}${unit}`;
 }
 
