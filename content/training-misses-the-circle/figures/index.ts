@@ -4,6 +4,7 @@ import symmetricFailure from './symmetric-failure.ts';
 import failureRate from './failure-rate.ts';
 import failureLength from './failure-length.ts';
 import asymmetricRecovery from './asymmetric-recovery.ts';
+import recoveryTrajectory from './recovery-trajectory.ts';
 import lrChaos from './lr-chaos.ts';
 import memorizationPanels from './memorization-panels.ts';
 import evenVsFailure from './even-vs-failure.ts';
@@ -26,4 +27,4 @@ import memorizedTgons from './memorized-tgons.ts';
 import wtwCirculant from './wtw-circulant.ts';
 import latentZones from './latent-zones.ts';
 
-export const figures: Figure[] = [memorizationPanels, evenVsFailure, projection3d, relu, biasShift, axial3d, reluClamp, reluLine2d, reluRegions3d, trainedN3, trainedN4, changeOfBasis, twoMBound, trainedN5, wtwN5, lossVsAngle, tgonConstruction, memorizedTgons, wtwCirculant, latentZones, symmetricFailure, failureRate, failureLength, asymmetricRecovery, lrChaos];
+export const figures: Figure[] = [memorizationPanels, evenVsFailure, projection3d, relu, biasShift, axial3d, reluClamp, reluLine2d, reluRegions3d, trainedN3, trainedN4, changeOfBasis, twoMBound, trainedN5, wtwN5, lossVsAngle, tgonConstruction, memorizedTgons, wtwCirculant, latentZones, symmetricFailure, failureRate, failureLength, asymmetricRecovery, recoveryTrajectory, lrChaos];
