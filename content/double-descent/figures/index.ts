@@ -5,6 +5,7 @@ import dimensionality from './dimensionality.ts';
 import norms from './norms.ts';
 import paperConvention from './paper-convention.ts';
 import regimePanels from './regime-panels.ts';
+import regimeExplorer from './regime-explorer.ts';
 import sparseFailureRate from './sparse-failure-rate.ts';
 
-export const figures: Figure[] = [doubleDescent, paperConvention, regimePanels, dimensionality, norms, sparseFailureRate];
+export const figures: Figure[] = [doubleDescent, paperConvention, regimePanels, regimeExplorer, dimensionality, norms, sparseFailureRate];

@@ -24,7 +24,8 @@ import wtwN5 from './wtw-n5.ts';
 import lossVsAngle from './loss-vs-angle.ts';
 import tgonConstruction from './tgon-construction.ts';
 import memorizedTgons from './memorized-tgons.ts';
+import tgonExplorer from './tgon-explorer.ts';
 import wtwCirculant from './wtw-circulant.ts';
 import latentZones from './latent-zones.ts';
 
-export const figures: Figure[] = [memorizationPanels, evenVsFailure, projection3d, relu, biasShift, axial3d, reluClamp, reluLine2d, reluRegions3d, trainedN3, trainedN4, changeOfBasis, twoMBound, trainedN5, wtwN5, lossVsAngle, tgonConstruction, memorizedTgons, wtwCirculant, latentZones, symmetricFailure, failureRate, failureLength, asymmetricRecovery, recoveryTrajectory, lrChaos];
+export const figures: Figure[] = [memorizationPanels, evenVsFailure, projection3d, relu, biasShift, axial3d, reluClamp, reluLine2d, reluRegions3d, trainedN3, trainedN4, changeOfBasis, twoMBound, trainedN5, wtwN5, lossVsAngle, tgonConstruction, memorizedTgons, tgonExplorer, wtwCirculant, latentZones, symmetricFailure, failureRate, failureLength, asymmetricRecovery, recoveryTrajectory, lrChaos];
