@@ -236,6 +236,12 @@ function plotSvg(options: PlotOptions, document: Document): SVGSVGElement {
     throw new Error('Plot returned a <figure>: pass no title/subtitle/caption/legend to Plot options');
   }
   const svg = node as unknown as SVGSVGElement;
+  // Plot writes inline styles through the CSSOM. jsdom turns them into a style attribute
+  // at once; a browser only when the attribute is read, so attributes set later (a nested
+  // panel's x and y) would be serialised before it. Reading every style attribute now puts
+  // it where jsdom has it, and the browser's redraw of an explorable figure is then the
+  // same text as the build's (a read changes nothing in jsdom).
+  for (const element of [svg, ...Array.from(svg.querySelectorAll('*'))]) element.getAttribute('style');
   svg.setAttribute('font-family', fontFamily);
   return svg;
 }

@@ -63,6 +63,28 @@ export function showSvg(figure: HTMLElement, svgText: string): string | null {
   return null;
 }
 
+/**
+ * Loads a draw module with Plot in its build-time mode. Plot decides once, when its module
+ * is first evaluated, whether to shift strokes by half a pixel for crisp lines: yes on a
+ * screen of device pixel ratio 1, no above 1, and no in Node, where the static SVGs are
+ * drawn. So that a redraw is the build's SVG on every screen (and the reader sees no jump
+ * from the static figure to the first redraw), Plot is evaluated while the ratio reads 2,
+ * and the ratio is restored at once.
+ */
+let plotLoaded: Promise<unknown> | null = null;
+async function loadDrawModule(load: () => Promise<{ default: DrawFunction<unknown> }>): Promise<{ default: DrawFunction<unknown> }> {
+  if (!plotLoaded) {
+    const own = Object.getOwnPropertyDescriptor(window, 'devicePixelRatio');
+    Object.defineProperty(window, 'devicePixelRatio', { configurable: true, get: () => 2 });
+    plotLoaded = load().finally(() => {
+      if (own) Object.defineProperty(window, 'devicePixelRatio', own);
+      else delete (window as { devicePixelRatio?: number }).devicePixelRatio;
+    });
+  }
+  await plotLoaded;
+  return load();
+}
+
 async function enhance(figure: HTMLElement): Promise<void> {
   const form = figure.querySelector<HTMLFormElement>('form.figure-controls');
   const drawKey = `/${figure.dataset.exploreDraw}`;
@@ -75,7 +97,7 @@ async function enhance(figure: HTMLElement): Promise<void> {
   let draw: DrawFunction<unknown>;
   let data: unknown;
   try {
-    const [module, response] = await Promise.all([loadDraw(), fetch(new URL(figure.dataset.exploreData, document.baseURI))]);
+    const [module, response] = await Promise.all([loadDrawModule(loadDraw), fetch(new URL(figure.dataset.exploreData, document.baseURI))]);
     if (!response.ok) throw new Error(`${response.status} for ${figure.dataset.exploreData}`);
     draw = module.default;
     data = await response.json();
