@@ -59,7 +59,28 @@ export function showSvg(figure: HTMLElement, svgText: string): string | null {
   if (problem) return problem;
   const current = figure.querySelector('.figure-scroll > svg');
   if (!current) return 'the figure has no SVG to replace';
-  current.replaceWith(document.importNode(root, true));
+  const fresh = document.importNode(root, true);
+  const keptStyle = current.querySelector(':scope > style');
+  const freshStyle = fresh.querySelector(':scope > style');
+  if (!keptStyle || !freshStyle || keptStyle.textContent !== freshStyle.textContent) {
+    current.replaceWith(fresh);
+    return null;
+  }
+  // Plot's stylesheet is the same at every redraw. Taking a <style> element out of the
+  // page or putting one in makes the browser restyle the whole page (most of a redraw's
+  // time on a long post), so the figure keeps its <svg> and <style> and everything else
+  // is replaced around them, attributes included.
+  for (const attribute of Array.from(current.attributes)) {
+    if (!attribute.name.startsWith('xmlns') && !fresh.hasAttribute(attribute.name)) current.removeAttribute(attribute.name);
+  }
+  for (const attribute of Array.from(fresh.attributes)) {
+    if (!attribute.name.startsWith('xmlns') && current.getAttribute(attribute.name) !== attribute.value) current.setAttribute(attribute.name, attribute.value);
+  }
+  for (const child of Array.from(current.childNodes)) if (child !== keptStyle) child.remove();
+  const children = Array.from(fresh.childNodes);
+  const at = children.indexOf(freshStyle);
+  keptStyle.before(...children.slice(0, at));
+  keptStyle.after(...children.slice(at + 1));
   return null;
 }
 
@@ -114,7 +135,13 @@ async function enhance(figure: HTMLElement): Promise<void> {
     const values = currentValues(form, controls);
     let problem: string | null;
     try {
-      problem = showSvg(figure, draw(data, values));
+      // Timed for `npm run bench -- --explore` (scripts/bench-explore.ts): drawing, then checking and swapping.
+      const start = performance.now();
+      const svg = draw(data, values);
+      const drawn = performance.now();
+      problem = showSvg(figure, svg);
+      performance.measure('explore-draw', { start, end: drawn });
+      performance.measure('explore-swap', { start: drawn, end: performance.now() });
     } catch (error) {
       problem = (error as Error).message;
     }
