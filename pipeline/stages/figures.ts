@@ -249,7 +249,8 @@ async function checkExplorable(figure: ExplorableFigure, output: ExploreOutput, 
   const drawFile = drawModuleOf(sourceFile);
   const drawPath = path.join(options.root ?? REPO_ROOT, drawFile);
   if (!existsSync(drawPath)) throw new RenderError(`${sourceFile}: ${what} declares controls but ${drawFile} is missing; fix: put its draw(data, values) there as the default export, and pass it as "draw"`);
-  const drawModule = (await import(pathToFileURL(drawPath).href)) as { default?: unknown };
+  // Loaded by path at build time (the pipeline), never bundled: hence no static import.
+  const drawModule = (await import(/* @vite-ignore */ pathToFileURL(drawPath).href)) as { default?: unknown };
   if (drawModule.default !== figure.draw) throw new RenderError(`${sourceFile}: ${what}'s "draw" is not the default export of ${drawFile}; fix: import draw from './${path.basename(drawFile)}' and pass it as "draw" (the page runs that module)`);
   if (typeof output.dataJson !== 'string') throw new RenderError(`${sourceFile}: ${what} declares controls but render() returned no data; fix: build it with explorableFigure() (pipeline/post/explorable.ts)`);
   const bytes = Buffer.byteLength(output.dataJson);
