@@ -17,6 +17,8 @@ const MAX_SLUG_LENGTH = 80;
 
 const root = path.resolve(import.meta.dirname, '..');
 const templateDir = path.join(import.meta.dirname, 'post-template');
+/** Added over the template with --explorable: an experiment group over four more seeds and the explorable figure `seeds`. */
+const explorableDir = path.join(import.meta.dirname, 'post-template-explorable');
 
 function fail(message: string): never {
   process.stderr.write(`new-post: ${message}\n`);
@@ -49,8 +51,10 @@ const program = cliCommand(
 )
   .argument('<slug>', "the post's folder name and URL: lower-case letters, digits and dashes")
   .argument('<title>', 'the title, quoted (any characters)')
+  .option('--explorable', 'also add an explorable figure (figures/seeds.ts and seeds.draw.ts: a slider over four more seeds; see docs/writing.md, "Explorable figures")')
   .parse();
 const [slug, title] = program.processedArgs as [string, string];
+const explorable = (program.opts() as { explorable?: boolean }).explorable === true;
 const usage = 'usage: npm run new-post -- <slug> "<title>" (npm run new-post -- --help)';
 if (slug.length > MAX_SLUG_LENGTH) fail(`the slug is ${slug.length} characters long; it becomes the post's folder name and URL, so keep it to ${MAX_SLUG_LENGTH} (e.g. ${slug.slice(0, 24).replace(/-+$/, '')})`);
 if (!SLUG_PATTERN.test(slug)) fail(`"${slug}" is not a valid slug: the slug is the post's folder name and URL, so use lower-case letters, digits and dashes (e.g. my-follow-up)`);
@@ -70,6 +74,7 @@ try {
   mkdirSync(stagingRoot, { recursive: true });
   staging = mkdtempSync(path.join(stagingRoot, `${slug}-`));
   cpSync(templateDir, staging, { recursive: true });
+  if (explorable) addExplorableFigure(staging);
   for (const file of filesUnder(staging)) writeFileSync(file, fill(readFileSync(file, 'utf8')));
   renameSync(staging, postDir);
   // mkdtemp made the folder private; give it the permissions any new folder gets.
@@ -86,6 +91,24 @@ try {
   // cleaning up is best effort; the failure below is what the user needs to read
 }
 if (failure) fail(`could not create ${CONTENT_DIR}/${slug}: ${failure.message}`);
+
+/**
+ * The explorable figure's files, and the lines that wire them in: its experiments as a
+ * second group and the figure in post.ts, and a paragraph placing it in post.md.
+ */
+function addExplorableFigure(dir: string): void {
+  cpSync(explorableDir, dir, { recursive: true });
+  const edit = (file: string, anchor: string, replacement: string) => {
+    const full = path.join(dir, file);
+    const text = readFileSync(full, 'utf8');
+    if (!text.includes(anchor)) throw new Error(`the template's ${file} lacks "${anchor}", where the explorable figure is added`);
+    writeFileSync(full, text.replace(anchor, replacement));
+  };
+  edit('post.ts', "import features from './figures/features.ts';", "import features from './figures/features.ts';\nimport { seedExperiments } from './experiments/seeds.ts';\nimport seeds from './figures/seeds.ts';");
+  edit('post.ts', "experiments: mainExperiments }];", "experiments: mainExperiments }, { file: 'content/__SLUG__/experiments/seeds.ts', experiments: seedExperiments }];");
+  edit('post.ts', 'const figures = [features];', 'const figures = [features, seeds];');
+  edit('post.md', '::figure[features]\n', '::figure[features]\n\nOther seeds put the features elsewhere: move the slider under :ref[fig:seeds] to compare\n:num[seeds.count] of them.\n\n::figure[seeds]\n');
+}
 
 const relative = `${CONTENT_DIR}/${slug}`;
 process.stdout.write(

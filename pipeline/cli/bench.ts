@@ -50,6 +50,8 @@ const { values } = parseArgs({
     active: { type: 'string', default: '1000:2000,10000:300' },
     tree: { type: 'string', default: '10000x100,10000x1000,10000x10000,10000x100000,100000x10000' },
     threads: { type: 'string' },
+    // Only the explorable figures' redraw bench (scripts/bench-explore.ts), on the built site.
+    explore: { type: 'boolean' },
     // Internal: measure one engine on one case in this process and print JSON.
     one: { type: 'string' },
     help: { type: 'boolean', short: 'h' },
@@ -70,13 +72,21 @@ Options:
   --tree <n×T,…>     sizes for the tree engine beside fused and PyTorch
                      (default: 10000x100,10000x1000,10000x10000,10000x100000,100000x10000)
   --threads <n>      threads for the fused engine (default: every core)
+  --explore          only the explorable figures' redraw time in Chromium, CPU
+                     throttled 4x, with their script and data sizes
+                     (scripts/bench-explore.ts; needs the built site in dist/)
   -h, --help         show this help and exit
 
 Examples:
   npm run bench                                  # about three minutes
   npm run bench -- --seconds 1 --cases 5x5 --curve ''   # a quick look
+  npm run bench -- --explore                     # explorable figures, after npm run build
 `);
   process.exit(0);
+}
+if (values.explore) {
+  const explore = spawnSync(process.execPath, ['--import', 'tsx', path.join(REPO_ROOT, 'scripts', 'bench-explore.ts')], { stdio: 'inherit', cwd: REPO_ROOT });
+  process.exit(explore.status ?? 1);
 }
 const seconds = Number(values.seconds);
 applyThreadsOption(values.threads);

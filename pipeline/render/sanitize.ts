@@ -18,23 +18,7 @@
 import { fromHtml } from 'hast-util-from-html';
 import type { Element as HastElement, Root as HastRoot, RootContent } from 'hast';
 import { SaxesParser } from 'saxes';
-
-const SVG_NS = 'http://www.w3.org/2000/svg';
-
-/** Elements a static figure is drawn with (Plot's output and the compositor's). */
-const SVG_ELEMENTS = new Set([
-  'svg', 'g', 'defs', 'symbol', 'use', 'title', 'desc', 'metadata', 'style',
-  'path', 'rect', 'circle', 'ellipse', 'line', 'polyline', 'polygon',
-  'text', 'tspan', 'textPath',
-  'clipPath', 'mask', 'marker', 'pattern', 'linearGradient', 'radialGradient', 'stop', 'filter',
-  'feBlend', 'feColorMatrix', 'feComposite', 'feFlood', 'feGaussianBlur', 'feMerge', 'feMergeNode', 'feMorphology', 'feOffset',
-]);
-
-/** url(...) anywhere but to an id in the same document, and CSS imports. */
-const EXTERNAL_CSS = /@import|url\(\s*(?!['"]?#)/i;
-
-/** A reference that stays inside the document: "#id". */
-const isLocalReference = (value: string) => value.trim().startsWith('#');
+import { EXTERNAL_CSS, isLocalReference, SVG_ELEMENTS, SVG_NS } from './svg-allowlist.ts';
 
 /**
  * The first reason `svg` may not be published as a figure, or null when it may. Parsed

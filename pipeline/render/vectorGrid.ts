@@ -5,7 +5,7 @@
  */
 import * as Plot from '@observablehq/plot';
 import { angularGaps, type Vec2 } from '../analysis/geometry.ts';
-import { renderGrid, ROW_LABEL_WIDTH, type Panel, type SvgMeta } from './render.ts';
+import { renderGrid, ROW_LABEL_WIDTH, type Panel, type SvgMeta } from './compose.ts';
 import { colors, fontSize, maxWidth } from './theme.ts';
 import { spokes } from './vectors.ts';
 

@@ -9,12 +9,17 @@
  * checksum over the entry itself, so a truncated SVG, a hand-edited number or CSV cell, or
  * a file left by other code is re-rendered, never trusted for being present.
  *
+ * An explorable figure (pipeline/post/explorable.ts) also writes <id>.data.json, the data
+ * its draw module needs for every control value, hashed and checked like the SVG; its
+ * entry names the controls and the draw module, which the page ships to the reader.
+ *
  * Each entry also names the module that drew the figure and the files that define its
  * experiments, so the site can link them (provenance links). They are not inputs of
  * the SVG: a cached entry whose files moved is rewritten without re-rendering.
  */
 import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import vm from 'node:vm';
 import type { Figure } from '../post/figure.ts';
 import type { LoadedRun } from '../store/types.ts';
@@ -23,6 +28,7 @@ import { writeFileAtomic } from '../store/runStore.ts';
 import { FIGURE_PACKAGES, installedPackages } from './dependencies.ts';
 import { svgProblem } from '../render/sanitize.ts';
 import { plottedDataCsv } from '../render/render.ts';
+import { allValueCombinations, controlsProblem, isExplorable, MAX_DATA_BYTES, type Control, type ExplorableFigure, type ExploreOutput } from '../post/explorable.ts';
 import sharp from 'sharp';
 
 /**
@@ -108,8 +114,20 @@ export interface ManifestEntry {
   /** The data the figure's marks plot (<id>.csv), from pipeline/render/render.ts. */
   csv: string;
   csvSha256: string;
+  /** Explorable figures only: their controls, data file and draw module. */
+  explore?: ExploreEntry;
   /** sha256 over every other field: a hand edit to the entry is caught by the pipeline and the site. */
   entryChecksum: string;
+}
+
+/** What the page needs to let a reader move an explorable figure's controls. */
+export interface ExploreEntry {
+  controls: Control[];
+  /** <id>.data.json beside the SVG: the draw module's input for every control value. */
+  data: string;
+  dataSha256: string;
+  /** Repo-relative draw module (content/<slug>/figures/<id>.draw.ts), bundled for the browser. */
+  draw: string;
 }
 
 export interface Manifest {
@@ -147,10 +165,11 @@ export function figureFiles(entry: ManifestEntry): { file: string; sha256: strin
     { file: entry.file, sha256: entry.svgSha256 },
     { file: entry.png, sha256: entry.pngSha256 },
     { file: entry.csv, sha256: entry.csvSha256 },
+    ...(entry.explore ? [{ file: entry.explore.data, sha256: entry.explore.dataSha256 }] : []),
   ];
 }
 
-/** True when `entry` is intact and its files (SVG, PNG, CSV) hash to what it records. */
+/** True when `entry` is intact and its files (SVG, PNG, CSV, explorable data) hash to what it records. */
 export function entryIsIntact(entry: ManifestEntry | undefined, dir: string): entry is ManifestEntry {
   if (!entry || typeof entry.file !== 'string' || entry.entryChecksum !== entryChecksum(entry)) return false;
   return figureFiles(entry).every(({ file, sha256: expected }) => {
@@ -212,6 +231,39 @@ function figureOutputProblem(output: unknown): string | null {
   return null;
 }
 
+/** The draw module of an explorable figure: <id>.draw.ts beside its module. */
+export function drawModuleOf(sourceFile: string): string {
+  return sourceFile.replace(/\.ts$/, '.draw.ts');
+}
+
+/**
+ * Checks an explorable figure before its data is published: its controls are well
+ * declared, its draw function is its draw module's default export (the code the page
+ * ships), and that function draws a safe SVG for every combination of control values
+ * from the data as the browser will read it. Any failure is one line for the author.
+ */
+async function checkExplorable(figure: ExplorableFigure, output: ExploreOutput, sourceFile: string, options: RenderOptions): Promise<ExploreEntry> {
+  const what = `figure "${figure.id}"`;
+  const problem = controlsProblem(figure.controls);
+  if (problem) throw new RenderError(`${sourceFile}: ${what} ${problem}`);
+  const drawFile = drawModuleOf(sourceFile);
+  const drawPath = path.join(options.root ?? REPO_ROOT, drawFile);
+  if (!existsSync(drawPath)) throw new RenderError(`${sourceFile}: ${what} declares controls but ${drawFile} is missing; fix: put its draw(data, values) there as the default export, and pass it as "draw"`);
+  // Loaded by path at build time (the pipeline), never bundled: hence no static import.
+  const drawModule = (await import(/* @vite-ignore */ pathToFileURL(drawPath).href)) as { default?: unknown };
+  if (drawModule.default !== figure.draw) throw new RenderError(`${sourceFile}: ${what}'s "draw" is not the default export of ${drawFile}; fix: import draw from './${path.basename(drawFile)}' and pass it as "draw" (the page runs that module)`);
+  if (typeof output.dataJson !== 'string') throw new RenderError(`${sourceFile}: ${what} declares controls but render() returned no data; fix: build it with explorableFigure() (pipeline/post/explorable.ts)`);
+  const bytes = Buffer.byteLength(output.dataJson);
+  if (bytes > MAX_DATA_BYTES) throw new RenderError(`${sourceFile}: ${what}'s data is ${bytes} bytes, over the ${MAX_DATA_BYTES}-byte limit; fix: subsample in data() (and say so on the figure)`);
+  const data = JSON.parse(output.dataJson) as unknown;
+  for (const values of allValueCombinations(figure.controls)) {
+    const svg = callRender(`${what} at ${JSON.stringify(values)}`, drawFile, () => figure.draw(data, values), options.timeLimitMs, options.root);
+    const unsafe = svgProblem(svg);
+    if (unsafe) throw new RenderError(`${drawFile}: ${what} at ${JSON.stringify(values)} drew unusable output: ${unsafe}; fix its draw()`);
+  }
+  return { controls: figure.controls.map((control) => ({ ...control, values: [...control.values], ...(control.valueLabels ? { valueLabels: [...control.valueLabels] } : {}) })), data: `${figure.id}.data.json`, dataSha256: sha256(output.dataJson), draw: drawFile };
+}
+
 export async function renderFigures(figures: readonly Figure[], options: RenderOptions): Promise<Manifest> {
   const { figuresDir, runHashes } = options;
   const previous = readManifest(figuresDir);
@@ -247,7 +299,8 @@ export async function renderFigures(figures: readonly Figure[], options: RenderO
     if (!options.force && entryIsIntact(old, figuresDir) && old.inputsHash === inputsHash && old.file === `${figure.id}.svg`) {
       // Same SVG; the files it names may have moved (or an older manifest lacks them).
       const downloads = { png: old.png, pngSha256: old.pngSha256, csv: old.csv, csvSha256: old.csvSha256 };
-      const entry = { file: old.file, caption: old.caption, provenance: old.provenance, runs: old.runs, numbers: old.numbers, ...files, inputsHash, svgSha256: old.svgSha256, ...downloads };
+      const explore = old.explore ? { explore: { ...old.explore, draw: drawModuleOf(sourceFile) } } : {};
+      const entry = { file: old.file, caption: old.caption, provenance: old.provenance, runs: old.runs, numbers: old.numbers, ...files, inputsHash, svgSha256: old.svgSha256, ...downloads, ...explore };
       manifest.figures[figure.id] = { ...entry, entryChecksum: entryChecksum(entry) };
       upToDate += 1;
       continue;
@@ -265,11 +318,17 @@ export async function renderFigures(figures: readonly Figure[], options: RenderO
     if (csv === undefined) {
       throw new Error(`figure "${figure.id}" (${sourceFile}) returned an SVG that renderPlot/renderGrid (pipeline/render/render.ts) did not make; its CSV download is the data they plot, so return their SVG unchanged`);
     }
+    let explore: { explore?: ExploreEntry } = {};
+    if (isExplorable(figure)) {
+      const exploreOutput = output as ExploreOutput;
+      explore = { explore: await checkExplorable(figure, exploreOutput, sourceFile, options) };
+      rendered.push([path.join(figuresDir, `${figure.id}.data.json`), exploreOutput.dataJson]);
+    }
     const png = await rasterise(output.svg);
     const file = `${figure.id}.svg`;
     const downloads = { png: `${figure.id}.png`, pngSha256: sha256(png), csv: `${figure.id}.csv`, csvSha256: sha256(csv) };
     rendered.push([path.join(figuresDir, downloads.png), png], [path.join(figuresDir, downloads.csv), csv], [path.join(figuresDir, file), output.svg]);
-    const entry = { file, caption: figure.caption, provenance: output.provenance, runs, numbers: output.numbers, ...files, inputsHash, svgSha256: sha256(output.svg), ...downloads };
+    const entry = { file, caption: figure.caption, provenance: output.provenance, runs, numbers: output.numbers, ...files, inputsHash, svgSha256: sha256(output.svg), ...downloads, ...explore };
     manifest.figures[figure.id] = { ...entry, entryChecksum: entryChecksum(entry) };
     options.line(`figure ${figure.id}  rendered in ${Date.now() - started} ms`);
   }
@@ -278,8 +337,11 @@ export async function renderFigures(figures: readonly Figure[], options: RenderO
   // Remove the files of figures that no longer exist, so nothing stale can be inlined or served.
   if (existsSync(figuresDir)) {
     for (const name of readdirSync(figuresDir)) {
-      const figureFile = /^(.*)\.(svg|png|csv)$/.exec(name);
-      if (figureFile && !manifest.figures[figureFile[1]]) rmSync(path.join(figuresDir, name));
+      const figureFile = /^(.*)\.(svg|png|csv|data\.json)$/.exec(name);
+      if (!figureFile) continue;
+      const owner = manifest.figures[figureFile[1]];
+      // A figure that is no longer explorable leaves no data file behind either.
+      if (!owner || (figureFile[2] === 'data.json' && !owner.explore)) rmSync(path.join(figuresDir, name));
     }
   }
   writeFileAtomic(path.join(figuresDir, MANIFEST_FILE), `${JSON.stringify(manifest, null, 2)}\n`);

@@ -9,7 +9,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { svgProblem, tableHtmlProblem } from '../../pipeline/render/sanitize.ts';
 import { ArticleBuildError, displayPath } from './errors.ts';
-import { entryChecksum, STALE_FILE } from '../../pipeline/stages/figures.ts';
+import { entryChecksum, STALE_FILE, type ExploreEntry } from '../../pipeline/stages/figures.ts';
+import { controlsProblem } from '../../pipeline/post/explorable.ts';
 import { sha256 } from '../../pipeline/store/provenance.ts';
 
 export interface FigureRun {
@@ -36,6 +37,8 @@ export interface FigureEntry {
   pngSha256: string;
   csv: string;
   csvSha256: string;
+  /** Explorable figures: the controls the page offers, the data file and the draw module it loads. */
+  explore?: ExploreEntry;
   entryChecksum: string;
 }
 
@@ -135,9 +138,22 @@ function figureEntryProblems(entry: unknown): string[] {
   if (!Array.isArray(entry.experimentFiles) || !entry.experimentFiles.every((file) => typeof file === 'string' && isRepoPath(file))) {
     problems.push('"experimentFiles" must be an array of repo-relative paths');
   }
+  if (entry.explore !== undefined) problems.push(...exploreEntryProblems(entry.explore));
   if (problems.length === 0 && entry.entryChecksum !== entryChecksum(entry)) {
     problems.push('its checksum does not match its fields (the manifest was edited by hand or written by other code)');
   }
+  return problems;
+}
+
+/** What is wrong with an explorable figure's entry: the page turns each field into markup or a URL. */
+function exploreEntryProblems(explore: unknown): string[] {
+  if (!isRecord(explore)) return ['"explore" must be an object'];
+  const problems: string[] = [];
+  const controls = controlsProblem(explore.controls);
+  if (controls) problems.push(`"explore": ${controls}`);
+  if (typeof explore.data !== 'string' || !/^[A-Za-z0-9_-]+\.data\.json$/.test(explore.data)) problems.push('"explore.data" must name a .data.json file beside the SVG');
+  if (typeof explore.dataSha256 !== 'string') problems.push('"explore.dataSha256" must be the sha256 of the data file');
+  if (typeof explore.draw !== 'string' || !isRepoPath(explore.draw) || !/^content\/[^/]+\/figures\/[^/]+\.draw\.ts$/.test(explore.draw)) problems.push('"explore.draw" must be the repo-relative draw module, content/<slug>/figures/<id>.draw.ts');
   return problems;
 }
 
@@ -192,9 +208,10 @@ export function readFigureSvg(figuresDir: string, id: string, entry: FigureEntry
  * A figure's download (its SVG, PNG or CSV) as the pipeline wrote it: read and checked
  * against the sha256 in the manifest, so the site never serves a file other code left.
  */
-export function readFigureFile(figuresDir: string, id: string, entry: FigureEntry, kind: 'svg' | 'png' | 'csv'): Buffer {
-  const name = kind === 'svg' ? entry.file : entry[kind];
-  const expected = kind === 'svg' ? entry.svgSha256 : entry[`${kind}Sha256`];
+export function readFigureFile(figuresDir: string, id: string, entry: FigureEntry, kind: 'svg' | 'png' | 'csv' | 'data'): Buffer {
+  if (kind === 'data' && !entry.explore) throw new ArticleBuildError({ file: path.join(figuresDir, MANIFEST_FILE) }, `figure "${id}" has no data file: it declares no controls.`, [`Fix: ${HOW_TO_MAKE_IT}`]);
+  const name = kind === 'svg' ? entry.file : kind === 'data' ? entry.explore!.data : entry[kind];
+  const expected = kind === 'svg' ? entry.svgSha256 : kind === 'data' ? entry.explore!.dataSha256 : entry[`${kind}Sha256`];
   const file = path.join(figuresDir, name);
   let bytes: Buffer;
   try {

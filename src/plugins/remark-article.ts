@@ -43,6 +43,7 @@ import { formatInteger } from '../../pipeline/post/format.ts';
 import { isDraftProse } from '../../pipeline/post/front-matter.ts';
 import { type Bibliography, BIBLIOGRAPHY_FILE, citationLabels, loadBibliography, referenceAnchor, referenceItems } from './citations.ts';
 import { type FigureEntry, MANIFEST_FILE, STALE_FILE, type StaleNote, TABLES_DIR, loadPublished, loadStale, svgElementIds } from './manifest.ts';
+import type { ExploreEntry } from '../../pipeline/stages/figures.ts';
 import { checkSource } from './source-check.ts';
 import type { SourceUrl } from './source-links.ts';
 
@@ -216,7 +217,7 @@ export default function remarkArticle(this: Processor, options: RemarkArticleOpt
           figureFilesNode(entry),
         ],
       };
-      node.data = { hName: 'figure', hProperties: { id: `fig-${id}`, className: staleNote ? ['figure', 'stale'] : ['figure'] } };
+      node.data = { hName: 'figure', hProperties: { id: `fig-${id}`, className: staleNote ? ['figure', 'stale'] : ['figure'], ...exploreProperties(entry) } };
       node.children = [
         ...(staleNote ? [staleNoteNode(staleNote, 'The figure below was drawn from the runs before the change.')] : []),
         // On a phone the figure keeps a legible size and scrolls inside this frame
@@ -226,8 +227,59 @@ export default function remarkArticle(this: Processor, options: RemarkArticleOpt
           data: { hName: 'div', hProperties: { className: ['figure-scroll'], tabIndex: 0, role: 'group', ariaLabel: `Figure ${figureNumbers.get(id)}` } },
           children: [{ type: 'html', value: svg }],
         } as unknown as PhrasingContent,
+        ...(entry.explore ? [exploreControlsNode(id, entry.explore, figureNumbers.get(id))] : []),
         figcaption as unknown as PhrasingContent,
       ];
+    };
+
+    /**
+     * An explorable figure: where the page's script finds its draw module and data
+     * (src/scripts/explore-figures.ts), and its controls' values. The data file is linked
+     * relatively, like the downloads, so it loads under any base path.
+     */
+    const exploreProperties = (entry: FigureEntry): Record<string, string> =>
+      entry.explore
+        ? {
+            dataExploreDraw: entry.explore.draw,
+            dataExploreData: `figures/${entry.explore.data}`,
+            dataExploreControls: JSON.stringify(entry.explore.controls.map(({ id, values }) => ({ id, values }))),
+          }
+        : {};
+
+    /**
+     * The controls of an explorable figure as real form elements, labelled and keyboard
+     * operable. The form is `hidden` in the HTML: without JavaScript the page reads as
+     * a static figure; the page's script shows it (src/scripts/explore-figures.ts).
+     * A slider or scrubber is a range over the positions of its values; the <output>
+     * beside it (a live region) says the value in words.
+     */
+    const exploreControlsNode = (figureId: string, explore: ExploreEntry, number: number | undefined): PhrasingContent => {
+      const element = (tagName: string, properties: Record<string, unknown>, children: unknown[] = []) => ({
+        type: 'articleExplore',
+        data: { hName: tagName, hProperties: properties },
+        children,
+      });
+      const text = (value: string) => ({ type: 'text', value });
+      const controls = explore.controls.map((control) => {
+        const inputId = `fig-${figureId}-${control.id}`;
+        const at = control.values.indexOf(control.default);
+        const valueText = control.valueLabels?.[at] ?? String(control.default);
+        const input =
+          control.kind === 'toggle'
+            ? element('input', { type: 'checkbox', id: inputId, name: control.id, checked: at === 1, disabled: true, dataControl: control.id })
+            : element('input', {
+                type: 'range', id: inputId, name: control.id, min: 0, max: control.values.length - 1, step: 1, value: at,
+                ariaValuetext: valueText, disabled: true, dataControl: control.id,
+              });
+        const stepButton = (direction: -1 | 1) =>
+          element('button', { type: 'button', className: ['figure-control-step'], dataStep: direction, dataFor: inputId, ariaLabel: `${direction < 0 ? 'Previous' : 'Next'}: ${control.label}`, disabled: true }, [text(direction < 0 ? '◀' : '▶')]);
+        return element('div', { className: ['figure-control', `figure-control-${control.kind}`] }, [
+          element('label', { htmlFor: inputId }, [text(control.label)]),
+          ...(control.kind === 'scrubber' ? [stepButton(-1), input, stepButton(1)] : [input]),
+          element('output', { htmlFor: inputId, dataOutputFor: control.id, dataValueLabels: JSON.stringify(control.valueLabels ?? control.values.map(String)) }, [text(valueText)]),
+        ]);
+      });
+      return element('form', { className: ['figure-controls'], hidden: true, ariaLabel: `Controls of Figure ${number}` }, controls) as unknown as PhrasingContent;
     };
 
     /**
@@ -286,6 +338,7 @@ export default function remarkArticle(this: Processor, options: RemarkArticleOpt
           link(entry.png, 'PNG', true),
           { type: 'text', value: ', ' },
           link(entry.csv, 'data (CSV)', true),
+          ...(entry.explore ? [{ type: 'text', value: ', ' } as PhrasingContent, link(entry.explore.data, 'all values (JSON)', true)] : []),
         ],
       } as unknown as PhrasingContent;
     };

@@ -23,6 +23,8 @@ for (const post of builtPosts()) {
         await expect(figure.locator('svg').first()).toBeVisible();
         await expect(figure.locator('figcaption .provenance')).not.toBeEmpty();
         await scrollToWholePixel(figure);
+        // An explorable figure enables its controls once its code and data have loaded.
+        if ((post.figures[id] as { explore?: unknown }).explore) await expect(figure).toHaveAttribute('data-explore-state', 'ready');
         await expect(figure).toHaveScreenshot(post.screenshot(`fig-${id}.png`));
       });
     }

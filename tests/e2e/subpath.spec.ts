@@ -42,7 +42,9 @@ test('index, posts, feed and CSV files all load under the sub-path', async ({ pa
       const hrefs = await page.locator(`#fig-${id} .figure-files a`).evaluateAll((nodes) => nodes.map((node) => (node as HTMLAnchorElement).href));
       // The post's URL ends in "/", and its figures' files are published beside it.
       const base = `${page.url()}figures/${id}`;
-      expect(hrefs, `figure ${id}: open full size, then SVG, PNG, CSV`).toEqual([`${base}.svg`, `${base}.svg`, `${base}.png`, `${base}.csv`]);
+      // An explorable figure also offers its data file: every value its controls can take.
+      const explorable = (post.figures[id] as { explore?: unknown }).explore !== undefined;
+      expect(hrefs, `figure ${id}: open full size, then SVG, PNG, CSV${explorable ? ', data' : ''}`).toEqual([`${base}.svg`, `${base}.svg`, `${base}.png`, `${base}.csv`, ...(explorable ? [`${base}.data.json`] : [])]);
       expect(new URL(hrefs[0]).pathname.startsWith(prefix)).toBe(true);
       const svg = await page.request.get(hrefs[1]);
       expect(svg.status(), hrefs[1]).toBe(200);
@@ -95,5 +97,39 @@ test('search (Pagefind, static files) finds a phrase from each post under the su
     await field.fill(phrase);
     const result = page.locator(`.pagefind-ui__result-link[href^="${prefix}${post.slug}/"]`).first();
     await expect(result, `searching "${phrase}" lists ${prefix}${post.slug}/`).toBeVisible({ timeout: 15_000 });
+  }
+});
+
+test('explorable figures load their code and data under the sub-path and redraw, at 390 and 1,280 px', async ({ browser, baseURL }) => {
+  const prefix = new URL(baseURL!).pathname;
+  for (const width of [390, 1280]) {
+    const context = await browser.newContext({ baseURL, viewport: { width, height: 800 } });
+    const page = await context.newPage();
+    const loaded: string[] = [];
+    const failed: string[] = [];
+    page.on('response', (response) => {
+      if (response.status() >= 400) failed.push(`${response.url()} (HTTP ${response.status()})`);
+      else loaded.push(new URL(response.url()).pathname);
+    });
+    for (const post of posts) {
+      const ids = Object.entries(post.figures as Record<string, { explore?: unknown }>).filter(([, entry]) => entry.explore).map(([id]) => id);
+      if (ids.length === 0) continue;
+      await page.goto(`${post.slug}/`);
+      for (const id of ids) {
+        const figure = page.locator(`#fig-${id}`);
+        await figure.scrollIntoViewIfNeeded();
+        await expect(figure).toHaveAttribute('data-explore-state', 'ready');
+        const before = await figure.locator('.figure-scroll > svg').evaluate((svg) => svg.outerHTML);
+        const input = figure.locator('input[data-control]').first();
+        await input.focus();
+        await input.press('End');
+        await expect(figure).toHaveAttribute('data-explore-state', 'ready');
+        expect(await figure.locator('.figure-scroll > svg').evaluate((svg) => svg.outerHTML), `${id} redrew at ${width} px`).not.toBe(before);
+        expect(loaded, `${id}'s data came from under ${prefix}`).toContain(`${prefix}${post.slug}/figures/${id}.data.json`);
+      }
+    }
+    expect(loaded.some((file) => file.startsWith(`${prefix}_astro/`) && file.endsWith('.js')), 'the figure code came from under the sub-path').toBe(true);
+    expect(failed).toEqual([]);
+    await context.close();
   }
 });

@@ -6,6 +6,7 @@ import norms from './norms.ts';
 import paperConvention from './paper-convention.ts';
 import epsilon from './epsilon.ts';
 import regimePanels from './regime-panels.ts';
+import regimeExplorer from './regime-explorer.ts';
 import sparseFailureRate from './sparse-failure-rate.ts';
 
-export const figures: Figure[] = [doubleDescent, paperConvention, epsilon, regimePanels, dimensionality, norms, sparseFailureRate];
+export const figures: Figure[] = [doubleDescent, paperConvention, epsilon, regimePanels, regimeExplorer, dimensionality, norms, sparseFailureRate];

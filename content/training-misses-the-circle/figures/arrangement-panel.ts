@@ -6,8 +6,8 @@
 import * as Plot from '@observablehq/plot';
 import type { Classification } from '../../../pipeline/analysis/outcomes.ts';
 import { featureVectors, norm, polarAngle } from '../../../pipeline/analysis/geometry.ts';
-import type { PlotOptions } from '../../../pipeline/render/render.ts';
-import { featureLabel } from './trained-n4.ts';
+import type { PlotOptions } from '../../../pipeline/render/compose.ts';
+import { featureLabel } from './labels.ts';
 import { bareMargin, colors, fontSize } from '../../../pipeline/render/theme.ts';
 
 function circle(r: number, points = 120): { x: number; y: number }[] {
@@ -26,7 +26,10 @@ export interface ArrangementOptions {
 /** Cell colours for 0, 1, 2, … active live outputs. */
 const ZONE_FILLS = ['#ffffff', '#dbe9f6', '#f6d5c3', '#eab2a0', '#d98b7a'];
 
-export function arrangementPanel(W: ArrayLike<number>, b: ArrayLike<number>, n: number, c: Classification, options: ArrangementOptions): PlotOptions {
+/** Of a classification, the panel needs only which features are dead and the radius levels (an explorable figure's data holds just these). */
+export type ArrangementClasses = Pick<Classification, 'deadFeatures' | 'radiusLevels'>;
+
+export function arrangementPanel(W: ArrayLike<number>, b: ArrayLike<number>, n: number, c: ArrangementClasses, options: ArrangementOptions): PlotOptions {
   const vectors = featureVectors(W, 2, n);
   const norms = vectors.map(norm);
   const longest = Math.max(...norms, 1e-9);

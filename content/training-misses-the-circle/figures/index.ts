@@ -4,6 +4,7 @@ import symmetricFailure from './symmetric-failure.ts';
 import failureRate from './failure-rate.ts';
 import failureLength from './failure-length.ts';
 import asymmetricRecovery from './asymmetric-recovery.ts';
+import recoveryTrajectory from './recovery-trajectory.ts';
 import lrChaos from './lr-chaos.ts';
 import memorizationPanels from './memorization-panels.ts';
 import evenVsFailure from './even-vs-failure.ts';
@@ -23,7 +24,8 @@ import wtwN5 from './wtw-n5.ts';
 import lossVsAngle from './loss-vs-angle.ts';
 import tgonConstruction from './tgon-construction.ts';
 import memorizedTgons from './memorized-tgons.ts';
+import tgonExplorer from './tgon-explorer.ts';
 import wtwCirculant from './wtw-circulant.ts';
 import latentZones from './latent-zones.ts';
 
-export const figures: Figure[] = [memorizationPanels, evenVsFailure, projection3d, relu, biasShift, axial3d, reluClamp, reluLine2d, reluRegions3d, trainedN3, trainedN4, changeOfBasis, twoMBound, trainedN5, wtwN5, lossVsAngle, tgonConstruction, memorizedTgons, wtwCirculant, latentZones, symmetricFailure, failureRate, failureLength, asymmetricRecovery, lrChaos];
+export const figures: Figure[] = [memorizationPanels, evenVsFailure, projection3d, relu, biasShift, axial3d, reluClamp, reluLine2d, reluRegions3d, trainedN3, trainedN4, changeOfBasis, twoMBound, trainedN5, wtwN5, lossVsAngle, tgonConstruction, memorizedTgons, tgonExplorer, wtwCirculant, latentZones, symmetricFailure, failureRate, failureLength, asymmetricRecovery, recoveryTrajectory, lrChaos];

@@ -24,16 +24,9 @@ import { formatDegrees, formatInteger, formatLoss, formatRatio, hash8, provenanc
 import { bareMargin, colors, fontSize, width as defaultWidth } from '../../../pipeline/render/theme.ts';
 import { EXACT_LOSS, N4_SEEDS, bestRun } from '../measurements/free-dimensions.ts';
 
-const SUBSCRIPT_DIGITS = '₀₁₂₃₄₅₆₇₈₉';
-/** 12 → "₁₂". */
-export function subscript(k: number): string {
-  return String(k).replace(/\d/g, (d) => SUBSCRIPT_DIGITS[Number(d)]);
-}
+import { featureLabel } from './labels.ts';
 
-/** Feature label "W₁" for index 0 (features are numbered from 1 in the article). */
-export function featureLabel(i: number): string {
-  return `W${subscript(i + 1)}`;
-}
+export { featureLabel, subscript } from './labels.ts';
 
 /** n equally spaced points on a circle of radius r, closed (first point repeated). */
 function circle(r: number, cx = 0, cy = 0, points = 120): { x: number; y: number }[] {
