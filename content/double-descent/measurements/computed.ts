@@ -59,6 +59,7 @@ export const PAPER_CONVENTION_COMPUTED: readonly ComputedT[] = [
   ...[3, 5, 6, 8, 10, 15].map((T) => ({ T, dataSeeds: dataSeedsAt(T) })),
   { T: 30, dataSeeds: FAILURE_DATA_SEEDS.slice(0, 11) },
   ...[50, 100, 200, 500, 'inf' as const].map((T) => ({ T, dataSeeds: SWEEP_DATA_SEEDS })),
+  { T: 1_000, dataSeeds: [0] },
   { T: 2_000, dataSeeds: [0] },
 ];
 
@@ -69,7 +70,7 @@ export const PAPER_CONVENTION_IDS = PAPER_CONVENTION_COMPUTED.flatMap(({ T, data
  * trained. The epsilon figure also reads ε = 1e-8 (the sweep, COMPUTED) and the paper's
  * convention at the same T (PAPER_CONVENTION_COMPUTED) from the lists above.
  */
-export const EPSILON_COMPUTED: readonly { T: number; eps: number; dataSeeds: readonly number[] }[] = [];
+export const EPSILON_COMPUTED: readonly { T: number; eps: number; dataSeeds: readonly number[] }[] = [{ T: 1_000, eps: 1e-4, dataSeeds: [0] }];
 
 export const EPSILON_IDS = EPSILON_COMPUTED.flatMap(({ T, eps, dataSeeds }) => dataSeeds.map((seed) => epsilonId(eps, T, seed)));
 
