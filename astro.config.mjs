@@ -53,6 +53,10 @@ export default defineConfig({
   // OUT_DIR lets the tests build a second copy for a sub-path without touching dist/.
   outDir: process.env.OUT_DIR ? path.resolve(projectRoot, process.env.OUT_DIR) : './dist',
   devToolbar: { enabled: false },
+  // Astro's caches (its content data store among them) in the project, not in
+  // node_modules/.astro: the tests' repository copies share node_modules through a
+  // symlink, and two builds renaming the same data-store.json at once failed one of them.
+  cacheDir: './.astro/cache',
   // sitemap-index.xml + sitemap-0.xml: every page, under the base path.
   integrations: [sitemap()],
   markdown: {

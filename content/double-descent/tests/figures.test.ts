@@ -17,7 +17,7 @@ import { normsFigure } from '../figures/norms.ts';
 import { regimePanelsFigure, REGIME_T } from '../figures/regime-panels.ts';
 import { sparseFailureRateFigure } from '../figures/sparse-failure-rate.ts';
 import { sweepClaims } from '../claims/index.ts';
-import { COMPUTED_IDS, FULL_SWEEP, idsOf, PAPER_CONVENTION_IDS } from '../measurements/computed.ts';
+import { COMPUTED_IDS, EPSILON_IDS, FULL_SWEEP, idsOf, PAPER_CONVENTION_IDS } from '../measurements/computed.ts';
 import { PAPER_LARGE_T_LOSS, PAPER_TEST_LOSS } from '../measurements/paper.ts';
 import { sweepExperiments } from '../experiments/sweep.ts';
 import { experimentGroups } from '../experiments/index.ts';
@@ -55,7 +55,7 @@ function constructedRuns(ids: readonly string[]): Map<string, LoadedRun> {
   );
 }
 
-const computedRuns = constructedRuns([...COMPUTED_IDS, ...PAPER_CONVENTION_IDS]);
+const computedRuns = constructedRuns([...COMPUTED_IDS, ...PAPER_CONVENTION_IDS, ...EPSILON_IDS]);
 const fullIds = idsOf(FULL_SWEEP);
 const fullRuns = constructedRuns(fullIds);
 const given = (figure: Figure, runs: Map<string, LoadedRun>): RunSet => new Map(figure.needs.map((id) => [id, runs.get(id)!]));
