@@ -7,8 +7,11 @@
  *     `npm run pdf` (each post's PDF) and a second build for a sub-path (dist-subpath);
  *   - Playwright: screenshots of every figure of every post, pixel-exact, and the
  *     sub-path build served under its prefix.
- * vitest runs alongside the other three, which run one after the other (the site build
- * rewrites .astro/types.d.ts, which tsc reads; Playwright needs the built site). The
+ * vitest runs alongside the type check and the builds, which run one after the other (the
+ * site build rewrites .astro/types.d.ts, which tsc reads). Playwright starts when both are
+ * done: it needs the built site, and its pixel-exact screenshots wait for two identical
+ * frames, which a page sharing two cores with vitest's training can fail to paint within
+ * the screenshot's time limit (seen on the claims-ledger table). The
  * build's pipeline writes its figures into a scratch copy of figures/ (.cache/test-figures),
  * so that vitest, which checks that the committed figures/ is current, never reads a
  * figure the build is rewriting.
@@ -31,6 +34,8 @@ const results = path.join(root, 'test-results');
 const scratchFigures = path.join(root, '.cache', 'test-figures');
 mkdirSync(results, { recursive: true });
 const started = Date.now();
+/** The build's pipeline and Playwright read figures from the scratch copy. */
+const figuresEnv = { FIGURES_DIR: scratchFigures };
 
 /** Runs a command to its end; output goes to the terminal, or to test-results/<log>.log. */
 function run(command: string, args: string[], options: { env?: Record<string, string>; log?: string } = {}): Promise<number> {
@@ -76,7 +81,8 @@ async function unitTests(): Promise<void> {
   if (unit && status !== 0 && unit.numFailedTests === 0) failed += 1; // e.g. a file that failed to load
 }
 
-async function typeCheckBuildAndPages(): Promise<void> {
+/** The type check, then the site builds; true when the pages can be tested. */
+async function typeCheckAndBuild(): Promise<boolean> {
   let since = Date.now();
   const typecheck = await run('npx', ['tsc', '--noEmit', '-p', '.'], { log: 'typecheck' });
   report('typecheck', typecheck, since);
@@ -87,7 +93,6 @@ async function typeCheckBuildAndPages(): Promise<void> {
   // it renders what `npm run build` would, without touching figures/.
   rmSync(scratchFigures, { recursive: true, force: true });
   if (existsSync(path.join(root, 'figures'))) cpSync(path.join(root, 'figures'), scratchFigures, { recursive: true });
-  const figuresEnv = { FIGURES_DIR: scratchFigures };
   since = Date.now();
   let build = await run('npm', ['run', 'build', '--', '--figures', scratchFigures], { env: figuresEnv, log: 'build' });
   report('build', build, since);
@@ -105,12 +110,15 @@ async function typeCheckBuildAndPages(): Promise<void> {
   if (build !== 0) {
     failed += 1;
     process.stdout.write('npm run build failed: the page tests need the built site, so they did not run.\n');
-    return;
+    return false;
   }
+  return true;
+}
 
+async function pageTests(): Promise<void> {
   const playwrightReport = path.join(results, 'playwright.json');
   rmSync(playwrightReport, { force: true });
-  since = Date.now();
+  const since = Date.now();
   const status = await run('npx', ['playwright', 'test', '--reporter=list,json', ...(update ? ['--update-snapshots'] : [])], {
     env: { ...figuresEnv, PLAYWRIGHT_JSON_OUTPUT_NAME: playwrightReport },
     log: 'playwright',
@@ -122,7 +130,8 @@ async function typeCheckBuildAndPages(): Promise<void> {
   if (e2e && status !== 0 && e2e.stats.unexpected === 0) failed += 1;
 }
 
-await Promise.all([unitTests(), typeCheckBuildAndPages()]);
+const [, built] = await Promise.all([unitTests(), typeCheckAndBuild()]);
+if (built) await pageTests();
 
 process.stdout.write(missingBaselinesAdvice(missingBaselines(vitestResults, playwrightResults, root)));
 process.stdout.write(`\ntests: ${passed} passed, ${failed} failed in ${formatDuration(Date.now() - started)}\n`);

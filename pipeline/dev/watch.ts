@@ -25,8 +25,11 @@ export function watchTree(root: string, onChange: (relative: string) => void, sk
         if (!name) return;
         const file = path.join(dir, name.toString());
         if (skip(path.basename(file))) return;
-        // A new folder (or one moved in) is watched too, with what it already holds.
-        if (existsSync(file) && statSync(file).isDirectory()) add(file, true);
+        // A new folder (or one moved in) is watched too, with what it already holds. The
+        // entry may be gone already (an editor's temporary file, renamed over the real one
+        // a moment after it appeared): then there is nothing to stat, and no exception may
+        // escape this callback, which would end the dev server.
+        if (statSync(file, { throwIfNoEntry: false })?.isDirectory()) add(file, true);
         onChange(path.relative(root, file));
       });
     } catch {

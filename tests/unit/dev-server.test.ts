@@ -101,7 +101,7 @@ async function waitForPage(url: string, check: (page: Page) => boolean, server: 
   const started = Date.now();
   let last: Page = { status: 0, html: '' };
   while (Date.now() - started < timeoutMs) {
-    if (server.child.exitCode !== null) throw new Error(`the dev server ended:\n${last.html}`);
+    if (server.child.exitCode !== null) throw new Error(`the dev server ended (exit ${server.child.exitCode}); its output, last 4000 characters:\n${server.output().slice(-4000)}`);
     try {
       const response = await fetch(url, { headers: { accept: 'text/html' } });
       last = { status: response.status, html: await response.text() };
@@ -111,7 +111,8 @@ async function waitForPage(url: string, check: (page: Page) => boolean, server: 
     }
     await new Promise((resolve) => setTimeout(resolve, 250));
   }
-  throw new Error(`page did not change within ${timeoutMs / 1000} s; last response (${last.status}):\n${last.html.slice(0, 2000)}`);
+  const output = server.output().slice(-4000);
+  throw new Error(`page did not change within ${timeoutMs / 1000} s; last response (${last.status}), overlay: ${overlay(last.html) ?? 'none'}\nthe page's title and figure captions: ${[...last.html.matchAll(/<figcaption[^>]*>([\s\S]*?)<\/figcaption>/g)].map((m) => m[1]).join(' | ')}\nthe dev server's output, last 4000 characters:\n${output}`);
 }
 
 const overlay = (html: string) => /<div id="dev-error-overlay"[\s\S]*?<\/div>/.exec(html)?.[0] ?? null;
