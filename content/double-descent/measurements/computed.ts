@@ -70,7 +70,10 @@ export const PAPER_CONVENTION_IDS = PAPER_CONVENTION_COMPUTED.flatMap(({ T, data
  * trained. The epsilon figure also reads ε = 1e-8 (the sweep, COMPUTED) and the paper's
  * convention at the same T (PAPER_CONVENTION_COMPUTED) from the lists above.
  */
-export const EPSILON_COMPUTED: readonly { T: number; eps: number; dataSeeds: readonly number[] }[] = [{ T: 1_000, eps: 1e-4, dataSeeds: [0] }];
+export const EPSILON_COMPUTED: readonly { T: number; eps: number; dataSeeds: readonly number[] }[] = [
+  { T: 1_000, eps: 1e-4, dataSeeds: [0] },
+  { T: 2_000, eps: 1e-4, dataSeeds: [0] },
+];
 
 export const EPSILON_IDS = EPSILON_COMPUTED.flatMap(({ T, eps, dataSeeds }) => dataSeeds.map((seed) => epsilonId(eps, T, seed)));
 
