@@ -8,7 +8,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import sitemap from '@astrojs/sitemap';
 import { defineConfig } from 'astro/config';
-import { articleMarkdown, devFileRoutes, lastGoodPage, reloadOnFigureChange, sourceUrlForProject } from './src/plugins/index.ts';
+import { articleMarkdown, devFileRoutes, lastGoodPage, reloadOnFigureChange, settledContentChanges, sourceUrlForProject } from './src/plugins/index.ts';
 import { siteBase, siteUrl } from './src/plugins/site-env.ts';
 
 // Nothing may reach the network. Astro 5.18 makes two outgoing requests: anonymous
@@ -76,6 +76,6 @@ export default defineConfig({
   vite: {
     // Dev only: a mistake keeps the last good page, with the error on top (DEV_ERRORS_DIR:
     // where scripts/dev.ts's pipeline passes write theirs).
-    plugins: [reloadOnFigureChange(figuresRoot, contentRoot), devFileRoutes(), lastGoodPage(process.env.DEV_ERRORS_DIR)],
+    plugins: [reloadOnFigureChange(figuresRoot, contentRoot), settledContentChanges(contentRoot), devFileRoutes(), lastGoodPage(process.env.DEV_ERRORS_DIR)],
   },
 });

@@ -15,6 +15,7 @@ import { clearDevError, reportDevError } from './dev-errors.ts';
 
 export { ArticleBuildError } from './errors.ts';
 export { lastGoodPage } from './dev-errors.ts';
+export { settledContentChanges } from './dev-settle.ts';
 export { loadManifest, type FigureManifest, type FigureEntry } from './manifest.ts';
 export { default as rehypeKatexStrict } from './rehype-katex-strict.ts';
 export { default as remarkArticle, type RemarkArticleOptions } from './remark-article.ts';
