@@ -12,7 +12,7 @@ const SLOW_FILES = [
   'tests/unit/dev-loop.test.ts',
   'tests/unit/shards.test.ts',
   'tests/unit/cli.test.ts',
-  'tests/unit/reproducibility.test.ts',
+  'tests/unit/reproducibility*.test.ts',
 ];
 
 export default defineConfig({

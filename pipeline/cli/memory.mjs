@@ -8,7 +8,7 @@
  * memory") says none of that, so it becomes one line with the limit and the fix.
  * Plain JavaScript: it must run before tsx exists.
  */
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeSync } from 'node:fs';
 import os from 'node:os';
 
 const WASM_ALLOCATION = /Cannot allocate Wasm memory|WebAssembly\.Memory\(\): could not allocate memory/;
@@ -46,6 +46,8 @@ export function wasmMemoryMessage(error) {
 process.on('uncaughtExceptionMonitor', (error) => {
   const message = wasmMemoryMessage(error);
   if (message === null) return;
-  process.stderr.write(`\n${message}\n`);
+  // Written straight to fd 2: process.stderr can be asynchronous (in a worker thread it is
+  // forwarded to the main thread), and process.exit would drop what is still queued.
+  writeSync(2, `\n${message}\n`);
   process.exit(1);
 });
