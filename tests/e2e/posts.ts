@@ -65,4 +65,10 @@ export async function scrollToWholePixel(element: Locator): Promise<void> {
     window.scrollTo(0, Math.max(0, Math.floor(node.getBoundingClientRect().top + window.scrollY) - 16));
     await new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve)));
   });
+  // Scrolling can bring an explorable figure near the viewport, which then loads Plot and its
+  // data and redraws (src/scripts/explore-figures.ts): main-thread work that, on a loaded
+  // machine, held off the two quiet frames a screenshot waits for past its time limit. The
+  // screenshot is taken once no figure is still loading.
+  await element.page().waitForFunction(() => document.querySelector('[data-explore-state="loading"]') === null);
+  await element.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve))));
 }
