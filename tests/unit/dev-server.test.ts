@@ -112,7 +112,7 @@ async function waitForPage(url: string, check: (page: Page) => boolean, server: 
     await new Promise((resolve) => setTimeout(resolve, 250));
   }
   const output = server.output().slice(-4000);
-  throw new Error(`page did not change within ${timeoutMs / 1000} s; last response (${last.status}), overlay: ${overlay(last.html) ?? 'none'}\nthe page's title and figure captions: ${[...last.html.matchAll(/<figcaption[^>]*>([\s\S]*?)<\/figcaption>/g)].map((m) => m[1]).join(' | ')}\nthe dev server's output, last 4000 characters:\n${output}`);
+  throw new Error(`page did not change within ${timeoutMs / 1000} s; last response (${last.status}), overlay: ${overlay(last.html) ?? 'none'}\nthe page's figure captions: ${[...last.html.matchAll(/<figcaption[^>]*>([\s\S]*?)<\/figcaption>/g)].map((m) => m[1]).join(' | ')}\nthe dev server's output, last 4000 characters:\n${output}`);
 }
 
 const overlay = (html: string) => /<div id="dev-error-overlay"[\s\S]*?<\/div>/.exec(html)?.[0] ?? null;
