@@ -9,7 +9,9 @@
  * Plain JavaScript: it must run before tsx exists.
  */
 import { readFileSync, writeSync } from 'node:fs';
+import { register } from 'node:module';
 import os from 'node:os';
+import { isMainThread } from 'node:worker_threads';
 
 const WASM_ALLOCATION = /Cannot allocate Wasm memory|WebAssembly\.Memory\(\): could not allocate memory/;
 const GIB = 2 ** 30;
@@ -42,12 +44,35 @@ export function wasmMemoryMessage(error) {
   );
 }
 
+// The TypeScript loader's hooks run in a thread of their own, and its WebAssembly parser may be
+// the first to fail there. When that thread dies, the main thread exits at once with the same
+// code, before the thread's error message is forwarded to stderr: the process ended with status
+// 1 and nothing printed (1 run in 3 on a loaded machine). So this file is also registered as a
+// hooks module (it defines only `initialize`), which runs it in that thread with the handler below.
+
+// Both threads may fail at the same moment; this flag, shared between them, lets one write the
+// line. 0: nothing written, 1: being written, 2: written.
+let reported = new Int32Array(new SharedArrayBuffer(4));
+
+/** Hooks-thread entry (module.register's `initialize`): share the main thread's flag. */
+export function initialize(data) {
+  reported = data.reported;
+}
+
 // The monitor sees every uncaught error before Node prints it; errors.ts, once loaded, asks wasmMemoryMessage too.
 process.on('uncaughtExceptionMonitor', (error) => {
   const message = wasmMemoryMessage(error);
   if (message === null) return;
-  // Written straight to fd 2: process.stderr can be asynchronous (in a worker thread it is
-  // forwarded to the main thread), and process.exit would drop what is still queued.
-  writeSync(2, `\n${message}\n`);
+  if (Atomics.compareExchange(reported, 0, 0, 1) === 0) {
+    // Written straight to fd 2: process.stderr can be asynchronous (in a worker thread it is
+    // forwarded to the main thread), and process.exit would drop what is still queued.
+    writeSync(2, `\n${message}\n`);
+    Atomics.store(reported, 0, 2);
+    Atomics.notify(reported, 0);
+  } else {
+    Atomics.wait(reported, 0, 1, 1000); // the other thread is writing it: let it finish first
+  }
   process.exit(1);
 });
+
+if (isMainThread) register(import.meta.url, { data: { reported } });

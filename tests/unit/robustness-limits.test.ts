@@ -26,4 +26,14 @@ describe('training under ulimit -v', () => {
       /^out of memory for WebAssembly: this process may use at most 15\.3 GiB of address space \(ulimit -v 16000000\), and WebAssembly reserves about 10 GiB of address space for each memory it creates \(one per thread\), though it uses far less memory\. Training needs about \d+ GiB of address space with \d+ threads: raise the limit \(ulimit -v unlimited\), or use fewer threads \(--jobs 1 --threads 1\)\.$/,
     );
   });
+
+  // Which thread fails first is a race: on a loaded machine it was the loader's thread in 1 run of
+  // 3, and the process ended with status 1 and nothing printed. The fixture forces that case: the
+  // main thread is blocked on a synchronous resolve when the loader's thread dies.
+  it('says the same when the allocation fails in the TypeScript loader\'s thread', () => {
+    const args = ['--import', './pipeline/cli/memory.mjs', '--import', './tests/fixtures/wasm-oom-in-hooks-thread.mjs', '--input-type=module', '-e', "import.meta.resolve('wasm-oom-trigger')"];
+    const result = spawnSync(process.execPath, args, { encoding: 'utf8', timeout: 60_000 });
+    expect(result.status, result.stderr).toBe(1);
+    expect(result.stderr.trim()).toMatch(/^out of memory for WebAssembly: [^\n]+ raise the limit \(ulimit -v unlimited\), or use fewer threads \(--jobs 1 --threads 1\)\.$/);
+  });
 });
