@@ -58,8 +58,7 @@ export function coverageOf(coverage: readonly ComputedT[] = COMPUTED): { runs: n
 export const PAPER_CONVENTION_COMPUTED: readonly ComputedT[] = [
   ...[3, 5, 6, 8, 10, 15, 30].map((T) => ({ T, dataSeeds: dataSeedsAt(T) })),
   ...[50, 100, 200, 500, 'inf' as const].map((T) => ({ T, dataSeeds: SWEEP_DATA_SEEDS })),
-  { T: 1_000, dataSeeds: SWEEP_DATA_SEEDS },
-  { T: 2_000, dataSeeds: [0, 1] },
+  ...[1_000, 2_000].map((T) => ({ T, dataSeeds: SWEEP_DATA_SEEDS })),
 ];
 
 export const PAPER_CONVENTION_IDS = PAPER_CONVENTION_COMPUTED.flatMap(({ T, dataSeeds }) => dataSeeds.map((seed) => paperConventionId(T, seed)));
@@ -70,7 +69,8 @@ export const PAPER_CONVENTION_IDS = PAPER_CONVENTION_COMPUTED.flatMap(({ T, data
  * convention at the same T (PAPER_CONVENTION_COMPUTED) from the lists above.
  */
 export const EPSILON_COMPUTED: readonly { T: number; eps: number; dataSeeds: readonly number[] }[] = [
-  ...[1e-7, 1e-6, 1e-5, 1e-4, 1e-3].map((eps) => ({ T: 1_000, eps, dataSeeds: [0] })),
+  ...[1e-7, 1e-6, 1e-5, 1e-4].map((eps) => ({ T: 1_000, eps, dataSeeds: SWEEP_DATA_SEEDS })),
+  { T: 1_000, eps: 1e-3, dataSeeds: [0, 1, 2] },
   { T: 2_000, eps: 1e-4, dataSeeds: [0] },
 ];
 
