@@ -194,8 +194,10 @@ function start(): void {
   // not shift when a figure comes into view.
   for (const figure of figures) {
     const form = figure.querySelector<HTMLFormElement>('form.figure-controls');
-    form?.removeAttribute('hidden');
-    if (form) containControls(form);
+    if (form) {
+      form.removeAttribute('hidden');
+      containControls(form);
+    }
     setState(figure, 'idle');
   }
   const observer = new IntersectionObserver(

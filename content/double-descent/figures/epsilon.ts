@@ -84,7 +84,7 @@ export function epsilonFigure(ids: readonly string[] = epsilonFigureIds()): Figu
           id: 'epsilon',
           title: 'Test loss and the length of once-used features against Adam\u2019s ε',
           desc:
-            // formatSeedMean says "(one seed)" itself.
+            // A seed count only above one: formatSeedMean already ends a single seed's value with "(one seed)".
             'Two panels sharing a log ε axis. ' +
             (points.map((p) => `T = ${formatT(p.T)}, ${p.convention === 'mean' ? `paper\u2019s convention (ε = ${epsText(p.eps)}, drawn at ${epsText(p.sumEquivalentEps)})` : `ε = ${epsText(p.eps)}`}: test loss ${formatWithError(p.mean, quotedError(p))}, once-used ‖W_j‖ ${formatSeedMean(p.onceUsedNorm)}${p.seeds.length > 1 ? ` (${p.seeds.length} seeds)` : ''}`).join('; ') || 'No runs computed yet.'),
         },
