@@ -49,3 +49,83 @@ export function featureSpokes(features: readonly Vec2[], drawFraction: number): 
     ],
   };
 }
+
+/**
+ * Many small translucent dots (a cloud of hidden vectors) as Plot.dot, drawn as a few
+ * <path>s instead of one <circle> per dot: a redraw in the reader's browser spends most
+ * of its time creating, parsing and laying out elements, so 400 dots cost four times a
+ * panel's other marks (npm run bench -- --explore). The picture is the same: dots of one
+ * colour and opacity give each pixel a colour set only by how many dots cover it, so
+ * dots that do not overlap can share a path (one fill, nothing counted twice) and those
+ * that do go to different paths, which stack as separate circles would. Each dot takes
+ * the first path where it overlaps no earlier dot (neighbours found in a grid of cells
+ * one diameter wide), so a sparse cloud is one path and a dense one a few. The mark stays
+ * a Plot.dot, so the figure's CSV lists every dot as before.
+ */
+export function dotCloud(tips: readonly Vec2[], style: { r: number; fill: string; fillOpacity: number }): Plot.Markish {
+  const { r, fill, fillOpacity } = style;
+  return Plot.dot(
+    tips.map(([x, y]) => ({ x, y })),
+    {
+      x: 'x',
+      y: 'y',
+      r,
+      fill,
+      fillOpacity,
+      render(index, _scales, values, _dimensions, context) {
+        const X = values.x as ArrayLike<number>;
+        const Y = values.y as ArrayLike<number>;
+        const paths = layerPaths(index, X, Y, r);
+        const group = context.document.createElementNS('http://www.w3.org/2000/svg', 'g');
+        group.setAttribute('fill', fill);
+        group.setAttribute('fill-opacity', String(fillOpacity));
+        for (const d of paths) {
+          const path = context.document.createElementNS('http://www.w3.org/2000/svg', 'path');
+          path.setAttribute('d', d);
+          group.append(path);
+        }
+        return group;
+      },
+    },
+  );
+}
+
+/** The `d` of each layer: dots that overlap (centres under one diameter apart) never share a layer. */
+export function layerPaths(index: readonly number[], X: ArrayLike<number>, Y: ArrayLike<number>, r: number): string[] {
+  const diameter = 2 * r;
+  // Earlier dots by grid cell (key cx * 2^20 + cy; panels are far smaller than 2^20 cells).
+  const cells = new Map<number, number[]>();
+  const layerOf = new Int32Array(X.length);
+  // seenBy[layer] === i: an earlier dot in that layer overlaps dot i.
+  const seenBy: number[] = [];
+  const layers: string[][] = [];
+  const round = (v: number) => Math.round(v * 100) / 100 + 0;
+  const arcs = `a${r},${r} 0 1,0 ${diameter},0a${r},${r} 0 1,0 ${-diameter},0`;
+  for (const i of index) {
+    const x = X[i];
+    const y = Y[i];
+    if (!Number.isFinite(x) || !Number.isFinite(y)) continue;
+    const cx = Math.floor(x / diameter);
+    const cy = Math.floor(y / diameter);
+    for (let dx = -1; dx <= 1; dx++) {
+      for (let dy = -1; dy <= 1; dy++) {
+        const cell = cells.get((cx + dx) * 1_048_576 + (cy + dy));
+        if (!cell) continue;
+        for (const j of cell) {
+          const ex = X[j] - x;
+          const ey = Y[j] - y;
+          if (ex * ex + ey * ey < diameter * diameter) seenBy[layerOf[j]] = i;
+        }
+      }
+    }
+    let layer = 0;
+    while (seenBy[layer] === i) layer++;
+    layerOf[i] = layer;
+    const key = cx * 1_048_576 + cy;
+    const cell = cells.get(key);
+    if (cell) cell.push(i);
+    else cells.set(key, [i]);
+    (layers[layer] ??= []).push(`M${round(x - r)},${round(y)}${arcs}`);
+  }
+  return layers.map((parts) => parts.join(''));
+}

@@ -5,7 +5,7 @@
  */
 import * as Plot from '@observablehq/plot';
 import { originPanel, renderGrid } from '../../../pipeline/render/compose.ts';
-import { circlePoints, spokes } from '../../../pipeline/render/vectors.ts';
+import { circlePoints, dotCloud, spokes } from '../../../pipeline/render/vectors.ts';
 import { PANEL_PADDING, polygonMarks } from '../../../pipeline/render/vectorGrid.ts';
 import { colors, fontSize } from '../../../pipeline/render/theme.ts';
 import type { Vec2 } from '../../../pipeline/analysis/geometry.ts';
@@ -67,7 +67,7 @@ export default function draw(data: RegimeExplorerData, values: ControlValues): s
   const hiddenPlot = originPanel(
     SIZE,
     PANEL_PADDING * longestHidden,
-    run.hiddenAsPolygon ? polygonMarks(hidden) : [Plot.dot(hidden.map(([x, y]) => ({ x, y })), { x: 'x', y: 'y', r: 1.4, fill: colors.hidden, fillOpacity: 0.5 })],
+    run.hiddenAsPolygon ? polygonMarks(hidden) : [dotCloud(hidden, { r: 1.4, fill: colors.hidden, fillOpacity: 0.5 })],
   );
   return renderGrid(
     {
