@@ -1,9 +1,10 @@
 /**
- * npm run build:kernel [-- fused|tree …] — compiles the WebAssembly kernels from their
+ * npm run build:kernel [-- fused|tree|adamw …] — compiles the WebAssembly kernels from their
  * AssemblyScript sources and embeds the bytes, with the sha256 of the source they came
  * from, in a TypeScript module beside them:
  *  - fused: pipeline/train/wasm/kernel.as.ts → kernel.wasm.ts (the fused engine's SIMD kernel);
- *  - tree: pipeline/train/wasm/tree.as.ts → tree.wasm.ts (the tree engine's query kernel).
+ *  - tree: pipeline/train/wasm/tree.as.ts → tree.wasm.ts (the tree engine's query kernel);
+ *  - adamw: pipeline/train/wasm/adamw.as.ts → adamw.wasm.ts (the optimizer step, every engine).
  * The embeds are committed, so training needs no compiler; unit tests fail when a source
  * changed after the last build. Needs the `assemblyscript` dev dependency (or ASC=/path/to/asc).
  */
@@ -13,9 +14,14 @@ import os from 'node:os';
 import path from 'node:path';
 import { REPO_ROOT, sha256 } from '../pipeline/store/provenance.ts';
 
-const KERNELS: Record<string, { source: string; embed: string; prefix: string }> = {
-  fused: { source: 'kernel.as.ts', embed: 'kernel.wasm.ts', prefix: 'KERNEL' },
-  tree: { source: 'tree.as.ts', embed: 'tree.wasm.ts', prefix: 'TREE_KERNEL' },
+/** Shared imported memory (one per model, used by every worker), SIMD and threads. */
+const SHARED = ['--importMemory', '--sharedMemory', '--initialMemory', '1', '--maximumMemory', '65536', '--enable', 'simd', '--enable', 'threads'];
+/** A plain imported memory (one thread), SIMD. */
+const PLAIN = ['--importMemory', '--initialMemory', '1', '--enable', 'simd'];
+const KERNELS: Record<string, { source: string; embed: string; prefix: string; memory: string[] }> = {
+  fused: { source: 'kernel.as.ts', embed: 'kernel.wasm.ts', prefix: 'KERNEL', memory: SHARED },
+  tree: { source: 'tree.as.ts', embed: 'tree.wasm.ts', prefix: 'TREE_KERNEL', memory: SHARED },
+  adamw: { source: 'adamw.as.ts', embed: 'adamw.wasm.ts', prefix: 'ADAMW_KERNEL', memory: PLAIN },
 };
 const wanted = process.argv.slice(2).filter((a) => a !== '--');
 for (const name of wanted) {
@@ -30,14 +36,14 @@ if (!existsSync(asc)) {
   process.exit(1);
 }
 for (const name of wanted.length > 0 ? wanted : Object.keys(KERNELS)) {
-  const { source: sourceName, embed: embedName, prefix } = KERNELS[name];
+  const { source: sourceName, embed: embedName, prefix, memory } = KERNELS[name];
   const source = path.join(REPO_ROOT, 'pipeline/train/wasm', sourceName);
   const embed = path.join(REPO_ROOT, 'pipeline/train/wasm', embedName);
   const temp = mkdtempSync(path.join(os.tmpdir(), 'kernel-'));
   try {
     const out = path.join(temp, 'kernel.wasm');
-    // Shared imported memory (one per model, used by every worker), SIMD, no runtime, no asserts.
-    execFileSync(asc, [source, '-o', out, '-O3', '--runtime', 'stub', '--importMemory', '--sharedMemory', '--initialMemory', '1', '--maximumMemory', '65536', '--enable', 'simd', '--enable', 'threads', '--noAssert'], { stdio: 'inherit' });
+    // No runtime, no asserts.
+    execFileSync(asc, [source, '-o', out, '-O3', '--runtime', 'stub', ...memory, '--noAssert'], { stdio: 'inherit' });
     const bytes = readFileSync(out);
     const base64 = bytes.toString('base64').replace(/.{1,100}/g, (line) => `  '${line}' +\n`);
     writeFileSync(

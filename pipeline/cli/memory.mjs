@@ -4,8 +4,9 @@
  * cluster schedulers set) the loader's own WebAssembly parser is often the first thing to
  * fail. WebAssembly reserves about 10 GiB of address space for each memory it creates (the
  * guard region that lets it skip bounds checks), far more than it uses: the loader takes one
- * per thread, the fused engine one per run. V8's error ("Out of memory: Cannot allocate Wasm
- * memory") says none of that, so it becomes one line with the limit and the fix.
+ * per thread, the fused engine one per run, the optimizer one per thread. V8's error ("Out
+ * of memory: Cannot allocate Wasm memory") says none of that, so it becomes one line with
+ * the limit and the fix.
  * Plain JavaScript: it must run before tsx exists.
  */
 import { readFileSync, writeSync } from 'node:fs';
@@ -32,8 +33,9 @@ export function wasmMemoryMessage(error) {
   if (!WASM_ALLOCATION.test(text)) return null;
   const limit = addressSpaceLimit();
   const cores = os.availableParallelism();
-  // Measured on 2 cores: 24 GiB fails, 40 GiB trains (the loader's parser and a kernel memory per thread, plus the main thread's).
-  const needed = `about ${10 * (cores + 2)} GiB of address space with ${cores} threads`;
+  // Measured on 2 cores (2026-12-07, training tiny-run on 1 and 2 threads): 60 GiB fails, 70 GiB trains (the loader's
+  // parser, a kernel memory per thread, the main thread's, and the optimizer's, pipeline/train/adamwWasm.ts).
+  const needed = `about ${10 * (cores + 5)} GiB of address space with ${cores} threads`;
   const why =
     limit === null
       ? 'the system refused to reserve address space for it (no ulimit -v is set: check the container\'s or scheduler\'s memory limits)'

@@ -31,21 +31,27 @@ export interface NumericsAlias {
 export const NUMERICS_ALIASES: readonly NumericsAlias[] = [
   {
     entries: ['pipeline/train/fused.ts', 'pipeline/train/loop.ts'],
-    now: '3c08684dcc35dd827cc6820ad4840a890e71726a650cf0825699dd54f532a45a',
+    now: 'f9748afbf989c54e7342fdaff77d16a3db47e08b6b007f6a467844a3807fa6a7',
     sameAs: 'a65c9c4fcd82c5f7d66be1a89aca37a401ec04de5aaa7032532d0344292227e2',
-    why: 'lossReduction and adamEps added (absent: the old arithmetic, unchanged); validate.ts drops them at their defaults before hashing; WasmModel.exampleErrors copies out the per-example errors it already computed; the worker protocol around the same kernel calls was rewritten so no wake-up is lost (issue 28)',
+    why: 'lossReduction and adamEps added (absent: the old arithmetic, unchanged); validate.ts drops them at their defaults before hashing; WasmModel.exampleErrors copies out the per-example errors it already computed; the worker protocol around the same kernel calls was rewritten so no wake-up is lost (issue 28); the AdamW step runs in WebAssembly (adamwWasm.ts), the same float64 operations in the same order and the same float32 roundings (tests/unit/adamw-wasm.test.ts: bitwise equal to adamw.ts)',
   },
   {
     entries: ['pipeline/train/tfjs.ts', 'pipeline/train/loop.ts'],
-    now: 'c5f80b749f26bb2fd61638008ffcea8308d1160e12c31f1009474a5a90308443',
+    now: '05e6b9c186bcfb567caca42b4834d261b0a3fbd7ac4fe92ee78567037f0a238a',
     sameAs: '721d8a303eb4eb808c275d1ab657146d115f4da29709a0818c5e363255abc5fc',
-    why: 'lossReduction and adamEps added (absent: the old arithmetic, unchanged); validate.ts drops them at their defaults before hashing',
+    why: 'lossReduction and adamEps added (absent: the old arithmetic, unchanged); validate.ts drops them at their defaults before hashing; the AdamW step runs in WebAssembly (adamwWasm.ts), the same float64 operations in the same order and the same float32 roundings (tests/unit/adamw-wasm.test.ts: bitwise equal to adamw.ts)',
   },
   {
     entries: ['pipeline/train/webgpu/engine.ts', 'pipeline/train/loop.ts'],
-    now: 'a8625732a5aab66cdf0e3d1a9b60f47a3c697fea40574fb2a5995462b9ba71a6',
+    now: '7bd498fbd02b9127d235a64b6f892a2e31b311c607fac0f0284aa1934ba09a07',
     sameAs: '25573d0d559ad670e1b82c51cfc36a756ffe487a380e759152638b8b5a33739b',
-    why: 'lossReduction and adamEps added (absent: the old arithmetic, unchanged); validate.ts drops them at their defaults before hashing',
+    why: 'lossReduction and adamEps added (absent: the old arithmetic, unchanged); validate.ts drops them at their defaults before hashing; the AdamW step runs in WebAssembly (adamwWasm.ts), the same float64 operations in the same order and the same float32 roundings (tests/unit/adamw-wasm.test.ts: bitwise equal to adamw.ts)',
+  },
+  {
+    entries: ['pipeline/train/tree.ts', 'pipeline/train/loop.ts'],
+    now: 'c43576525feb2beb887269f0a534af31c0134d77a5850be148de59628320d738',
+    sameAs: 'e0e6f58b9ff29c90014cdd11d2d9a3f649711a897be904912b0529ad5697a266',
+    why: 'the AdamW step runs in WebAssembly (adamwWasm.ts), the same float64 operations in the same order and the same float32 roundings (tests/unit/adamw-wasm.test.ts: bitwise equal to adamw.ts)',
   },
   {
     entries: ['pipeline/data/datasets.ts'],

@@ -19,9 +19,15 @@ export function newAdamState(size: number): AdamState {
   return { m: new Float32Array(size), v: new Float32Array(size) };
 }
 
+/** The per-step scalars of the update, shared by this reference and the WebAssembly kernel (adamwWasm.ts). */
+export function adamwScalars(step: number, lr: number, weightDecay: number): { decay: number; stepSize: number; sqrtCorrection2: number } {
+  return { decay: 1 - lr * weightDecay, stepSize: lr / (1 - ADAM_BETA1 ** step), sqrtCorrection2: Math.sqrt(1 - ADAM_BETA2 ** step) };
+}
+
 /**
  * One AdamW update of `param` in place. `step` is 1-based (the count of updates
- * including this one), as PyTorch's bias correction expects.
+ * including this one), as PyTorch's bias correction expects. Training runs the same
+ * arithmetic in WebAssembly (adamwWasm.ts, tested bitwise equal to this).
  */
 export function adamwUpdate(
   param: Float32Array,
@@ -32,9 +38,7 @@ export function adamwUpdate(
   weightDecay: number,
   eps: number = ADAM_EPS,
 ): void {
-  const decay = 1 - lr * weightDecay;
-  const stepSize = lr / (1 - ADAM_BETA1 ** step);
-  const sqrtCorrection2 = Math.sqrt(1 - ADAM_BETA2 ** step);
+  const { decay, stepSize, sqrtCorrection2 } = adamwScalars(step, lr, weightDecay);
   const { m, v } = state;
   for (let i = 0; i < param.length; i++) {
     const g = grad[i];

@@ -12,7 +12,8 @@ import type { RunConfig } from '../experiments/types.ts';
 import { isStream, testExamples, trainingBatch, trainingExamples, type SparseExamples } from '../data/datasets.ts';
 import type { AsyncModel, Engine, Gradients, Model } from './engine.ts';
 import { initialParameters, type Parameters } from './init.ts';
-import { ADAM_EPS, adamwUpdate, newAdamState, type AdamState } from './adamw.ts';
+import { ADAM_EPS, newAdamState, type AdamState } from './adamw.ts';
+import { residentOptimizer } from './adamwWasm.ts';
 import { learningRate } from './schedule.ts';
 
 /** Everything needed to continue a run exactly where it stopped. */
@@ -125,7 +126,10 @@ export async function train(
   const outputs = config.lossReduction === 'mean' ? config.data.n : 1;
   const reduce = (summed: number) => (outputs === 1 ? summed : summed / outputs);
   const eps = config.adamEps ?? ADAM_EPS;
-  const grads: Gradients = { W: new Float64Array(state.params.W.length), b: new Float64Array(state.params.b.length) };
+  // Parameters, moments and gradients live in the optimizer's WebAssembly memory until the
+  // loop ends (state.params and the moments are views of it meanwhile): see adamwWasm.ts.
+  const optimizer = residentOptimizer(state);
+  const grads: Gradients = optimizer.grads;
   const snapshotAt = new Set(snapshotSchedule(config.snapshots, config.steps));
   const checkpointMs = (hooks.checkpointSeconds ?? 60) * 1000;
   let sessionStart = Date.now();
@@ -154,8 +158,7 @@ export async function train(
       }
       const lr = learningRate(config.schedule, state.step, config.steps);
       const t = state.step + 1;
-      adamwUpdate(state.params.W, grads.W, state.adamW, t, lr, config.weightDecay, eps);
-      if (config.bias) adamwUpdate(state.params.b, grads.b, state.adamB, t, lr, config.weightDecay, eps);
+      optimizer.step(t, lr, config.weightDecay, eps, config.bias);
       state.step = t;
       if (stream && t < config.steps) await useBatch(trainingBatch(config, t));
       hooks.onProgress?.(state.step, loss);
@@ -190,6 +193,7 @@ export async function train(
     state.wallSeconds = elapsed();
     return { finished: true, state, finalLoss, testLoss };
   } finally {
+    optimizer.release();
     model.dispose();
   }
 }
