@@ -36,7 +36,9 @@ interface KernelInstance {
  * Instances no run holds now, for the next run in this thread to reuse. WebAssembly
  * reserves about 10 GiB of address space per memory (pipeline/cli/memory.mjs), so a
  * process that trains many runs one after another (the pipeline, the tests) keeps one,
- * not one per run waiting for the garbage collector.
+ * not one per run waiting for the garbage collector. So a view of the memory kept past
+ * release() may show the next run's numbers: the loop's checkpoint hook reads them while
+ * they are current, snapshots are copies, and the returned state has its own arrays.
  */
 const idle: KernelInstance[] = [];
 
