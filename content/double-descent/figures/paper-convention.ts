@@ -16,6 +16,7 @@ import { COMPUTED_IDS, PAPER_CONVENTION_IDS } from '../measurements/computed.ts'
 import { PAPER_CITATION, PAPER_TEST_LOSS, READ_OFF_PRECISION, formatPaperLoss } from '../measurements/paper.ts';
 import { compareWithPaper, conventionCurve, quotedError, type ConventionPoint } from '../measurements/paper-convention.ts';
 import { formatT, tRangeText } from '../measurements/runs.ts';
+import { SWEEP_DATA_SEEDS } from '../experiments/sweep.ts';
 import { MAX_EXAMPLES, TARGET_RELATIVE_ERROR } from '../measurements/test-loss.ts';
 import { seriesColors, sweepProvenanceLine, tAxis, tScale } from './sweep-common.ts';
 
@@ -117,7 +118,10 @@ export function paperConventionFigure(meanIds: readonly string[] = PAPER_CONVENT
         'paper-convention.targetError': `${formatInteger(100 * TARGET_RELATIVE_ERROR)} %`,
         'paper-convention.agreeing': `${formatInteger(comparisons.filter((c) => c.agrees).length)} of ${formatInteger(comparisons.length)}`,
         'paper-convention.versusPaper':
-          comparisons.map((c) => `at T = ${formatT(c.T)} ours ${formatWithError(c.ours.mean, quotedError(c.ours))} against ${formatPaperLoss(c.paper)}`).join('; ') || 'no read-off T computed yet',
+          comparisons
+            // A size trained on fewer data seeds than the sweep's four says how many (its error is less certain).
+            .map((c) => `at T = ${formatT(c.T)} ours ${formatWithError(c.ours.mean, quotedError(c.ours))}${c.ours.seeds.length < SWEEP_DATA_SEEDS.length ? ` (${formatInteger(c.ours.seeds.length)} data seeds)` : ''} against ${formatPaperLoss(c.paper)}`)
+            .join('; ') || 'no read-off T computed yet',
       };
       numbers['paper-convention.peakRatio'] = peakRatioText(mean, sum);
       for (const p of mean) {

@@ -59,6 +59,7 @@ export const PAPER_CONVENTION_COMPUTED: readonly ComputedT[] = [
   ...[3, 5, 6, 8, 10, 15, 30].map((T) => ({ T, dataSeeds: dataSeedsAt(T) })),
   ...[50, 100, 200, 500, 'inf' as const].map((T) => ({ T, dataSeeds: SWEEP_DATA_SEEDS })),
   ...[1_000, 2_000].map((T) => ({ T, dataSeeds: SWEEP_DATA_SEEDS })),
+  { T: 10_000, dataSeeds: [0, 1] },
 ];
 
 export const PAPER_CONVENTION_IDS = PAPER_CONVENTION_COMPUTED.flatMap(({ T, dataSeeds }) => dataSeeds.map((seed) => paperConventionId(T, seed)));
