@@ -6,6 +6,7 @@
 import * as Plot from '@observablehq/plot';
 import { norm, type Vec2 } from '../analysis/geometry.ts';
 import { colors } from './theme.ts';
+import { SVG_NS } from './compose.ts';
 
 /** A closed circle of radius r as `points` + 1 points (the last repeats the first). */
 export function circlePoints(r: number, points = 48): { x: number; y: number }[] {
@@ -76,11 +77,11 @@ export function dotCloud(tips: readonly Vec2[], style: { r: number; fill: string
         const X = values.x as ArrayLike<number>;
         const Y = values.y as ArrayLike<number>;
         const paths = layerPaths(index, X, Y, r);
-        const group = context.document.createElementNS('http://www.w3.org/2000/svg', 'g');
+        const group = context.document.createElementNS(SVG_NS, 'g');
         group.setAttribute('fill', fill);
         group.setAttribute('fill-opacity', String(fillOpacity));
         for (const d of paths) {
-          const path = context.document.createElementNS('http://www.w3.org/2000/svg', 'path');
+          const path = context.document.createElementNS(SVG_NS, 'path');
           path.setAttribute('d', d);
           group.append(path);
         }
@@ -99,7 +100,6 @@ export function layerPaths(index: readonly number[], X: ArrayLike<number>, Y: Ar
   // seenBy[layer] === i: an earlier dot in that layer overlaps dot i.
   const seenBy: number[] = [];
   const layers: string[][] = [];
-  const round = (v: number) => Math.round(v * 100) / 100 + 0;
   const arcs = `a${r},${r} 0 1,0 ${diameter},0a${r},${r} 0 1,0 ${-diameter},0`;
   for (const i of index) {
     const x = X[i];
@@ -125,7 +125,8 @@ export function layerPaths(index: readonly number[], X: ArrayLike<number>, Y: Ar
     const cell = cells.get(key);
     if (cell) cell.push(i);
     else cells.set(key, [i]);
-    (layers[layer] ??= []).push(`M${round(x - r)},${round(y)}${arcs}`);
+    // Coordinates are rounded to 0.01 px with the rest of the SVG (compose.ts).
+    (layers[layer] ??= []).push(`M${x - r},${y}${arcs}`);
   }
   return layers.map((parts) => parts.join(''));
 }

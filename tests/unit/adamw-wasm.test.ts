@@ -6,7 +6,7 @@
  * bias step; and it hands the arrays back as it found them.
  */
 import { describe, expect, it } from 'vitest';
-import { ADAM_EPS, adamwUpdate, newAdamState, type AdamState } from '../../pipeline/train/adamw.ts';
+import { ADAM_EPS, adamwUpdate, type AdamState } from '../../pipeline/train/adamw.ts';
 import { residentOptimizer } from '../../pipeline/train/adamwWasm.ts';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
