@@ -7,7 +7,11 @@
  * is what the site gets. Checked by the pipeline (loadPost), by `npm run site` before
  * Astro starts, and by the site itself (src/lib/posts.ts) for `astro dev`.
  */
-import { parseFrontmatter } from '@astrojs/markdown-remark';
+// The package's own front-matter module, not its index: the index also loads the whole
+// remark/rehype toolchain (~0.3 s), which every CLI would pay for on start (issue 26) to
+// read a few lines of YAML. tests/unit/robustness-front-matter.test.ts checks that this is the very
+// function the index exports, the one Astro calls.
+import { parseFrontmatter } from '../../node_modules/@astrojs/markdown-remark/dist/frontmatter.js';
 import { z } from 'astro/zod';
 
 /** A post.md whose front matter is wrong: one line naming the file, the line, the field and the fix. */

@@ -1,11 +1,25 @@
 import { ENGINE_IDS, type EngineId } from '../experiments/types.ts';
 import type { Engine } from './engine.ts';
 import { fusedEngine } from './fused.ts';
-import { tfjsEngine } from './tfjs.ts';
 import { treeEngine } from './tree.ts';
 import { webgpuEngine } from './webgpu/engine.ts';
 
-export const engines: Record<EngineId, Engine> = { fused: fusedEngine, tfjs: tfjsEngine, webgpu: webgpuEngine, tree: treeEngine };
+/**
+ * tfjs.ts is imported on the first tfjs model, not with this module: TensorFlow.js takes
+ * ~0.3 s to load and every CLI imports the engines (to hash runs), while few runs train on
+ * tfjs (issue 26: a CLI's start). The fields are tfjs.ts's own, which engines.test.ts
+ * checks.
+ */
+const tfjsModule = () => import('./tfjs.ts');
+const lazyTfjsEngine: Engine = {
+  id: 'tfjs',
+  sourceEntry: 'pipeline/train/tfjs.ts',
+  threads: 1,
+  backend: async () => (await tfjsModule()).tfjsEngine.backend(),
+  createModel: async (examples, m) => (await tfjsModule()).tfjsEngine.createModel(examples, m),
+};
+
+export const engines: Record<EngineId, Engine> = { fused: fusedEngine, tfjs: lazyTfjsEngine, webgpu: webgpuEngine, tree: treeEngine };
 
 /**
  * TRAIN_ENGINE=<id> trains every experiment on that engine instead of the one it names

@@ -282,6 +282,21 @@ describe('training', () => {
   });
 });
 
+describe('the engine registry', () => {
+  it("loads tfjs only on first use, with tfjs.ts's own id, source, threads and numbers", async () => {
+    const { engines } = await import('../../pipeline/train/engines.ts');
+    const { tfjsEngine } = await import('../../pipeline/train/tfjs.ts');
+    const lazy = engines.tfjs;
+    expect([lazy.id, lazy.sourceEntry, lazy.threads]).toEqual([tfjsEngine.id, tfjsEngine.sourceEntry, tfjsEngine.threads]);
+    expect(await lazy.backend()).toBe(await tfjsEngine.backend());
+    const c = config({ data: { family: 'identity', n: 4 }, steps: 50, engine: 'tfjs', seed: 3 });
+    const a = await train(c, lazy, null);
+    const b = await train(c, tfjsEngine, null);
+    expect(a.finished && b.finished).toBe(true);
+    if (a.finished && b.finished) expect(Buffer.from(a.state.params.W.buffer).equals(Buffer.from(b.state.params.W.buffer))).toBe(true);
+  });
+});
+
 describe('active-output kernel (wasm) against the dense kernel it skips work from', () => {
   const bits = (a: ArrayBufferView) => Buffer.from(a.buffer, a.byteOffset, a.byteLength).toString('base64');
   const fingerprint = (s: TrainState) => [bits(s.params.W), bits(s.params.b), bits(s.adamW.v), bits(s.adamB.v), JSON.stringify(s.loss)];

@@ -18,6 +18,14 @@ const post = (lines: string[]) => `---\n${lines.join('\n')}\n---\n\n# Body\n`;
 const without = (field: string) => GOOD.filter((line) => !line.startsWith(`${field}:`));
 const replaced = (field: string, line: string) => GOOD.map((each) => (each.startsWith(`${field}:`) ? line : each));
 
+describe('the parser', () => {
+  it("is the function @astrojs/markdown-remark exports, the one Astro calls (front-matter.ts imports the package's module file directly)", async () => {
+    const { parseFrontmatter: astros } = await import('@astrojs/markdown-remark');
+    const { parseFrontmatter: ours } = await import('../../node_modules/@astrojs/markdown-remark/dist/frontmatter.js');
+    expect(ours).toBe(astros);
+  });
+});
+
 function refused(markdown: string): string {
   try {
     readFrontMatter(markdown, FILE);
