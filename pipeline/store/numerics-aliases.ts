@@ -31,9 +31,9 @@ export interface NumericsAlias {
 export const NUMERICS_ALIASES: readonly NumericsAlias[] = [
   {
     entries: ['pipeline/train/fused.ts', 'pipeline/train/loop.ts'],
-    now: 'f9748afbf989c54e7342fdaff77d16a3db47e08b6b007f6a467844a3807fa6a7',
+    now: '4f4a2197d77cc3b969319d066a74d0721b78c1243860e7fe60e6b8f996447a74',
     sameAs: 'a65c9c4fcd82c5f7d66be1a89aca37a401ec04de5aaa7032532d0344292227e2',
-    why: 'lossReduction and adamEps added (absent: the old arithmetic, unchanged); validate.ts drops them at their defaults before hashing; WasmModel.exampleErrors copies out the per-example errors it already computed; the worker protocol around the same kernel calls was rewritten so no wake-up is lost (issue 28); the AdamW step runs in WebAssembly (adamwWasm.ts), the same float64 operations in the same order and the same float32 roundings (tests/unit/adamw-wasm.test.ts: bitwise equal to adamw.ts)',
+    why: 'lossReduction and adamEps added (absent: the old arithmetic, unchanged); validate.ts drops them at their defaults before hashing; WasmModel.exampleErrors copies out the per-example errors it already computed; the worker protocol around the same kernel calls was rewritten so no wake-up is lost (issue 28); the AdamW step runs in WebAssembly (adamwWasm.ts), the same float64 operations in the same order and the same float32 roundings (tests/unit/adamw-wasm.test.ts: bitwise equal to adamw.ts); the kernel widens W and b to float64 itself (widen in kernel.as.ts: f64x2.promote_low_f32x4, exact like the typed-array copy it replaces)',
   },
   {
     entries: ['pipeline/train/tfjs.ts', 'pipeline/train/loop.ts'],
@@ -49,9 +49,9 @@ export const NUMERICS_ALIASES: readonly NumericsAlias[] = [
   },
   {
     entries: ['pipeline/train/tree.ts', 'pipeline/train/loop.ts'],
-    now: 'c43576525feb2beb887269f0a534af31c0134d77a5850be148de59628320d738',
+    now: '15c3f7831ca00ebb95fd6626bcea0beee4bf254fc6ea5ef5bf785c24e390a30d',
     sameAs: 'e0e6f58b9ff29c90014cdd11d2d9a3f649711a897be904912b0529ad5697a266',
-    why: 'the AdamW step runs in WebAssembly (adamwWasm.ts), the same float64 operations in the same order and the same float32 roundings (tests/unit/adamw-wasm.test.ts: bitwise equal to adamw.ts)',
+    why: 'the AdamW step runs in WebAssembly (adamwWasm.ts), the same float64 operations in the same order and the same float32 roundings (tests/unit/adamw-wasm.test.ts: bitwise equal to adamw.ts); its closure includes the fused kernel, which now widens W and b to float64 itself (exact, like the typed-array copy it replaces)',
   },
   {
     entries: ['pipeline/data/datasets.ts'],

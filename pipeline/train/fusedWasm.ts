@@ -40,6 +40,8 @@ interface KernelExports {
   prepare(...args: number[]): number;
   sparseExamplePass(...args: number[]): void;
   sparseFeaturePass(...args: number[]): void;
+  /** (src, dst, count): float32 → float64 copy. */
+  widen(...args: number[]): void;
 }
 
 /** Threshold tiers between -|h| and |h| (see kernel.as.ts), angle bins per tier, acos table steps. */
@@ -327,9 +329,6 @@ export function createWasmModel(examples: SparseExamples, options: WasmModelOpti
   const W0 = new Float32Array(buffer, L.W0, n);
   const W1 = new Float32Array(buffer, L.W1, n);
   const b = new Float32Array(buffer, L.b, n);
-  const W0f = new Float64Array(buffer, L.W0f, n);
-  const W1f = new Float64Array(buffer, L.W1f, n);
-  const bf = new Float64Array(buffer, L.bf, n);
   const SE = new Float64Array(buffer, L.SE, T);
   const gW0 = new Float64Array(buffer, L.gW0, n);
   const gW1 = new Float64Array(buffer, L.gW1, n);
@@ -421,9 +420,9 @@ export function createWasmModel(examples: SparseExamples, options: WasmModelOpti
     W0.set(params.W.subarray(0, n));
     W1.set(params.W.subarray(n, 2 * n));
     b.set(params.b);
-    W0f.set(W0);
-    W1f.set(W1);
-    bf.set(b);
+    kernel.widen(L.W0, L.W0f, L.nPad);
+    kernel.widen(L.W1, L.W1f, L.nPad);
+    kernel.widen(L.b, L.bf, L.nPad);
   }
 
   // Typical |h| (the largest of the last step), which places the threshold tiers; speed only.

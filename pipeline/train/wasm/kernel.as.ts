@@ -741,3 +741,18 @@ export function sparseFeaturePass(
     store<f64>(gW1 + j, load<f64>(TOT1 + q));
   }
 }
+
+/**
+ * dst[i] = src[i] widened from float32 to float64 for i < count (a multiple of four): the
+ * per-step float64 copies of W and b (W0f, W1f, bf). Promotion is exact, so this writes the
+ * same values as a typed-array copy, about five times faster (issue 26: at T = 3 the copy
+ * in JavaScript was a fifth of a step).
+ */
+export function widen(src: usize, dst: usize, count: i32): void {
+  for (let i = 0; i < count; i += 4) {
+    const q = <usize>i;
+    const four = v128.load(src + (q << 2));
+    v128.store(dst + (q << 3), f64x2.promote_low_f32x4(four));
+    v128.store(dst + (q << 3) + 16, f64x2.promote_low_f32x4(i32x4.shuffle(four, four, 2, 3, 0, 1)));
+  }
+}
