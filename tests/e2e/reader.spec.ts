@@ -11,6 +11,11 @@ import { expect, test, type Browser, type Page, type TestInfo } from '@playwrigh
 import { builtPosts } from './posts.ts';
 
 const posts = builtPosts();
+
+// Every test opens its own browser context and reads only the built site, so the file's
+// tests run in any order on any worker: spread over both workers instead of one taking
+// the file's ~110 s while the other idles (issue 26).
+test.describe.configure({ mode: 'parallel' });
 const require = createRequire(import.meta.url);
 const AXE_SOURCE = fs.readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
 
