@@ -8,6 +8,7 @@ import { existsSync, readdirSync, rmSync, writeSync } from 'node:fs';
 import path from 'node:path';
 import { Option } from 'commander';
 import { cliCommand, positiveInteger, usage } from './command.ts';
+import type { LoadedRun } from '../store/types.ts';
 
 // The repository root, without importing provenance.ts (and TypeScript) before --help.
 const REPO_ROOT = path.resolve(import.meta.dirname, '..', '..');
@@ -74,7 +75,13 @@ process.on('SIGINT', () => {
 
 for (const post of posts) {
   const hashes = new Map(post.needs().map((id) => [id, runHashes.get(id)!]));
-  const loadPostRun = (id: string) => loadRun(storeRoot, post.experimentById(id), hashes.get(id)!);
+  // Each run is read and verified once per pipeline, however many figures and tables read it.
+  const loaded = new Map<string, LoadedRun>();
+  const loadPostRun = (id: string): LoadedRun => {
+    let run = loaded.get(id);
+    if (!run) loaded.set(id, (run = loadRun(storeRoot, post.experimentById(id), hashes.get(id)!)));
+    return run;
+  };
   const figuresDir = path.join(figuresRoot, post.slug);
   const line = (text: string) => reporter.line(`${post.slug}: ${text}`);
   await renderFigures(post.figures, { figuresDir, sourceOf: post.figureSource, experimentFileOf: post.experimentFile, runHashes: hashes, loadRun: loadPostRun, line, force: options.forceFigures });

@@ -11,7 +11,8 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { normalizeSvg } from '../../pipeline/render/normalize.ts';
-import { loadPosts } from '../../pipeline/post/post.ts';
+import { loadPosts, type Post } from '../../pipeline/post/post.ts';
+import type { LoadedRun } from '../../pipeline/store/types.ts';
 import { runHash } from '../../pipeline/stages/runs.ts';
 import { loadRun } from '../../pipeline/store/runStore.ts';
 import { REPO_ROOT } from '../../pipeline/store/provenance.ts';
@@ -34,9 +35,19 @@ it('keeps no SVG snapshot of a figure its post no longer has', () => {
 
 const cases = posts.flatMap((post) => post.figures.map((figure) => [`${post.slug}/${figure.id}`, post, figure] as const));
 
+// Each run is read and verified once, however many figures read it (as the pipeline does):
+// post 2's figures share most of their few hundred runs.
+const loaded = new Map<string, LoadedRun>();
+function storedRun(post: Post, runId: string): LoadedRun {
+  const key = `${post.slug}/${runId}`;
+  let run = loaded.get(key);
+  if (!run) loaded.set(key, (run = loadRun(storeRoot, post.experimentById(runId), runHash(post.experimentById(runId)))));
+  return run;
+}
+
 describe.each(cases)('figure %s', (_name, post, figure) => {
   const experiment = (id: string) => post.experimentById(id);
-  const output = figure.render(new Map(figure.needs.map((runId) => [runId, loadRun(storeRoot, experiment(runId), runHash(experiment(runId)))])));
+  const output = figure.render(new Map(figure.needs.map((runId) => [runId, storedRun(post, runId)])));
   const figuresDir = path.join(REPO_ROOT, 'figures', post.slug);
 
   it('matches its SVG snapshot', async () => {
