@@ -1,5 +1,7 @@
 import os from 'node:os';
+import path from 'node:path';
 import { configDefaults, defineConfig } from 'vitest/config';
+import { BaseSequencer, type TestSpecification } from 'vitest/node';
 
 /**
  * Files that drive real processes (CLIs, astro build, astro dev, strace) or retrain
@@ -14,6 +16,32 @@ const SLOW_FILES = [
   'tests/unit/cli.test.ts',
   'tests/unit/reproducibility*.test.ts',
 ];
+
+/**
+ * Files that start first, in this order: the longest (the retraining of committed runs,
+ * minutes each) and those that render every figure while their tests are collected, which
+ * vitest's own order (by the last run's test time, which leaves collection out; on a fresh
+ * clone, none) started last, leaving a core idle for the suite's last minute (issue 26).
+ * Then the other slow files, then vitest's order.
+ */
+const START_FIRST = ['tests/unit/reproducibility*.test.ts', 'tests/unit/figure-snapshots.test.ts', 'content/*/tests/figures.test.ts', ...SLOW_FILES];
+
+const globPattern = (glob: string) => new RegExp(`^${glob.replace(/[.+?^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '[^/]*')}$`);
+const startFirst = START_FIRST.map(globPattern);
+
+class SlowFilesFirst extends BaseSequencer {
+  override async sort(files: TestSpecification[]): Promise<TestSpecification[]> {
+    const sorted = await super.sort(files);
+    const rank = (file: TestSpecification) => {
+      const relative = path.relative(file.project.config.root, file.moduleId).split(path.sep).join('/');
+      const index = startFirst.findIndex((pattern) => pattern.test(relative));
+      return index === -1 ? startFirst.length : index;
+    };
+    const ranks = new Map(sorted.map((file) => [file, rank(file)]));
+    // Array.prototype.sort is stable: within a rank, vitest's order stays.
+    return [...sorted].sort((a, b) => ranks.get(a)! - ranks.get(b)!);
+  }
+}
 
 export default defineConfig({
   test: {
@@ -33,5 +61,6 @@ export default defineConfig({
     // A missing snapshot fails (and writes nothing), in CI and out, as a missing screenshot
     // does in Playwright; `npm run test:update` (vitest -u) records it.
     update: 'none',
+    sequence: { sequencer: SlowFilesFirst },
   },
 });
