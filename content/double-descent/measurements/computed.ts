@@ -73,7 +73,7 @@ export const PAPER_CONVENTION_IDS = PAPER_CONVENTION_COMPUTED.flatMap(({ T, data
 export const EPSILON_COMPUTED: readonly { T: number; eps: number; dataSeeds: readonly number[] }[] = [
   ...[1e-7, 1e-6, 1e-5, 1e-4].map((eps) => ({ T: 1_000, eps, dataSeeds: SWEEP_DATA_SEEDS })),
   { T: 1_000, eps: 1e-3, dataSeeds: SWEEP_DATA_SEEDS },
-  { T: 2_000, eps: 1e-4, dataSeeds: [0] },
+  ...[1e-7, 1e-6, 1e-5, 1e-4, 1e-3].map((eps) => ({ T: 2_000, eps, dataSeeds: [0] })),
 ];
 
 export const EPSILON_IDS = EPSILON_COMPUTED.flatMap(({ T, eps, dataSeeds }) => dataSeeds.map((seed) => epsilonId(eps, T, seed)));
