@@ -16,7 +16,7 @@ import type { DataFamily, Experiment, RunConfig } from '../experiments/types.ts'
 import type { LoadedRun, RunMeta } from './types.ts';
 import { canonicalJson, provenanceHash, sha256, STORE_FORMAT } from './provenance.ts';
 import { decodeSafetensors, encodeSafetensors, type Tensor } from './safetensors.ts';
-import { isLossRecorded, snapshotSchedule, type TrainState } from '../train/loop.ts';
+import { DEFAULT_LOSS_POINTS, snapshotSchedule, type TrainState } from '../train/loop.ts';
 import { processIsAlive } from './processes.ts';
 
 export const TENSOR_FILE = 'tensors.safetensors';
@@ -189,9 +189,24 @@ const DTYPES: Record<string, string> = {
 const DTYPE_NAMES: Record<string, string> = { Float32Array: 'F32', Float64Array: 'F64', Int32Array: 'I32' };
 
 /**
+ * The steps before `step` at which the loop records the loss (loop.ts: isLossRecorded),
+ * in order, listed without visiting every step: stream runs train millions of steps, and
+ * testing each one made reading the store take seconds.
+ */
+export function lossStepsBefore(step: number, totalSteps: number, points = DEFAULT_LOSS_POINTS): number[] {
+  const steps: number[] = [];
+  if (points === 0) return steps;
+  for (let t = 0; t < Math.min(step, 100); t++) steps.push(t);
+  // After the first 100, every multiple of the spacing (NaN spacing: none, as isLossRecorded).
+  const spacing = Math.max(1, Math.ceil(totalSteps / points));
+  for (let t = Math.ceil(100 / spacing) * spacing; t < step; t += spacing) steps.push(t);
+  return steps;
+}
+
+/**
  * Why the recorded history cannot be what training `config` to step `step` wrote, or null:
  * every value finite, and the loss and snapshot steps exactly those the training loop
- * records up to that step (loop.ts: isLossRecorded, snapshotSchedule), the final ones
+ * records up to that step (lossStepsBefore, loop.ts's snapshotSchedule), the final ones
  * included when `finished`. Catches a checkpoint or entry whose step was edited.
  */
 function recordProblem(tensors: Record<string, Tensor>, config: RunConfig, step: number, finished: boolean): string | null {
@@ -201,8 +216,7 @@ function recordProblem(tensors: Record<string, Tensor>, config: RunConfig, step:
       if (!Number.isFinite(data[i])) return `tensor "${name}" holds ${data[i]} at index ${i}; a stored run holds only finite numbers`;
     }
   }
-  const expectedLoss: number[] = [];
-  for (let t = 0; t < step; t++) if (isLossRecorded(t, config.steps, config.lossPoints)) expectedLoss.push(t);
+  const expectedLoss = lossStepsBefore(step, config.steps, config.lossPoints);
   if (finished) expectedLoss.push(step);
   const snapshots = snapshotSchedule(config.snapshots, config.steps).filter((t) => t < step || (finished && t === step));
   const same = (data: ArrayLike<number>, expected: number[]) => data.length === expected.length && expected.every((value, i) => data[i] === value);

@@ -3,8 +3,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { decodeSafetensors, encodeSafetensors } from '../../pipeline/store/safetensors.ts';
-import { checkpointFile, checkpointStatus, clearCheckpoint, entryDir, readCheckpoint, readEntry, runTensors, writeCheckpoint, writeEntry, META_FILE, TENSOR_FILE } from '../../pipeline/store/runStore.ts';
-import { initialState } from '../../pipeline/train/loop.ts';
+import { checkpointFile, checkpointStatus, clearCheckpoint, entryDir, lossStepsBefore, readCheckpoint, readEntry, runTensors, writeCheckpoint, writeEntry, META_FILE, TENSOR_FILE } from '../../pipeline/store/runStore.ts';
+import { initialState, isLossRecorded } from '../../pipeline/train/loop.ts';
 import { canonicalJson, provenanceHash, sha256, STORE_FORMAT } from '../../pipeline/store/provenance.ts';
 import type { RunConfig } from '../../pipeline/experiments/types.ts';
 import type { RunMeta } from '../../pipeline/store/types.ts';
@@ -86,6 +86,22 @@ describe('safetensors', () => {
 
   it('rejects a shape that does not match the data', () => {
     expect(() => encodeSafetensors({ a: { data: new Float32Array(3), shape: [2] } })).toThrow(/shape/);
+  });
+});
+
+describe('the loss steps a stored run must record', () => {
+  it('are exactly the steps the training loop records, listed without testing each step', () => {
+    const totals = [0, 1, 7, 99, 100, 101, 999, 1_000, 1_001, 2_500, 12_345, 50_000, -5, 1.5, NaN, Infinity];
+    const pointCounts = [undefined, 0, 1, 3, 100, 1_000, 2_000, 100_000, -2, NaN, Infinity];
+    for (const total of totals) {
+      for (const points of pointCounts) {
+        for (const step of [0, 1, 50, 100, 101, 150, 1_000, 3_000, 12_345, 50_000, 50_001]) {
+          const expected: number[] = [];
+          for (let t = 0; t < step; t++) if (isLossRecorded(t, total, points)) expected.push(t);
+          expect(lossStepsBefore(step, total, points), `step ${step}, total ${total}, points ${points}`).toEqual(expected);
+        }
+      }
+    }
   });
 });
 
