@@ -1,3 +1,5 @@
+import { spawnSync } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
 import { cpSync, mkdtempSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -89,6 +91,34 @@ describe('sourceHash', () => {
     expect(sourceHash(['a/engine.ts'], commented)).toBe(base);
     const changed = project({ ...files, 'a/math.ts': 'export function step(x: number): number {\n  return x * 3;\n}\n' });
     expect(sourceHash(['a/engine.ts'], changed)).not.toBe(base);
+  });
+
+  it('keeps what TypeScript reads of each file on disk, verified: a second process hashes without loading TypeScript, and an altered entry is read again', () => {
+    // A text no other test or run has hashed, so its facts are not on disk yet.
+    const nonce = randomUUID();
+    const root = project({ ...files, 'a/math.ts': `${files['a/math.ts']}export const nonce = '${nonce}';\n` });
+    const hashIn = (where: string) => {
+      const child = spawnSync(process.execPath, ['--import', 'tsx', path.join(REPO_ROOT, 'tests/fixtures/source-hash.ts'), where, 'a/engine.ts'], { cwd: REPO_ROOT, encoding: 'utf8' });
+      expect(child.status, child.stderr).toBe(0);
+      return JSON.parse(child.stdout) as { hash: string; typeScriptLoaded: boolean };
+    };
+    const expected = sourceHash(['a/engine.ts'], root);
+    const first = hashIn(root);
+    expect(first.hash).toBe(expected);
+    const second = hashIn(root);
+    expect(second).toEqual({ hash: expected, typeScriptLoaded: false });
+
+    // The entry for math.ts, found by its text; its tokens altered as if by hand, checksum kept.
+    const factsDir = path.join(REPO_ROOT, 'node_modules/.cache/provenance');
+    const entry = readdirSync(factsDir)
+      .filter((name) => name.endsWith('.json'))
+      .map((name) => path.join(factsDir, name))
+      .find((file) => readFileSync(file, 'utf8').includes(nonce))!;
+    const facts = JSON.parse(readFileSync(entry, 'utf8')) as { tokens: string };
+    writeFileSync(entry, JSON.stringify({ ...facts, tokens: facts.tokens.replace('2', '3') }));
+    const altered = hashIn(root);
+    expect(altered).toEqual({ hash: expected, typeScriptLoaded: true });
+    rmSync(root, { recursive: true, force: true });
   });
 
   it('reads template literals whole, so text inside them counts as code', () => {
