@@ -65,22 +65,12 @@ export function exampleLosses(run: LoadedRun, examples: SparseExamples): Example
   const loss = new Float64Array(examples.T);
   const silentLoss = new Float64Array(examples.T);
   let silentCount = 0;
-  for (let t = 0; t < examples.T; t++) {
+  /** Example t's few non-zero targets, corrected from the silent sum over all outputs; records its two losses. */
+  const finish = (t: number, silentOverAll: number) => {
     const h0 = h[2 * t];
     const h1 = h[2 * t + 1];
-    let silent = 0;
+    let silent = silentOverAll;
     let target = 0;
-    // Every output as if its target were 0, then the example's few non-zero targets corrected.
-    // Branch-free: whether an output fires is unpredictable from one output to the next, and
-    // the mispredicted branch cost three times the arithmetic. Where z ≤ 0 this adds +0,
-    // which leaves the sum's bits as the branch did (z is finite: stored runs hold only
-    // finite numbers).
-    for (let j = 0; j < n; j++) {
-      const z = W0[j] * h0 + W1[j] * h1 + b[j];
-      const fires = +(z > 0);
-      silent += z * z * fires;
-      silentCount += fires;
-    }
     for (let k = examples.rowStart[t]; k < examples.rowStart[t + 1]; k++) {
       const j = examples.index[k];
       const z = W0[j] * h0 + W1[j] * h1 + b[j];
@@ -92,6 +82,50 @@ export function exampleLosses(run: LoadedRun, examples: SparseExamples): Example
     }
     silentLoss[t] = silent;
     loss[t] = silent + target;
+  };
+  // Every output as if its target were 0 first, four examples per pass over the outputs:
+  // each example's sum is its own chain of additions in output order (the same bits as one
+  // example at a time), and four independent chains keep the CPU's adders busy where one
+  // waited on the previous addition. Branch-free: whether an output fires is unpredictable
+  // from one output to the next, and the mispredicted branch cost three times the
+  // arithmetic; where z ≤ 0 this adds +0, which leaves the sum's bits as a branch would
+  // (z is finite: stored runs hold only finite numbers).
+  let t = 0;
+  for (; t + 4 <= examples.T; t += 4) {
+    const a0 = h[2 * t], a1 = h[2 * t + 1], b0 = h[2 * t + 2], b1 = h[2 * t + 3];
+    const c0 = h[2 * t + 4], c1 = h[2 * t + 5], d0 = h[2 * t + 6], d1 = h[2 * t + 7];
+    let sa = 0, sb = 0, sc = 0, sd = 0;
+    let firing = 0;
+    for (let j = 0; j < n; j++) {
+      const w0 = W0[j], w1 = W1[j], bj = b[j];
+      const za = w0 * a0 + w1 * a1 + bj;
+      const zb = w0 * b0 + w1 * b1 + bj;
+      const zc = w0 * c0 + w1 * c1 + bj;
+      const zd = w0 * d0 + w1 * d1 + bj;
+      const fa = +(za > 0), fb = +(zb > 0), fc = +(zc > 0), fd = +(zd > 0);
+      sa += za * za * fa;
+      sb += zb * zb * fb;
+      sc += zc * zc * fc;
+      sd += zd * zd * fd;
+      firing += fa + fb + fc + fd;
+    }
+    silentCount += firing;
+    finish(t, sa);
+    finish(t + 1, sb);
+    finish(t + 2, sc);
+    finish(t + 3, sd);
+  }
+  for (; t < examples.T; t++) {
+    const h0 = h[2 * t];
+    const h1 = h[2 * t + 1];
+    let silent = 0;
+    for (let j = 0; j < n; j++) {
+      const z = W0[j] * h0 + W1[j] * h1 + b[j];
+      const fires = +(z > 0);
+      silent += z * z * fires;
+      silentCount += fires;
+    }
+    finish(t, silent);
   }
   return { loss, silentLoss, silentCount };
 }

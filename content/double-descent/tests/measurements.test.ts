@@ -9,7 +9,7 @@ import { loadRun } from '../../../pipeline/store/runStore.ts';
 import { regularPolygon, type Vec2 } from '../../../pipeline/analysis/geometry.ts';
 import type { RunSet } from '../../../pipeline/post/figure.ts';
 import type { LoadedRun } from '../../../pipeline/store/types.ts';
-import { hiddenVectors, testExamples, trainingExamples } from '../../../pipeline/data/datasets.ts';
+import { hiddenVectors, testExamples, trainingExamples, type SparseExamples } from '../../../pipeline/data/datasets.ts';
 import { dimensionalities, featureRows, weightedMeanDimensionality } from '../measurements/dimensionality.ts';
 import { classifyHiddenVectors } from '../measurements/outcomes.ts';
 import { byT, measureRun, spread } from '../measurements/runs.ts';
@@ -311,6 +311,51 @@ describe('lossSources', () => {
     }
     return sum / test.T;
   }
+
+  /** exampleLosses one example at a time, the plain way: what its four-at-a-time loop must reproduce bit for bit. */
+  function exampleLossesOneByOne(run: LoadedRun, examples: SparseExamples) {
+    const h = hiddenVectors(run.W, 2, examples);
+    const z = (t: number, j: number) => run.W[j] * h[2 * t] + run.W[n + j] * h[2 * t + 1] + run.b[j];
+    const loss: number[] = [];
+    const silentLoss: number[] = [];
+    let silentCount = 0;
+    for (let t = 0; t < examples.T; t++) {
+      let silent = 0;
+      for (let j = 0; j < n; j++) {
+        if (z(t, j) > 0) {
+          silent += z(t, j) * z(t, j);
+          silentCount++;
+        } else silent += 0;
+      }
+      let target = 0;
+      for (let k = examples.rowStart[t]; k < examples.rowStart[t + 1]; k++) {
+        const j = examples.index[k];
+        if (z(t, j) > 0) {
+          silent -= z(t, j) * z(t, j);
+          silentCount--;
+        }
+        target += (Math.max(z(t, j), 0) - examples.value[k]) ** 2;
+      }
+      silentLoss.push(silent);
+      loss.push(silent + target);
+    }
+    return { loss, silentLoss, silentCount };
+  }
+
+  it('exampleLosses gives, bit for bit, the losses of one example at a time, for a number of examples that is not a multiple of four', () => {
+    const run = initRun(e500(1), { train: 1, test: 1 });
+    const b = Float32Array.from({ length: n }, (_, j) => ((j * 7919) % 200) / 100 - 1.2);
+    const state = sweepRun(run.experiment, run.W, b, { train: 1, test: 1 });
+    const test = testExamples(state.meta.config)!;
+    const T = 11;
+    const examples: SparseExamples = { ...test, T, rowStart: test.rowStart.subarray(0, T + 1) };
+    const fast = exampleLosses(state, examples);
+    const plain = exampleLossesOneByOne(state, examples);
+    expect(fast.silentCount).toBe(plain.silentCount);
+    expect(plain.silentCount).toBeGreaterThan(100);
+    expect(Array.from(fast.loss)).toEqual(plain.loss);
+    expect(Array.from(fast.silentLoss)).toEqual(plain.silentLoss);
+  });
 
   it('with W = 0 and every bias 1/2, counts every output but the targets as silent and firing, each adding 1/4', () => {
     const run = sweepRun(e500(0), new Float32Array(2 * n), new Float32Array(n).fill(0.5), { train: 1, test: 1 });
