@@ -9,12 +9,13 @@
  * Each run costs one pass over 10,000 × n outputs (about 10⁸ multiply-adds), so this is
  * computed for the larger T only (from TRANSITION_FROM_T), once per run (cached by hash).
  */
-import { hiddenVectors, testExamples, trainingExamples, type SparseExamples } from '../../../pipeline/data/datasets.ts';
+import { hiddenVectors, type SparseExamples } from '../../../pipeline/data/datasets.ts';
 import type { RunSet } from '../../../pipeline/post/figure.ts';
 import { selectRuns } from '../../../pipeline/post/format.ts';
 import type { LoadedRun } from '../../../pipeline/store/types.ts';
 import type { SweepT } from '../experiments/sweep.ts';
 import { runT, spread, tOrder, type Spread } from './runs.ts';
+import { testSet, trainingSet } from './examples.ts';
 
 /** Features grouped by how many training examples use them: 0, 1, 2, and USE_GROUPS − 1 or more. */
 export const USE_GROUPS = 4;
@@ -136,7 +137,7 @@ export function lossSources(run: LoadedRun): LossSources {
   const cached = cache.get(run.hash);
   if (cached) return cached;
   const config = run.meta.config;
-  const test = testExamples(config);
+  const test = testSet(config);
   if (config.m !== 2 || !test) throw new Error(`lossSources: run "${run.experiment.id}" is not a sparse run with m = 2`);
   const n = test.n;
   const losses = exampleLosses(run, test);
@@ -152,7 +153,7 @@ export function lossSources(run: LoadedRun): LossSources {
 }
 
 function featureUse(run: LoadedRun, W0: Float64Array, W1: Float64Array, b: Float64Array): FeatureUse[] {
-  const train = trainingExamples(run.meta.config);
+  const train = trainingSet(run.meta.config);
   const uses = new Int32Array(train.n);
   for (let k = 0; k < train.index.length; k++) uses[train.index[k]]++;
   const groups = Array.from({ length: USE_GROUPS }, (_, g) => ({ uses: g, features: 0, norm: 0, bias: 0 }));

@@ -2,7 +2,7 @@
  * Everything the post measures on one run, computed once per run (cached by provenance
  * hash) and shared by the figures, the claims and the numbers the prose quotes.
  */
-import { hiddenVectors, testExamples, trainingExamples, type SparseExamples } from '../../../pipeline/data/datasets.ts';
+import { hiddenVectors, type SparseExamples } from '../../../pipeline/data/datasets.ts';
 import { rowVectors, type Vec2 } from '../../../pipeline/analysis/geometry.ts';
 import type { RunSet } from '../../../pipeline/post/figure.ts';
 import { formatInteger, formatWithError, selectRuns } from '../../../pipeline/post/format.ts';
@@ -10,6 +10,7 @@ import type { LoadedRun } from '../../../pipeline/store/types.ts';
 import type { SweepT } from '../experiments/sweep.ts';
 import { featureRows, weightedMeanDimensionality } from './dimensionality.ts';
 import { classifyHiddenVectors, type SparseClassification } from './outcomes.ts';
+import { testSet, trainingSet } from './examples.ts';
 
 export interface RunMeasures {
   run: LoadedRun;
@@ -54,7 +55,7 @@ export function runDataSeed(run: LoadedRun): number {
  */
 export function measuredExamples(run: LoadedRun): SparseExamples {
   const config = run.meta.config;
-  return config.data.family === 'sparse-stream' ? testExamples(config)! : trainingExamples(config);
+  return config.data.family === 'sparse-stream' ? testSet(config)! : trainingSet(config);
 }
 
 /** The hidden vectors h_t = W x_t of measuredExamples(run). */

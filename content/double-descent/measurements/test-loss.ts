@@ -11,11 +11,11 @@
  * Losses are per example, summed over the outputs: units of the empty model, whatever
  * convention trained the run.
  */
-import { sparseExamples, testExamples, TEST_EXAMPLES, type SparseExamples } from '../../../pipeline/data/datasets.ts';
-import { randomStream, type StreamName } from '../../../pipeline/data/rng.ts';
+import { TEST_EXAMPLES, type SparseExamples } from '../../../pipeline/data/datasets.ts';
 import type { LoadedRun } from '../../../pipeline/store/types.ts';
 import { BLOCK_EXAMPLES } from '../../../pipeline/train/fused.ts';
 import { createWasmModel } from '../../../pipeline/train/fusedWasm.ts';
+import { extraTestSet, testSet } from './examples.ts';
 
 export const TARGET_RELATIVE_ERROR = 0.01;
 export const MAX_EXAMPLES = 100_000;
@@ -30,17 +30,6 @@ export interface TestLossEstimate {
   topPercentShare: number;
   /** Whether standardError ≤ TARGET_RELATIVE_ERROR · mean. */
   precise: boolean;
-}
-
-/**
- * Batch k ≥ 1 of extra test examples: stream "batch-(−k)". Training streams use batch-s for
- * steps s ≥ 0 and the run's test set uses "test", so negative batch numbers are fresh for
- * every run (same data seed, different stream).
- */
-function extraTestBatch(run: LoadedRun, k: number) {
-  const { data, dataSeed, seed } = run.meta.config;
-  if (data.family === 'identity') throw new Error(`run "${run.experiment.id}" has no test distribution`);
-  return sparseExamples(data.n, data.S, TEST_EXAMPLES, randomStream(dataSeed ?? seed, `batch-${-k}` as StreamName));
 }
 
 /**
@@ -63,37 +52,47 @@ const cache = new Map<string, TestLossEstimate>();
 export function testLossEstimate(run: LoadedRun): TestLossEstimate {
   const cached = cache.get(run.hash);
   if (cached) return cached;
-  const base = testExamples(run.meta.config);
+  const base = testSet(run.meta.config);
   if (!base) throw new Error(`run "${run.experiment.id}" has no test distribution`);
   const batches: Float64Array[] = [exampleErrors(run, base)];
-  let estimate = summarise(batches);
-  while (!estimate.precise && estimate.examples + TEST_EXAMPLES <= MAX_EXAMPLES) {
-    batches.push(exampleErrors(run, extraTestBatch(run, batches.length)));
-    estimate = summarise(batches);
+  // Only the mean and its error decide whether to draw more; the sort for the median waits for the end.
+  for (let sofar = meanAndError(batches); !isPrecise(sofar) && sofar.count + TEST_EXAMPLES <= MAX_EXAMPLES; sofar = meanAndError(batches)) {
+    batches.push(exampleErrors(run, extraTestSet(run.meta.config, batches.length)));
   }
+  const estimate = summarise(batches);
   cache.set(run.hash, estimate);
   return estimate;
 }
 
+/** The mean of per-example losses over the batches, in order, and its standard error. */
+function meanAndError(batches: readonly Float64Array[]): { count: number; total: number; mean: number; standardError: number } {
+  let count = 0;
+  let total = 0;
+  for (const batch of batches) {
+    count += batch.length;
+    for (const x of batch) total += x;
+  }
+  const mean = total / count;
+  let squares = 0;
+  for (const batch of batches) for (const x of batch) squares += (x - mean) ** 2;
+  return { count, total, mean, standardError: Math.sqrt(squares / (count - 1) / count) };
+}
+
+const isPrecise = ({ mean, standardError }: { mean: number; standardError: number }) => standardError <= TARGET_RELATIVE_ERROR * mean;
+
 /** Mean, standard error, median and top-1 % share of per-example losses. */
 export function summarise(batches: readonly Float64Array[]): TestLossEstimate {
-  const all = new Float64Array(batches.reduce((s, b) => s + b.length, 0));
+  const { count, total, mean, standardError } = meanAndError(batches);
+  const all = new Float64Array(count);
   let at = 0;
   for (const batch of batches) {
     all.set(batch, at);
     at += batch.length;
   }
-  const count = all.length;
-  let total = 0;
-  for (const x of all) total += x;
-  const mean = total / count;
-  let squares = 0;
-  for (const x of all) squares += (x - mean) ** 2;
-  const standardError = Math.sqrt(squares / (count - 1) / count);
-  const sorted = all.slice().sort();
+  const sorted = all.sort();
   const median = count % 2 === 1 ? sorted[(count - 1) / 2] : (sorted[count / 2 - 1] + sorted[count / 2]) / 2;
   const top = Math.max(1, Math.round(count / 100));
   let topSum = 0;
   for (let i = count - top; i < count; i++) topSum += sorted[i];
-  return { examples: count, mean, standardError, median, topPercentShare: topSum / total, precise: standardError <= TARGET_RELATIVE_ERROR * mean };
+  return { examples: count, mean, standardError, median, topPercentShare: topSum / total, precise: isPrecise({ mean, standardError }) };
 }
