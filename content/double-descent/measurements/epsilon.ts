@@ -13,7 +13,7 @@ import type { RunSet } from '../../../pipeline/post/figure.ts';
 import { selectRuns } from '../../../pipeline/post/format.ts';
 import { ADAM_EPS } from '../../../pipeline/train/adamw.ts';
 import type { LoadedRun } from '../../../pipeline/store/types.ts';
-import { lossSources } from './loss-sources.ts';
+import { featureUseOf } from './loss-sources.ts';
 import { overSeeds, type ConventionPoint } from './paper-convention.ts';
 import { runT, spread, type Spread } from './runs.ts';
 import { testLossEstimate } from './test-loss.ts';
@@ -53,7 +53,7 @@ export function epsilonSeries(runs: RunSet, ids: readonly string[]): EpsilonPoin
         convention,
         eps,
         sumEquivalentEps: convention === 'mean' ? eps * run.meta.config.data.n : eps,
-        onceUsedNorm: spread(list.map((r) => lossSources(r).featureUse![1].meanNorm)),
+        onceUsedNorm: spread(list.map((r) => featureUseOf(r)![1].meanNorm)),
         ...overSeeds(list.map(testLossEstimate)),
       };
     })

@@ -139,16 +139,32 @@ export function lossSources(run: LoadedRun): LossSources {
   const config = run.meta.config;
   const test = testSet(config);
   if (config.m !== 2 || !test) throw new Error(`lossSources: run "${run.experiment.id}" is not a sparse run with m = 2`);
-  const n = test.n;
   const losses = exampleLosses(run, test);
   const result: LossSources = {
     T: runT(run),
     testLoss: sum(losses.loss) / test.T,
     silentFiringLoss: sum(losses.silentLoss) / test.T,
     silentFiringPerExample: losses.silentCount / test.T,
-    featureUse: config.data.family === 'sparse' ? featureUse(run, Float64Array.from(run.W.subarray(0, n)), Float64Array.from(run.W.subarray(n, 2 * n)), Float64Array.from(run.b)) : null,
+    featureUse: featureUseOf(run),
   };
   cache.set(run.hash, result);
+  return result;
+}
+
+const useCache = new Map<string, FeatureUse[] | null>();
+
+/**
+ * A run's features grouped by how many training examples use them (lossSources's
+ * featureUse), without the pass over the test examples: what a figure that needs only the
+ * lengths reads. Null for a stream, which uses every feature.
+ */
+export function featureUseOf(run: LoadedRun): FeatureUse[] | null {
+  const cached = useCache.get(run.hash);
+  if (cached !== undefined) return cached;
+  const config = run.meta.config;
+  const n = config.data.n;
+  const result = config.data.family === 'sparse' ? featureUse(run, Float64Array.from(run.W.subarray(0, n)), Float64Array.from(run.W.subarray(n, 2 * n)), Float64Array.from(run.b)) : null;
+  useCache.set(run.hash, result);
   return result;
 }
 
