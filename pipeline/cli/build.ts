@@ -8,7 +8,6 @@ import { existsSync, readdirSync, rmSync, writeSync } from 'node:fs';
 import path from 'node:path';
 import { Option } from 'commander';
 import { cliCommand, positiveInteger, usage } from './command.ts';
-import type { LoadedRun } from '../store/types.ts';
 
 // The repository root, without importing provenance.ts (and TypeScript) before --help.
 const REPO_ROOT = path.resolve(import.meta.dirname, '..', '..');
@@ -37,7 +36,7 @@ const { ensureRuns } = await import('../stages/runs.ts');
 const { interruptionMessage, renderFigures } = await import('../stages/figures.ts');
 const { renderTables, TABLES_DIR } = await import('../stages/tables.ts');
 const { loadPosts } = await import('../post/post.ts');
-const { loadRun } = await import('../store/runStore.ts');
+const { runLoader } = await import('../store/runStore.ts');
 const { consoleReporter, interruptFlag } = await import('./reporter.ts');
 const { groupName } = await import('./select.ts');
 const { applyThreadsOption } = await import('./threads.ts');
@@ -76,12 +75,7 @@ process.on('SIGINT', () => {
 for (const post of posts) {
   const hashes = new Map(post.needs().map((id) => [id, runHashes.get(id)!]));
   // Each run is read and verified once per pipeline, however many figures and tables read it.
-  const loaded = new Map<string, LoadedRun>();
-  const loadPostRun = (id: string): LoadedRun => {
-    let run = loaded.get(id);
-    if (!run) loaded.set(id, (run = loadRun(storeRoot, post.experimentById(id), hashes.get(id)!)));
-    return run;
-  };
+  const loadPostRun = runLoader(storeRoot, (id) => post.experimentById(id), (id) => hashes.get(id)!);
   const figuresDir = path.join(figuresRoot, post.slug);
   const line = (text: string) => reporter.line(`${post.slug}: ${text}`);
   await renderFigures(post.figures, { figuresDir, sourceOf: post.figureSource, experimentFileOf: post.experimentFile, runHashes: hashes, loadRun: loadPostRun, line, force: options.forceFigures });

@@ -21,7 +21,7 @@ import type { Post } from '../post/post.ts';
 import { renderFigures, STALE_FILE } from '../stages/figures.ts';
 import { type Reporter, ensureRuns, formatSeconds, runHash } from '../stages/runs.ts';
 import { renderTables, TABLES_DIR } from '../stages/tables.ts';
-import { entryDir, loadRun, writeFileAtomic } from '../store/runStore.ts';
+import { entryDir, runLoader, writeFileAtomic } from '../store/runStore.ts';
 import { cheapRuns, estimateSeconds } from './cost.ts';
 
 export interface RefreshOptions {
@@ -64,7 +64,7 @@ export async function refreshPost(post: Post, options: RefreshOptions): Promise<
   }
 
   const runHashes = new Map([...hashes].filter(([id]) => !untrained.has(id)));
-  const load = (id: string) => loadRun(storeRoot, post.experimentById(id), runHashes.get(id)!);
+  const load = runLoader(storeRoot, (id) => post.experimentById(id), (id) => runHashes.get(id)!);
   const staleOf = (needs: readonly string[]): StaleNote | undefined => {
     const ids = needs.filter((id) => untrained.has(id));
     return ids.length > 0 ? { experiments: ids, command: commandFor(post, ids) } : undefined;

@@ -352,6 +352,19 @@ export function loadRun(root: string, experiment: Experiment, hash: string): Loa
   };
 }
 
+/**
+ * loadRun for a pass that reads the same runs many times (the figures and tables of a post
+ * share most of their runs): each run is read and verified once per loader.
+ */
+export function runLoader(root: string, experimentOf: (id: string) => Experiment, hashOf: (id: string) => string): (id: string) => LoadedRun {
+  const loaded = new Map<string, LoadedRun>();
+  return (id) => {
+    let run = loaded.get(id);
+    if (!run) loaded.set(id, (run = loadRun(root, experimentOf(id), hashOf(id))));
+    return run;
+  };
+}
+
 // ---- checkpoints of unfinished runs ----
 
 /** What a finished run needs besides its tensors to be published (kept when publishing failed). */

@@ -14,7 +14,7 @@ import { normalizeSvg } from '../../pipeline/render/normalize.ts';
 import { loadPosts, type Post } from '../../pipeline/post/post.ts';
 import type { LoadedRun } from '../../pipeline/store/types.ts';
 import { runHash } from '../../pipeline/stages/runs.ts';
-import { loadRun } from '../../pipeline/store/runStore.ts';
+import { runLoader } from '../../pipeline/store/runStore.ts';
 import { REPO_ROOT } from '../../pipeline/store/provenance.ts';
 import { entryIsIntact, readManifest } from '../../pipeline/stages/figures.ts';
 import { plottedDataCsv } from '../../pipeline/render/render.ts';
@@ -37,13 +37,8 @@ const cases = posts.flatMap((post) => post.figures.map((figure) => [`${post.slug
 
 // Each run is read and verified once, however many figures read it (as the pipeline does):
 // post 2's figures share most of their few hundred runs.
-const loaded = new Map<string, LoadedRun>();
-function storedRun(post: Post, runId: string): LoadedRun {
-  const key = `${post.slug}/${runId}`;
-  let run = loaded.get(key);
-  if (!run) loaded.set(key, (run = loadRun(storeRoot, post.experimentById(runId), runHash(post.experimentById(runId)))));
-  return run;
-}
+const loaders = new Map(posts.map((post) => [post, runLoader(storeRoot, (id) => post.experimentById(id), (id) => runHash(post.experimentById(id)))]));
+const storedRun = (post: Post, runId: string): LoadedRun => loaders.get(post)!(runId);
 
 describe.each(cases)('figure %s', (_name, post, figure) => {
   const experiment = (id: string) => post.experimentById(id);
