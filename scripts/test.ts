@@ -7,14 +7,14 @@
  *     `npm run pdf` (each post's PDF) and a second build for a sub-path (dist-subpath);
  *   - Playwright: screenshots of every figure of every post, pixel-exact, and the
  *     sub-path build served under its prefix.
- * vitest runs alongside the type check, the builds and then Playwright, which run one
- * after the other (the site build rewrites .astro/types.d.ts, which tsc reads; Playwright
- * needs the built site). Those run first and vitest (with every process it starts) at a
- * lower priority (nice 10) takes what they leave: Playwright leaves most of two cores idle
- * (99 s of CPU time in 219 s, measured beside two training runs), and its pixel-exact
- * screenshots wait for two identical frames, which a page that shared the cores equally
- * with vitest's training could fail to paint within the screenshot's time limit (seen
- * once on the claims-ledger table). The
+ * vitest runs alongside the type check and the builds, which run one after the other (the
+ * site build rewrites .astro/types.d.ts, which tsc reads). Playwright starts when both are
+ * done: it needs the built site, and its pixel-exact screenshots wait for two identical
+ * frames, which a page sharing two cores with vitest's training can fail to paint within
+ * the screenshot's time limit (seen on the claims-ledger table). Started beside vitest,
+ * with vitest at nice 10, the suite took 11 min instead of 12, but one run in four on a
+ * fresh clone rendered one glyph of post 1's whole page at 390 px differently (49 pixels,
+ * a stable screenshot): so the page tests wait for vitest. The
  * build's pipeline writes its figures into a scratch copy of figures/ (.cache/test-figures),
  * so that vitest, which checks that the committed figures/ is current, never reads a
  * figure the build is rewriting.
@@ -69,9 +69,6 @@ function readJson<T>(file: string): T | null {
   return existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as T) : null;
 }
 
-/** vitest's priority below the builds and the page tests (see above); its children inherit it. */
-const VITEST_NICENESS = 10;
-
 let passed = 0;
 let failed = 0;
 let vitestResults: VitestReport | null = null;
@@ -80,7 +77,7 @@ let playwrightResults: PlaywrightReport | null = null;
 async function unitTests(): Promise<void> {
   const vitestReport = path.join(results, 'vitest.json');
   rmSync(vitestReport, { force: true });
-  const status = await run('nice', ['-n', String(VITEST_NICENESS), 'npx', 'vitest', 'run', '--reporter=default', '--reporter=json', `--outputFile=${vitestReport}`, ...(update ? ['-u'] : [])]);
+  const status = await run('npx', ['vitest', 'run', '--reporter=default', '--reporter=json', `--outputFile=${vitestReport}`, ...(update ? ['-u'] : [])]);
   const unit = (vitestResults = readJson<VitestReport>(vitestReport));
   passed += unit?.numPassedTests ?? 0;
   failed += unit ? unit.numFailedTests : 1;
@@ -136,7 +133,8 @@ async function pageTests(): Promise<void> {
   if (e2e && status !== 0 && e2e.stats.unexpected === 0) failed += 1;
 }
 
-await Promise.all([unitTests(), typeCheckAndBuild().then((built) => (built ? pageTests() : undefined))]);
+const [, built] = await Promise.all([unitTests(), typeCheckAndBuild()]);
+if (built) await pageTests();
 
 process.stdout.write(missingBaselinesAdvice(missingBaselines(vitestResults, playwrightResults, root)));
 process.stdout.write(`\ntests: ${passed} passed, ${failed} failed in ${formatDuration(Date.now() - started)}\n`);
