@@ -31,27 +31,27 @@ export interface NumericsAlias {
 export const NUMERICS_ALIASES: readonly NumericsAlias[] = [
   {
     entries: ['pipeline/train/fused.ts', 'pipeline/train/loop.ts'],
-    now: '4f4a2197d77cc3b969319d066a74d0721b78c1243860e7fe60e6b8f996447a74',
+    now: 'c9c775c644eea84cc4fad5bb635dbba295354444fc56698b90c9a0d7653f5bf0',
     sameAs: 'a65c9c4fcd82c5f7d66be1a89aca37a401ec04de5aaa7032532d0344292227e2',
-    why: 'lossReduction and adamEps added (absent: the old arithmetic, unchanged); validate.ts drops them at their defaults before hashing; WasmModel.exampleErrors copies out the per-example errors it already computed; the worker protocol around the same kernel calls was rewritten so no wake-up is lost (issue 28); the AdamW step runs in WebAssembly (adamwWasm.ts), the same float64 operations in the same order and the same float32 roundings (tests/unit/adamw-wasm.test.ts: bitwise equal to adamw.ts); the kernel widens W and b to float64 itself (widen in kernel.as.ts: f64x2.promote_low_f32x4, exact like the typed-array copy it replaces)',
+    why: 'lossReduction and adamEps added (absent: the old arithmetic, unchanged); validate.ts drops them at their defaults before hashing; WasmModel.exampleErrors copies out the per-example errors it already computed; the worker protocol around the same kernel calls was rewritten so no wake-up is lost (issue 28); the AdamW step runs in WebAssembly (adamwWasm.ts), the same float64 operations in the same order and the same float32 roundings (tests/unit/adamw-wasm.test.ts: bitwise equal to adamw.ts); the kernel widens W and b to float64 itself (widen in kernel.as.ts: f64x2.promote_low_f32x4, exact like the typed-array copy it replaces); the “mean” convention divides the gradients by n inside the AdamW kernel as it reads them, the same float64 division the training loop made in a pass of its own (tests/unit/adamw-wasm.test.ts: bitwise equal to adamwUpdate of the divided gradients)',
   },
   {
     entries: ['pipeline/train/tfjs.ts', 'pipeline/train/loop.ts'],
-    now: '05e6b9c186bcfb567caca42b4834d261b0a3fbd7ac4fe92ee78567037f0a238a',
+    now: '90368d6341b941b7eb66d29d4125080a60371d0fc34e13cddef45023677d1a10',
     sameAs: '721d8a303eb4eb808c275d1ab657146d115f4da29709a0818c5e363255abc5fc',
-    why: 'lossReduction and adamEps added (absent: the old arithmetic, unchanged); validate.ts drops them at their defaults before hashing; the AdamW step runs in WebAssembly (adamwWasm.ts), the same float64 operations in the same order and the same float32 roundings (tests/unit/adamw-wasm.test.ts: bitwise equal to adamw.ts)',
+    why: 'lossReduction and adamEps added (absent: the old arithmetic, unchanged); validate.ts drops them at their defaults before hashing; the AdamW step runs in WebAssembly (adamwWasm.ts), the same float64 operations in the same order and the same float32 roundings (tests/unit/adamw-wasm.test.ts: bitwise equal to adamw.ts); the “mean” convention divides the gradients by n inside the AdamW kernel as it reads them, the same float64 division the training loop made in a pass of its own (tests/unit/adamw-wasm.test.ts: bitwise equal to adamwUpdate of the divided gradients)',
   },
   {
     entries: ['pipeline/train/webgpu/engine.ts', 'pipeline/train/loop.ts'],
-    now: '7bd498fbd02b9127d235a64b6f892a2e31b311c607fac0f0284aa1934ba09a07',
+    now: 'eccebd92da7ad21230f75e0733961ceff02e76a0a58979fab8d63dc7241fec79',
     sameAs: '25573d0d559ad670e1b82c51cfc36a756ffe487a380e759152638b8b5a33739b',
-    why: 'lossReduction and adamEps added (absent: the old arithmetic, unchanged); validate.ts drops them at their defaults before hashing; the AdamW step runs in WebAssembly (adamwWasm.ts), the same float64 operations in the same order and the same float32 roundings (tests/unit/adamw-wasm.test.ts: bitwise equal to adamw.ts)',
+    why: 'lossReduction and adamEps added (absent: the old arithmetic, unchanged); validate.ts drops them at their defaults before hashing; the AdamW step runs in WebAssembly (adamwWasm.ts), the same float64 operations in the same order and the same float32 roundings (tests/unit/adamw-wasm.test.ts: bitwise equal to adamw.ts); the “mean” convention divides the gradients by n inside the AdamW kernel as it reads them, the same float64 division the training loop made in a pass of its own (tests/unit/adamw-wasm.test.ts: bitwise equal to adamwUpdate of the divided gradients)',
   },
   {
     entries: ['pipeline/train/tree.ts', 'pipeline/train/loop.ts'],
-    now: '15c3f7831ca00ebb95fd6626bcea0beee4bf254fc6ea5ef5bf785c24e390a30d',
+    now: '3b7be204a78be5985514324ff8f314ccd7bbcafc06d9581567917656c93ca553',
     sameAs: 'e0e6f58b9ff29c90014cdd11d2d9a3f649711a897be904912b0529ad5697a266',
-    why: 'the AdamW step runs in WebAssembly (adamwWasm.ts), the same float64 operations in the same order and the same float32 roundings (tests/unit/adamw-wasm.test.ts: bitwise equal to adamw.ts); its closure includes the fused kernel, which now widens W and b to float64 itself (exact, like the typed-array copy it replaces)',
+    why: 'the AdamW step runs in WebAssembly (adamwWasm.ts), the same float64 operations in the same order and the same float32 roundings (tests/unit/adamw-wasm.test.ts: bitwise equal to adamw.ts); its closure includes the fused kernel, which now widens W and b to float64 itself (exact, like the typed-array copy it replaces); the “mean” convention divides the gradients by n inside the AdamW kernel as it reads them, the same float64 division the training loop made in a pass of its own (tests/unit/adamw-wasm.test.ts: bitwise equal to adamwUpdate of the divided gradients)',
   },
   {
     entries: ['pipeline/data/datasets.ts'],

@@ -18,7 +18,7 @@ import { ADAMW_KERNEL_WASM_BASE64 } from './wasm/adamw.wasm.ts';
 type AdamwKernel = (
   param: number, m: number, v: number, grad: number, count: number,
   beta1: number, oneMinusBeta1: number, beta2: number, oneMinusBeta2: number,
-  decay: number, stepSize: number, sqrtCorrection2: number, eps: number,
+  decay: number, stepSize: number, sqrtCorrection2: number, eps: number, gradDivisor: number,
 ) => void;
 
 let compiled: WebAssembly.Module | null = null;
@@ -66,8 +66,11 @@ interface Slot {
 export interface ResidentOptimizer {
   /** Gradients for the engine to write, in the memory. */
   grads: Gradients;
-  /** One AdamW update of W (and b when `bias`), as adamwUpdate would make it. */
-  step(step: number, lr: number, weightDecay: number, eps: number, bias: boolean): void;
+  /**
+   * One AdamW update of W (and b when `bias`), as adamwUpdate would make it, of the
+   * gradients divided by `gradDivisor` (the 'mean' loss convention's n; 1: as they are).
+   */
+  step(step: number, lr: number, weightDecay: number, eps: number, bias: boolean, gradDivisor?: number): void;
   /** Copies parameters and moments back into the arrays they came from and puts those back on the state. */
   release(): void;
 }
@@ -110,16 +113,16 @@ export function residentOptimizer(state: { params: Parameters; adamW: AdamState;
   });
   const slotW: Slot = { param: moved[0].view, m: moved[1].view, v: moved[2].view, grad: grads.W };
   const slotB: Slot = { param: moved[3].view, m: moved[4].view, v: moved[5].view, grad: grads.b };
-  const update = (slot: Slot, scalars: ReturnType<typeof adamwScalars>, eps: number) =>
-    instance.adamw(slot.param.byteOffset, slot.m.byteOffset, slot.v.byteOffset, slot.grad.byteOffset, slot.param.length, ADAM_BETA1, 1 - ADAM_BETA1, ADAM_BETA2, 1 - ADAM_BETA2, scalars.decay, scalars.stepSize, scalars.sqrtCorrection2, eps);
+  const update = (slot: Slot, scalars: ReturnType<typeof adamwScalars>, eps: number, gradDivisor: number) =>
+    instance.adamw(slot.param.byteOffset, slot.m.byteOffset, slot.v.byteOffset, slot.grad.byteOffset, slot.param.length, ADAM_BETA1, 1 - ADAM_BETA1, ADAM_BETA2, 1 - ADAM_BETA2, scalars.decay, scalars.stepSize, scalars.sqrtCorrection2, eps, gradDivisor);
 
   let released = false;
   return {
     grads,
-    step(step, lr, weightDecay, eps, bias) {
+    step(step, lr, weightDecay, eps, bias, gradDivisor = 1) {
       const scalars = adamwScalars(step, lr, weightDecay);
-      update(slotW, scalars, eps);
-      if (bias) update(slotB, scalars, eps);
+      update(slotW, scalars, eps, gradDivisor);
+      if (bias) update(slotB, scalars, eps, gradDivisor);
     },
     release() {
       if (released) return;

@@ -122,7 +122,9 @@ export async function train(
     model = await engine.createModel(examples, config.m);
   };
   // Engines compute the loss summed over the n outputs; the 'mean' convention divides the
-  // loss and its gradient by n (exact, bit for bit, when n is a power of two).
+  // loss and its gradient by n (exact, bit for bit, when n is a power of two). The optimizer
+  // divides each gradient as it reads it: the same divisions, without a pass of their own
+  // (that pass was a third of a T = 3 run's step).
   const outputs = config.lossReduction === 'mean' ? config.data.n : 1;
   const reduce = (summed: number) => (outputs === 1 ? summed : summed / outputs);
   const eps = config.adamEps ?? ADAM_EPS;
@@ -147,10 +149,6 @@ export async function train(
       // CPU engines answer synchronously; awaiting only a promise keeps their loop free of extra ticks.
       const result = model.lossAndGradient(state.params, grads);
       const loss = reduce(typeof result === 'number' ? result : await result);
-      if (outputs !== 1) {
-        for (let i = 0; i < grads.W.length; i++) grads.W[i] /= outputs;
-        for (let i = 0; i < grads.b.length; i++) grads.b[i] /= outputs;
-      }
       if (!Number.isFinite(loss)) throw new DivergenceError(state.step, 'the loss');
       if (isLossRecorded(state.step, config.steps, config.lossPoints)) {
         state.lossSteps.push(state.step);
@@ -158,7 +156,7 @@ export async function train(
       }
       const lr = learningRate(config.schedule, state.step, config.steps);
       const t = state.step + 1;
-      optimizer.step(t, lr, config.weightDecay, eps, config.bias);
+      optimizer.step(t, lr, config.weightDecay, eps, config.bias, outputs);
       state.step = t;
       if (stream && t < config.steps) await useBatch(trainingBatch(config, t));
       hooks.onProgress?.(state.step, loss);

@@ -49,7 +49,12 @@ const bits = (a: Float32Array) => Array.from(new Uint32Array(a.buffer.slice(a.by
 /** Float32 bit patterns, every NaN written as one (the two may produce different NaN payloads; training stops at any NaN). */
 const canonical = (a: Float32Array) => bits(a).map((x, i) => (Number.isNaN(a[i]) ? 0x7fc00000 : x));
 
-function trainBoth(c: Case, bias: boolean, eps: number) {
+/**
+ * The reference and the kernel over the case's gradients. With a `gradDivisor`, the
+ * reference is handed the gradients already divided (as the training loop once divided
+ * them in a pass of its own) and the kernel divides them as it reads them.
+ */
+function trainBoth(c: Case, bias: boolean, eps: number, gradDivisor = 1) {
   const copy = (s: AdamState): AdamState => ({ m: s.m.slice(), v: s.v.slice() });
   const reference = { W: c.W.slice(), b: c.b.slice(), adamW: copy(c.adamW), adamB: copy(c.adamB) };
   const wasm = { params: { m: 2, n: c.b.length, W: c.W.slice(), b: c.b.slice() }, adamW: copy(c.adamW), adamB: copy(c.adamB) };
@@ -57,11 +62,12 @@ function trainBoth(c: Case, bias: boolean, eps: number) {
   const optimizer = residentOptimizer(wasm);
   c.grads.forEach((g, k) => {
     const lr = 1e-3 * (1 + k);
-    adamwUpdate(reference.W, g.W, reference.adamW, k + 1, lr, 1e-2, eps);
-    if (bias) adamwUpdate(reference.b, g.b, reference.adamB, k + 1, lr, 1e-2, eps);
+    const divided = (x: Float64Array) => (gradDivisor === 1 ? x : x.map((value) => value / gradDivisor));
+    adamwUpdate(reference.W, divided(g.W), reference.adamW, k + 1, lr, 1e-2, eps);
+    if (bias) adamwUpdate(reference.b, divided(g.b), reference.adamB, k + 1, lr, 1e-2, eps);
     optimizer.grads.W.set(g.W);
     optimizer.grads.b.set(g.b);
-    optimizer.step(k + 1, lr, 1e-2, eps, bias);
+    optimizer.step(k + 1, lr, 1e-2, eps, bias, gradDivisor);
   });
   optimizer.release();
   const after = [wasm.params.W, wasm.params.b, wasm.adamW.m, wasm.adamW.v, wasm.adamB.m, wasm.adamB.v];
@@ -70,14 +76,16 @@ function trainBoth(c: Case, bias: boolean, eps: number) {
 
 describe('the WebAssembly AdamW step', () => {
   it.each([
-    ['random values, 1,000 steps, n = 1,000', 1000, 1000, false, true, ADAM_EPS],
-    ['random values, odd n = 7 (a scalar tail), no bias', 7, 200, false, false, ADAM_EPS],
-    ['n = 1', 1, 50, false, true, 1e-4],
-    ['edge values, n = 301', 301, 40, true, true, ADAM_EPS],
-    ['edge values, ε = 0', 64, 40, true, true, 0],
-  ] as const)('equals adamwUpdate bit for bit: %s', (_name, length, steps, edges, bias, eps) => {
+    ['random values, 1,000 steps, n = 1,000', 1000, 1000, false, true, ADAM_EPS, 1],
+    ['random values, odd n = 7 (a scalar tail), no bias', 7, 200, false, false, ADAM_EPS, 1],
+    ['n = 1', 1, 50, false, true, 1e-4, 1],
+    ['edge values, n = 301', 301, 40, true, true, ADAM_EPS, 1],
+    ['edge values, ε = 0', 64, 40, true, true, 0, 1],
+    ['gradients divided by n = 10,000 (the mean convention), odd n = 301', 301, 200, false, true, ADAM_EPS, 10_000],
+    ['edge values divided by 3, no bias', 65, 40, true, false, ADAM_EPS, 3],
+  ] as const)('equals adamwUpdate bit for bit: %s', (_name, length, steps, edges, bias, eps, gradDivisor = 1) => {
     const c = makeCase(length, steps, 7 + length, edges);
-    const { reference, wasm } = trainBoth(c, bias, eps);
+    const { reference, wasm } = trainBoth(c, bias, eps, gradDivisor);
     expect(canonical(wasm.params.W)).toEqual(canonical(reference.W));
     expect(canonical(wasm.params.b)).toEqual(canonical(reference.b));
     expect(canonical(wasm.adamW.m)).toEqual(canonical(reference.adamW.m));
