@@ -15,7 +15,7 @@ import path from 'node:path';
 import { ExperimentError } from '../experiments/validate.ts';
 import { BUDGET_SPENT_STATUS, BudgetSpentError, InterruptedError, RunDivergedError, StoreError, StoreFormatError, TrainingFailedError } from '../stages/runs.ts';
 import { LockFileError } from '../stages/dependencies.ts';
-import { RenderError, RenderInterruptedError } from '../stages/figures.ts';
+import { RenderError, RenderInterruptedError } from '../stages/render-errors.ts';
 import { PostError } from '../post/post.ts';
 import { FrontMatterError } from '../post/front-matter.ts';
 import { EngineOverrideError } from '../train/engines.ts';

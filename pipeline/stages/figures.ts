@@ -30,6 +30,7 @@ import { svgProblem } from '../render/sanitize.ts';
 import { plottedDataCsv } from '../render/render.ts';
 import { allValueCombinations, controlsProblem, isExplorable, MAX_DATA_BYTES, type Control, type ExplorableFigure, type ExploreOutput } from '../post/explorable.ts';
 import sharp from 'sharp';
+import { RenderError, RenderInterruptedError } from './render-errors.ts';
 
 /**
  * How long one figure (or table) may take to render: a render() that never returns must
@@ -39,15 +40,8 @@ import sharp from 'sharp';
  */
 export const RENDER_TIME_LIMIT_MS = 300_000;
 
-/**
- * A figure or table module broke its contract (threw, ran too long, returned no SVG or
- * unsafe markup): the author's to fix, printed as one line naming the post, the module
- * and what is wrong.
- */
-export class RenderError extends Error {}
-
-/** Ctrl-C while a figure or table rendered: nothing was written for it; exit 130 like any interruption. */
-export class RenderInterruptedError extends Error {}
+// Defined apart so that the CLIs' error handler can name them without loading the renderer.
+export { RenderError, RenderInterruptedError };
 
 /** The first stack frame inside a post's folder ("content/<slug>/figures/x.ts:12:5"), to say where a render threw. */
 function authorFrame(error: unknown, root: string): string | null {
