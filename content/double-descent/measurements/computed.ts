@@ -58,9 +58,8 @@ export function coverageOf(coverage: readonly ComputedT[] = COMPUTED): { runs: n
 export const PAPER_CONVENTION_COMPUTED: readonly ComputedT[] = [
   ...[3, 5, 6, 8, 10, 15, 30].map((T) => ({ T, dataSeeds: dataSeedsAt(T) })),
   ...[50, 100, 200, 500, 'inf' as const].map((T) => ({ T, dataSeeds: SWEEP_DATA_SEEDS })),
-  ...[1_000, 2_000].map((T) => ({ T, dataSeeds: SWEEP_DATA_SEEDS })),
-  { T: 5_000, dataSeeds: [0, 1] },
-  { T: 10_000, dataSeeds: [0, 1] },
+  ...[1_000, 2_000, 5_000].map((T) => ({ T, dataSeeds: SWEEP_DATA_SEEDS })),
+  { T: 10_000, dataSeeds: [0, 1, 2] },
 ];
 
 export const PAPER_CONVENTION_IDS = PAPER_CONVENTION_COMPUTED.flatMap(({ T, dataSeeds }) => dataSeeds.map((seed) => paperConventionId(T, seed)));
@@ -73,7 +72,8 @@ export const PAPER_CONVENTION_IDS = PAPER_CONVENTION_COMPUTED.flatMap(({ T, data
 export const EPSILON_COMPUTED: readonly { T: number; eps: number; dataSeeds: readonly number[] }[] = [
   ...[1e-7, 1e-6, 1e-5, 1e-4].map((eps) => ({ T: 1_000, eps, dataSeeds: SWEEP_DATA_SEEDS })),
   { T: 1_000, eps: 1e-3, dataSeeds: SWEEP_DATA_SEEDS },
-  ...[1e-7, 1e-6, 1e-5, 1e-4, 1e-3].map((eps) => ({ T: 2_000, eps, dataSeeds: [0] })),
+  ...[1e-7, 1e-6, 1e-5].map((eps) => ({ T: 2_000, eps, dataSeeds: [0, 1] })),
+  ...[1e-4, 1e-3].map((eps) => ({ T: 2_000, eps, dataSeeds: [0] })),
 ];
 
 export const EPSILON_IDS = EPSILON_COMPUTED.flatMap(({ T, eps, dataSeeds }) => dataSeeds.map((seed) => epsilonId(eps, T, seed)));
