@@ -8,7 +8,7 @@
  * `--active T:steps` trains post 2's configuration (n = 10000) for that many steps, then
  * times the fused engine's active-output kernel against its dense kernel (the one it is
  * bitwise equal to) on those parameters, alternating evaluations. `--tree` measures the
- * tree engine (half-plane sums, pipeline/train/tree.ts) beside the fused engine and PyTorch.
+ * tree engine (dual-tree sums, pipeline/train/tree.ts) beside the fused engine and PyTorch.
  * Prints tables and writes bench/results.json.
  */
 import { spawnSync } from 'node:child_process';
@@ -316,7 +316,7 @@ async function exactnessCheck(which: 'fused' | 'tree'): Promise<{ engine: string
   const runOn = async (count: number, resume: Awaited<ReturnType<typeof train>>['state'] | null, stopAt = Infinity) => {
     fusedEngine.threads = count;
     let checks = 0;
-    // The tree engine with its trees on at this size (it hands T < 5,000 to the fused kernel).
+    // The tree engine with its trees on at any size (it hands small problems to the fused kernel).
     const engine: Engine = which === 'fused' ? fusedEngine : { ...treeEngine, createModel: async (examples, m) => createTreeEngineModel(examples, m, { threads: count, alwaysTree: true }) };
     return (await train(config, engine, resume, { shouldStop: () => ++checks > stopAt })).state;
   };

@@ -48,12 +48,6 @@ export const NUMERICS_ALIASES: readonly NumericsAlias[] = [
     why: 'lossReduction and adamEps added (absent: the old arithmetic, unchanged); validate.ts drops them at their defaults before hashing; the AdamW step runs in WebAssembly (adamwWasm.ts), the same float64 operations in the same order and the same float32 roundings (tests/unit/adamw-wasm.test.ts: bitwise equal to adamw.ts); the “mean” convention divides the gradients by n inside the AdamW kernel as it reads them, the same float64 division the training loop made in a pass of its own (tests/unit/adamw-wasm.test.ts: bitwise equal to adamwUpdate of the divided gradients)',
   },
   {
-    entries: ['pipeline/train/tree.ts', 'pipeline/train/loop.ts'],
-    now: '3b7be204a78be5985514324ff8f314ccd7bbcafc06d9581567917656c93ca553',
-    sameAs: 'e0e6f58b9ff29c90014cdd11d2d9a3f649711a897be904912b0529ad5697a266',
-    why: 'the AdamW step runs in WebAssembly (adamwWasm.ts), the same float64 operations in the same order and the same float32 roundings (tests/unit/adamw-wasm.test.ts: bitwise equal to adamw.ts); its closure includes the fused kernel, which now widens W and b to float64 itself (exact, like the typed-array copy it replaces); the “mean” convention divides the gradients by n inside the AdamW kernel as it reads them, the same float64 division the training loop made in a pass of its own (tests/unit/adamw-wasm.test.ts: bitwise equal to adamwUpdate of the divided gradients)',
-  },
-  {
     entries: ['pipeline/data/datasets.ts'],
     now: 'f6035b90e0c44dddecdaf86890db7909f56cb6dc3e97d8da576d5ce3c9d556a3',
     sameAs: '1c7fa1914f1b8969f232e0939bc5c3121f1fa29b96a5e04598cd35e7fe2f6060',

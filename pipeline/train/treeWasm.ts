@@ -1,22 +1,22 @@
 /**
- * The tree engine in WebAssembly (wasm/tree.as.ts), over worker threads.
+ * The tree engine's kernel (wasm/tree.as.ts: dualtree.ts's sums in WebAssembly) over worker
+ * threads.
  *
  * Everything lives in one shared WebAssembly memory: the examples (rows and columns), the
- * parameters, the four trees. Each step the main thread builds the three feature trees (the
- * kernel's buildTree: halfplane.ts's median splits and moments, bitwise), then every thread
- * runs its share of the example side (per example: h = W x, then the queries over the three
- * feature trees); the main thread builds the example tree; then every thread runs its share
- * of the feature side (per feature: the query over the example tree, then the encoder terms).
- * Each query is computed whole by one thread, with the same operations in the same order as
- * halfplane.ts's reference, and written to its own slot; tree.ts then reduces the slots in a
- * fixed order. So the results are bitwise equal to the JavaScript reference for any thread
- * count, and the split of queries among threads (contiguous ranges, a fixed rule) only
- * changes the speed. Building the trees stays on one thread (≈ 6 % of a step at
- * n = T = 10,000, ≈ 20 % at n = 100,000).
+ * parameters, the four trees, and per thread a scratch area. Each step: every thread computes
+ * h = W x for its share of the examples; the main thread builds the examples' tree and the
+ * three feature trees (the kernel's buildTree: kdtree.ts's median splits and moments,
+ * bitwise) and lists their leaves; every thread runs the example side for its share of the
+ * examples' leaves; then (for a gradient) every thread runs the feature side for its share of
+ * the feature leaves, which writes dL/db and dL/dW whole (encoder terms included). A leaf's
+ * examples (features) are written by the one thread that owns the leaf, with the same
+ * operations in the same order as dualtree.ts, so the results are bitwise equal to that
+ * reference for any thread count; the split of leaves among threads (contiguous shares, a
+ * fixed rule) only changes the speed. Building the trees stays on one thread.
  */
 import { Worker } from 'node:worker_threads';
 import type { SparseExamples } from '../data/datasets.ts';
-import { LEAF_SIZE } from './halfplane.ts';
+import { DUAL_EXAMPLE_LEAF, DUAL_FEATURE_LEAF } from './dualtree.ts';
 import { TREE_KERNEL_WASM_BASE64 } from './wasm/tree.wasm.ts';
 
 let compiled: WebAssembly.Module | null = null;
@@ -26,9 +26,11 @@ function kernelModule(): WebAssembly.Module {
 }
 
 interface KernelExports {
-  exampleQueries(...args: number[]): void;
-  featureQueries(...args: number[]): void;
   buildTree(...args: number[]): void;
+  computeH(...args: number[]): void;
+  dualIndex(...args: number[]): void;
+  dualExamples(...args: number[]): void;
+  dualFeatures(...args: number[]): void;
 }
 
 /** Where one tree's arrays live in the memory (byte offsets), sized for `points` points. */
@@ -40,62 +42,75 @@ interface TreeSlot {
 const DESCRIPTOR_BYTES = 64;
 /** A node's record in the kernel: its box (4 f64), then lo, hi and its second child (i32; −1 at leaves). */
 const NODE_BYTES = 48;
-/** Scratch per thread: target positions and values (most targets one query has), a 64-entry stack. */
-const STACK_BYTES = 256;
 
-function nodeCapacity(points: number): number {
-  return Math.max(1, 4 * Math.ceil(points / LEAF_SIZE) + 4);
-}
-
-export interface TreeKernel {
-  readonly threads: number;
-  /** Replaces the examples (same n and T): false when they do not fit, and a new kernel is needed. */
-  load(examples: SparseExamples, cols: { colStart: Int32Array; colRow: Int32Array; colValue: Float64Array }, mostTargets: number): boolean;
-  /**
-   * Example side: builds the three feature trees (features `groups[g]`, keyed by (U0, U1),
-   * constants 1, −1, 0) and gives, for each example t, the squared error (SE); h = W x and
-   * dL/dh stay in the kernel for featureQueries.
-   */
-  exampleQueries(
-    groups: Int32Array[], U0: Float64Array, U1: Float64Array, W0: Float64Array, W1: Float64Array, B: Float64Array,
-    SE: Float64Array,
-  ): void;
-  /**
-   * Feature side, after exampleQueries with the same parameters: builds the example tree and
-   * gives dL/db_j and dL/dw_j (decoder and encoder parts).
-   */
-  featureQueries(gb: Float64Array, gW0: Float64Array, gW1: Float64Array): void;
-  dispose(): void;
-}
-
-/**
- * The kernel for these examples (n features, T examples; the targets of every query are the
- * non-zeros of a row or a column, `colStart`/`colRow`/`colValue` the column form).
- */
-export function createTreeKernel(
-  examples: SparseExamples, cols: { colStart: Int32Array; colRow: Int32Array; colValue: Float64Array },
-  mostTargets: number, threads: number,
-): TreeKernel {
-  const { n, T } = examples;
-  // Room for a little more data than these examples hold, so a data stream's next batch of
-  // the same size usually fits (setExamples) without a new memory and new workers.
-  const nonZeroCapacity = Math.ceil(1.25 * examples.rowStart[T]) + 64;
-  const targetCapacity = 2 * mostTargets + 16;
-  let at = 64;
+/** Hands out 16-byte-aligned byte ranges from `start` on; end() is where the next would start. */
+function layout(start: number): ((bytes: number) => number) & { end(): number } {
+  let at = start;
   const take = (bytes: number) => {
     const offset = at;
     at += Math.ceil(bytes / 16) * 16;
     return offset;
   };
+  return Object.assign(take, { end: () => at });
+}
+
+function nodeCapacity(points: number, leafSize: number): number {
+  return Math.max(1, 4 * Math.ceil(points / leafSize) + 4);
+}
+
+type Columns = { colStart: Int32Array; colRow: Int32Array; colValue: Float64Array; colEntry: Int32Array };
+
+export interface TreeKernel {
+  readonly threads: number;
+  /** Replaces the examples (same n and T): false when they do not fit, and a new kernel is needed. */
+  load(examples: SparseExamples, cols: Columns): boolean;
+  /**
+   * Example side: h = W x, the examples' tree and the three feature trees (features
+   * `groups[g]`, keyed by (U0, U1), constants 1, −1, 0), then for each example t its squared
+   * error into SE; h and dL/dh stay in the kernel for featureSide.
+   */
+  exampleSide(
+    groups: Int32Array[], U0: Float64Array, U1: Float64Array, W0: Float64Array, W1: Float64Array, B: Float64Array,
+    SE: Float64Array,
+  ): void;
+  /** Feature side, after exampleSide with the same parameters: dL/db_j and dL/dw_j (decoder and encoder parts). */
+  featureSide(gb: Float64Array, gW0: Float64Array, gW1: Float64Array): void;
+  dispose(): void;
+}
+
+/** The kernel for these examples (n features, T examples; `cols` their column form). */
+export function createTreeKernel(examples: SparseExamples, cols: Columns, threads: number): TreeKernel {
+  const { n, T } = examples;
+  // Room for a little more data than these examples hold, so a data stream's next batch of
+  // the same size usually fits (setExamples) without a new memory and new workers.
+  const nonZeroCapacity = Math.ceil(1.25 * examples.rowStart[T]) + 64;
+  const qCapacity = nodeCapacity(T, DUAL_EXAMPLE_LEAF), fCapacity = nodeCapacity(n, DUAL_FEATURE_LEAF);
+  // Per thread (tree.as.ts: dualExamples, dualFeatures): the gathered features (w0, w1, b)
+  // and one example's targets among them; per feature tree, each leaf's column in that list
+  // (−1: not gathered) and the list of gathered leaves; the gathered rows (h0, h1) and two
+  // features' targets among them; per examples' node its row (−1), the gathered nodes; the
+  // two accumulators; a stack.
+  const columnStride = 4 * fCapacity;
+  const scratch = layout(0);
+  const S = {
+    gw0: scratch(8 * (n + 2)), gw1: scratch(8 * (n + 2)), gb: scratch(8 * (n + 2)), xRow: scratch(8 * (n + 2)),
+    columnOf: scratch(3 * columnStride), gatheredLeaves: scratch(4 * 6 * fCapacity), exampleAcc: scratch(80),
+    gh0: scratch(8 * T), gh1: scratch(8 * T), xPair: scratch(16 * T), rowOf: scratch(4 * qCapacity), gatheredRows: scratch(4 * qCapacity),
+    featureAcc: scratch(48), stack: scratch(1024),
+  };
+  const scratchBytes = scratch.end();
+  const take = layout(64);
   const L = {
     rowStart: take(4 * (T + 1)), index: take(4 * nonZeroCapacity), value: take(8 * nonZeroCapacity),
-    colStart: take(4 * (n + 1)), colRow: take(4 * nonZeroCapacity), colValue: take(8 * nonZeroCapacity),
+    colStart: take(4 * (n + 1)), colRow: take(4 * nonZeroCapacity), colValue: take(8 * nonZeroCapacity), colEntry: take(4 * nonZeroCapacity),
     H0: take(8 * T), H1: take(8 * T), SE: take(8 * T), G0: take(8 * T), G1: take(8 * T),
     W0: take(8 * n), W1: take(8 * n), B: take(8 * n), U0: take(8 * n), U1: take(8 * n), gb: take(8 * n), gW0: take(8 * n), gW1: take(8 * n),
-    scratch: take(threads * (12 * targetCapacity + STACK_BYTES + 64)),
+    handled: take(nonZeroCapacity), groupOf: take(n), leafOfQ: take(4 * T), leafOfF: take(4 * n),
+    exampleUnits: take(4 * (1 + qCapacity)), featureUnits: take(4 * (1 + 6 * fCapacity)),
+    scratch: take(threads * scratchBytes),
   };
-  const slotOf = (desc: number, points: number, idCount: number, dims: number): TreeSlot => {
-    const nodes = nodeCapacity(points);
+  const slotOf = (desc: number, points: number, idCount: number, dims: number, leafSize: number): TreeSlot => {
+    const nodes = nodeCapacity(points, leafSize);
     return {
       desc, item: take(4 * points), records: take(NODE_BYTES * nodes), moments: take(8 * (dims === 3 ? 10 : 6) * nodes),
       positionOf: take(4 * idCount), idCount,
@@ -103,81 +118,91 @@ export function createTreeKernel(
     };
   };
   // Three feature trees, each sized for every feature (how they split by sign changes each
-  // step), their descriptors 64 bytes apart (the kernel finds them so), and the example tree.
+  // step), their descriptors 64 bytes apart (the kernel finds them so), and the examples' tree.
   const trees = take(3 * DESCRIPTOR_BYTES);
-  const featureSlots = [0, 1, 2].map((g) => slotOf(trees + DESCRIPTOR_BYTES * g, n, n, 3));
-  const exampleSlot = slotOf(take(DESCRIPTOR_BYTES), T, T, 2);
-  const pages = Math.ceil(at / 65536) + 1;
+  const featureSlots = [0, 1, 2].map((g) => slotOf(trees + DESCRIPTOR_BYTES * g, n, n, 3, DUAL_FEATURE_LEAF));
+  const exampleSlot = slotOf(take(DESCRIPTOR_BYTES), T, T, 2, DUAL_EXAMPLE_LEAF);
+  const pages = Math.ceil(take.end() / 65536) + 1;
   const memory = new WebAssembly.Memory({ initial: pages, maximum: pages, shared: true });
   const buffer = memory.buffer as unknown as SharedArrayBuffer;
   const kernel = new WebAssembly.Instance(kernelModule(), { env: { memory } }).exports as unknown as KernelExports;
   const i32 = (offset: number, length: number) => new Int32Array(buffer, offset, length);
   const f64 = (offset: number, length: number) => new Float64Array(buffer, offset, length);
 
+  let nonZeros = 0;
   /** Copies examples in (rows and columns); false when they do not fit this kernel. */
-  function load(next: SparseExamples, nextCols: typeof cols, nextMostTargets: number): boolean {
+  function load(next: SparseExamples, nextCols: Columns): boolean {
     const { rowStart, index, value } = next;
-    const nonZeros = rowStart[T];
-    if (next.n !== n || next.T !== T || nonZeros > nonZeroCapacity || nextMostTargets > targetCapacity) return false;
+    const count = rowStart[T];
+    if (next.n !== n || next.T !== T || count > nonZeroCapacity) return false;
     i32(L.rowStart, T + 1).set(rowStart.subarray(0, T + 1));
-    i32(L.index, nonZeros).set(index.subarray(0, nonZeros));
-    f64(L.value, nonZeros).set(value.subarray(0, nonZeros));
+    i32(L.index, count).set(index.subarray(0, count));
+    f64(L.value, count).set(value.subarray(0, count));
     i32(L.colStart, n + 1).set(nextCols.colStart);
-    i32(L.colRow, nonZeros).set(nextCols.colRow);
-    f64(L.colValue, nonZeros).set(nextCols.colValue);
+    i32(L.colRow, count).set(nextCols.colRow);
+    f64(L.colValue, count).set(nextCols.colValue);
+    i32(L.colEntry, count).set(nextCols.colEntry);
+    nonZeros = count;
     return true;
   }
-  load(examples, cols, mostTargets);
+  load(examples, cols);
 
   // Each descriptor: node count (written by buildTree), then where the arrays are.
   for (const slot of [...featureSlots, exampleSlot]) {
-    i32(slot.desc, 8).set([0, slot.records, slot.moments, slot.positionOf, slot.idCount, slot.v0, slot.v1, slot.v2]);
+    i32(slot.desc, 9).set([0, slot.records, slot.moments, slot.positionOf, slot.idCount, slot.v0, slot.v1, slot.v2, slot.item]);
   }
   const exampleIds = Int32Array.from({ length: T }, (_, t) => t);
 
-  const scratchOf = (part: number) => {
-    const base = L.scratch + part * (12 * targetCapacity + STACK_BYTES + 64);
-    const tVal = base; // 8-byte aligned
-    const tPos = tVal + 8 * targetCapacity;
-    const stack = Math.ceil((tPos + 4 * targetCapacity) / 16) * 16;
-    return [tPos, tVal, stack];
-  };
-  /** Contiguous share `part` of `count` queries split into `parts`. */
+  /** Contiguous share `part` of `count` examples split into `parts`. */
   const shareOf = (count: number, part: number, parts: number) => [Math.floor((part * count) / parts), Math.floor(((part + 1) * count) / parts)];
   const calls = (part: number): [keyof KernelExports, number[]][] => {
     const [t0, t1] = shareOf(T, part, threads);
-    const [j0, j1] = shareOf(n, part, threads);
-    const [tPos, tVal, stack] = scratchOf(part);
+    const d = L.scratch + part * scratchBytes;
     return [
-      ['exampleQueries', [t0, t1, trees, L.rowStart, L.index, L.value, L.W0, L.W1, L.H0, L.H1, L.SE, L.G0, L.G1, tPos, tVal, stack]],
-      ['featureQueries', [j0, j1, exampleSlot.desc, 2 / T, L.colStart, L.colRow, L.colValue, L.W0, L.W1, L.B, L.G0, L.G1, L.gb, L.gW0, L.gW1, tPos, tVal, stack]],
+      ['computeH', [t0, t1, L.rowStart, L.index, L.value, L.W0, L.W1, L.H0, L.H1]],
+      ['dualExamples', [part, threads, L.exampleUnits, exampleSlot.desc, trees,
+        L.rowStart, L.index, L.value, L.groupOf, L.leafOfF, L.handled, L.W0, L.W1, L.B, L.SE, L.G0, L.G1,
+        d + S.gw0, d + S.gw1, d + S.gb, d + S.xRow, d + S.columnOf, columnStride, d + S.gatheredLeaves, d + S.exampleAcc, d + S.stack]],
+      ['dualFeatures', [part, threads, L.featureUnits, exampleSlot.desc, trees, L.leafOfQ, L.handled,
+        L.colStart, L.colRow, L.colEntry, L.colValue, L.W0, L.W1, L.B, L.H0, L.H1, L.G0, L.G1, 2 / T, L.gb, L.gW0, L.gW1,
+        d + S.gh0, d + S.gh1, d + S.xPair, d + S.rowOf, d + S.gatheredRows, d + S.featureAcc, d + S.stack]],
     ];
   };
+  // The "not gathered" marks start at −1 (each leaf resets those it set).
+  for (let part = 0; part < threads; part++) {
+    const d = L.scratch + part * scratchBytes;
+    new Uint8Array(buffer, d + S.columnOf, 3 * columnStride).fill(0xff);
+    new Uint8Array(buffer, d + S.rowOf, 4 * qCapacity).fill(0xff);
+  }
   const pool = createPool(memory, threads, calls);
   const own = calls(0);
 
   return {
     threads,
     load,
-    exampleQueries(groups, U0, U1, W0, W1, B, SE) {
+    exampleSide(groups, U0, U1, W0, W1, B, SE) {
       f64(L.U0, n).set(U0);
       f64(L.U1, n).set(U1);
       f64(L.W0, n).set(W0);
       f64(L.W1, n).set(W1);
       f64(L.B, n).set(B);
+      pool.run(0, () => kernel.computeH(...own[0][1]));
+      // The example tree's item array is rearranged by each build: start from 0..T−1 again.
+      i32(exampleSlot.item, T).set(exampleIds);
+      kernel.buildTree(exampleSlot.desc, exampleSlot.item, T, DUAL_EXAMPLE_LEAF, L.H0, L.H1, L.H0, L.H1, 0, 2);
       groups.forEach((ids, g) => {
         const slot = featureSlots[g];
         i32(slot.item, ids.length).set(ids);
-        kernel.buildTree(slot.desc, slot.item, ids.length, LEAF_SIZE, L.U0, L.U1, L.W0, L.W1, L.B, 3);
+        kernel.buildTree(slot.desc, slot.item, ids.length, DUAL_FEATURE_LEAF, L.U0, L.U1, L.W0, L.W1, L.B, 3);
       });
-      pool.run(0, () => kernel.exampleQueries(...own[0][1]));
+      kernel.dualIndex(exampleSlot.desc, trees, L.leafOfQ, L.leafOfF, L.groupOf, L.exampleUnits, L.featureUnits);
+      new Uint8Array(buffer, L.handled, nonZeros).fill(0);
+      pool.run(1, () => kernel.dualExamples(...own[1][1]));
       SE.set(f64(L.SE, T));
     },
-    featureQueries(gb, gW0, gW1) {
-      // The example tree's item array is rearranged by each build: start from 0..T−1 again.
-      i32(exampleSlot.item, T).set(exampleIds);
-      kernel.buildTree(exampleSlot.desc, exampleSlot.item, T, LEAF_SIZE, L.H0, L.H1, L.H0, L.H1, 0, 2);
-      pool.run(1, () => kernel.featureQueries(...own[1][1]));
+    featureSide(gb, gW0, gW1) {
+      new Uint8Array(buffer, L.handled, nonZeros).fill(0);
+      pool.run(2, () => kernel.dualFeatures(...own[2][1]));
       gb.set(f64(L.gb, n));
       gW0.set(f64(L.gW0, n));
       gW1.set(f64(L.gW1, n));
@@ -191,7 +216,7 @@ export function createTreeKernel(
 // The worker pool. Workers are plain JavaScript (evaluated from this string), so they run
 // under any TypeScript loader or test runner. The protocol is the fused engine's
 // (fusedWasm.ts), which explains why no wake-up can be lost or taken twice: the main thread
-// publishes a phase (0, 1; -1 = exit) and then advances the generation; each worker waits for
+// publishes a phase (0, 1, 2; -1 = exit) and then advances the generation; each worker waits for
 // the generation to move past the last one it finished (a wake without a new generation just
 // waits again), makes its call and stores that generation in its own slot; a call that throws,
 // or a worker that cannot start or exits, is recorded in its slot's status and acknowledged,

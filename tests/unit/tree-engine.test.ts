@@ -24,7 +24,7 @@ import { createFusedModel, fusedEngine } from '../../pipeline/train/fused.ts';
 import { initialParameters, type Parameters } from '../../pipeline/train/init.ts';
 import { train, type TrainState } from '../../pipeline/train/loop.ts';
 import { createTfjsModel } from '../../pipeline/train/tfjs.ts';
-import { createTreeEngineModel, createTreeModel, TREE_BACKEND, treeEngine } from '../../pipeline/train/tree.ts';
+import { createTreeEngineModel, createTreeModel, TREE_BACKEND, TREE_MIN_EXAMPLES, TREE_MIN_FEATURES, treeEngine } from '../../pipeline/train/tree.ts';
 import { TREE_KERNEL_SOURCE_SHA256 } from '../../pipeline/train/wasm/tree.wasm.ts';
 import { sweepExperiments } from '../../content/double-descent/experiments/sweep.ts';
 import { maxRelativeError, newGrads, testPoint } from '../fixtures/gradients.ts';
@@ -42,7 +42,7 @@ function evaluate(model: { lossAndGradient(p: Parameters, g: Gradients): number;
 
 const dense = (examples: SparseExamples, params: Parameters) => evaluate(createFusedModel(examples, 2, { kernel: 'dense', threads: 1 }), params);
 const tree = (examples: SparseExamples, params: Parameters, threads = 1) => evaluate(createTreeModel(examples, { threads }), params);
-/** halfplane.ts's JavaScript queries: the reference the WebAssembly kernel must equal bitwise. */
+/** dualtree.ts's JavaScript: the reference the WebAssembly kernel must equal bitwise. */
 const treeJs = (examples: SparseExamples, params: Parameters) => evaluate(createTreeModel(examples, { kernel: 'js' }), params);
 const bits = (a: ArrayBufferView) => Buffer.from(a.buffer, a.byteOffset, a.byteLength).toString('base64');
 
@@ -375,7 +375,7 @@ describe('tree engine training', () => {
   const fingerprint = (s: TrainState) => [bits(s.params.W), bits(s.params.b), bits(s.adamW.v), bits(s.adamB.v), JSON.stringify(s.loss), s.snapshotsW.map(bits).join()];
   /** The tree engine with the trees on at any size (the default engine hands small problems to fused). */
   const alwaysTree = (threads: number): Engine => ({ ...treeEngine, createModel: async (examples, m) => createTreeEngineModel(examples, m, { threads, alwaysTree: true }) });
-  /** The same, with halfplane.ts's JavaScript queries (the reference). */
+  /** The same, with dualtree.ts's JavaScript (the reference). */
   const reference: Engine = { ...treeEngine, createModel: async (examples) => createTreeModel(examples, { kernel: 'js' }) };
 
   it('is registered under its own id', () => {
@@ -427,10 +427,11 @@ describe('tree engine training', () => {
       model.dispose();
       return model.backend;
     };
-    expect(await describeModel(config({ data: { family: 'sparse', n: 5000, S: 0.99, T: 5000 } }))).toBe(TREE_BACKEND);
-    expect(await describeModel(config({ data: { family: 'sparse', n: 5000, S: 0.99, T: 2000 } }))).toMatch(/^fused:wasm-simd-float64/);
-    expect(await describeModel(config({ data: { family: 'sparse', n: 3000, S: 0.99, T: 5000 } }))).toMatch(/^fused:wasm-simd-float64/);
-    expect(await describeModel(config({ data: { family: 'sparse', n: 2000, S: 0.99, T: 5000 }, m: 3 }))).toBe('fused:js-float64');
+    const [n, T] = [TREE_MIN_FEATURES, TREE_MIN_EXAMPLES];
+    expect(await describeModel(config({ data: { family: 'sparse', n, S: 0.99, T } }))).toBe(TREE_BACKEND);
+    expect(await describeModel(config({ data: { family: 'sparse', n, S: 0.99, T: T - 1 } }))).toMatch(/^fused:wasm-simd-float64/);
+    expect(await describeModel(config({ data: { family: 'sparse', n: n - 1, S: 0.99, T } }))).toMatch(/^fused:wasm-simd-float64/);
+    expect(await describeModel(config({ data: { family: 'sparse', n, S: 0.99, T }, m: 3 }))).toBe('fused:js-float64');
     // Non-finite parameters run the fused kernel, so NaN propagates exactly as there.
     const c = config({});
     const examples = trainingExamples(c);

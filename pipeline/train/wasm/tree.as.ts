@@ -1,35 +1,33 @@
-// AssemblyScript source of the tree engine's query kernel (compiled to tree.wasm by
+// AssemblyScript source of the tree engine's kernel (compiled to tree.wasm by
 // `npm run build:kernel`; the .wasm is embedded in tree.wasm.ts and committed).
-// It runs halfplane.ts's halfPlaneSums with the same operations in the same order (no fused
-// multiply-add, the same comparisons), so its results are bitwise equal to that reference
-// (tests/unit/tree-engine.test.ts holds them to it). All arrays live in one shared linear
-// memory; every pointer argument is a byte offset. Each worker thread runs its own range of
-// queries and writes only its own queries' results, so the thread count changes nothing.
+// It runs dualtree.ts's sums, and builds kdtree.ts's trees, with the same operations in the
+// same order (no fused multiply-add, the same comparisons), so its results are bitwise equal
+// to that reference (tests/unit/tree-engine.test.ts holds them to it). All arrays live in one
+// shared linear memory; every pointer argument is a byte offset. Each worker thread runs its
+// own share of the leaves and writes only their examples' (features') results, so the thread
+// count changes nothing.
 
 // @ts-nocheck
 
-// Node sides against a query's line (halfplane.ts: sideOf).
+// Where a pair of boxes lies (dualtree.ts: pairSide).
 const SKIP: i32 = 0;
 const OPEN: i32 = 1;
 const SUM: i32 = 2;
 const MARGIN: f64 = 1e-2;
 const SKIP_TOLERANCE: f64 = 1e-12;
 
-// A tree descriptor: i32 words at `desc` (written by treeWasm.ts's copyTree). Nodes are
+// A tree descriptor: i32 words at `desc` (written by treeWasm.ts; the node count by
+// buildTree; D_ITEM: the point id at each position). Nodes are
 // 48-byte records (box x0 x1 y0 y1 as f64, then lo, hi, right as i32; the first child of a
 // node is the next node, preorder; right < 0 at leaves), so a visit touches one cache line;
 // the points' values are arrays in tree order (w0, w1, b or h0, h1), read two at a time.
-const D_NODES = 0, D_RECORDS = 1, D_MOMENTS = 2, D_POSITION_OF = 3, D_ID_COUNT = 4, D_V0 = 5, D_V1 = 6, D_V2 = 7;
+const D_NODES = 0, D_RECORDS = 1, D_MOMENTS = 2, D_POSITION_OF = 3, D_ID_COUNT = 4, D_V0 = 5, D_V1 = 6, D_V2 = 7, D_ITEM = 8;
 const NODE_BYTES: usize = 48;
 
-// One node's or leaf's sums before they enter the query's total (halfplane.ts: `part`).
+// A node's sums from its moments (momentSum).
 let P0: f64 = 0;
 let P1: f64 = 0;
 let P2: f64 = 0;
-// The query's totals.
-let O0: f64 = 0;
-let O1: f64 = 0;
-let O2: f64 = 0;
 
 @inline function word(desc: usize, k: i32): usize {
   return <usize>load<i32>(desc + (<usize>k << 2));
@@ -41,18 +39,7 @@ let O2: f64 = 0;
   return load<f64>(base + (<usize>k << 3));
 }
 
-@inline function sideOf(records: usize, node: i32, a0: f64, a1: f64, c: f64): i32 {
-  const at = records + <usize>node * NODE_BYTES;
-  const x0 = load<f64>(at), x1 = load<f64>(at + 8), y0 = load<f64>(at + 16), y1 = load<f64>(at + 24);
-  const p0 = a0 * x0, p1 = a0 * x1, q0 = a1 * y0, q1 = a1 * y1;
-  const zMax = c + (p0 < p1 ? p1 : p0) + (q0 < q1 ? q1 : q0);
-  const size = Math.abs(a0) * (x1 > -x0 ? x1 : -x0) + Math.abs(a1) * (y1 > -y0 ? y1 : -y0) + Math.abs(c);
-  if (!(zMax >= -SKIP_TOLERANCE * size) || size == 0) return SKIP;
-  const zMin = c + (p0 < p1 ? p0 : p1) + (q0 < q1 ? q0 : q1);
-  return zMin > MARGIN * size ? SUM : OPEN;
-}
-
-/** A node's sums from its moments into P0..P2 (halfplane.ts: momentSum). */
+/** A node's sums from its moments into P0..P2 (kdtree.ts: momentSum; `features`: stride 10 (w, b), else 6 (h)). */
 @inline function momentSum(node: i32, features: bool, moments: usize, a0: f64, a1: f64, c: f64): void {
   if (!features) {
     const at = moments + <usize>node * 48;
@@ -75,239 +62,8 @@ let O2: f64 = 0;
   P2 = count * zMean * m1 + cg1;
 }
 
-/** One point's terms into P0..P2, for a point with z > 0 and target x (halfplane.ts: pointTerms). */
-@inline function pointTerms(v0: usize, v1: usize, v2: usize, k: i32, features: bool, a0: f64, a1: f64, c: f64, x: f64): void {
-  if (features) {
-    const w0 = f64At(v0, k), w1 = f64At(v1, k);
-    const d = f64At(v2, k) + w0 * a0 + w1 * a1 - x;
-    P0 = d * d;
-    P1 = d * w0;
-    P2 = d * w1;
-  } else {
-    const h0 = f64At(v0, k), h1 = f64At(v1, k);
-    const d = c + a0 * h0 + a1 * h1 - x;
-    P0 = d;
-    P1 = d * h0;
-    P2 = d * h1;
-  }
-}
-
-/**
- * Direct sums over a leaf's points into P0..P2; returns the first target after it
- * (halfplane.ts: evaluateLeaf). Two points at a time, one per f64x2 lane: lane 0 sums the
- * points lo, lo + 2, …, lane 1 the others, and the lanes are added at the end, as the
- * reference does. Branchless but for the rare targets: where z <= 0 a lane adds x² (0 for a
- * point without target) and +0, which changes no sum.
- */
-@inline function evaluateLeaf(records: usize, v0: usize, v1: usize, v2: usize, leaf: i32, features: bool, a0: f64, a1: f64, c: f64, tPos: usize, tVal: usize, targetCount: i32, first: i32): i32 {
-  let t = first;
-  const record = records + <usize>leaf * NODE_BYTES;
-  const start = load<i32>(record, 32);
-  const end = load<i32>(record, 36);
-  let nextTarget = t < targetCount ? i32At(tPos, t) : -1;
-  const zero = f64x2.splat(0);
-  const A0 = f64x2.splat(a0), A1 = f64x2.splat(a1), C = f64x2.splat(c);
-  let s0 = zero, s1 = zero, s2 = zero;
-  for (let k = start; k < end; k += 2) {
-    const pair = k + 1 < end;
-    let x0: f64 = 0, x1: f64 = 0;
-    if (nextTarget == k) {
-      x0 = f64At(tVal, t++);
-      nextTarget = t < targetCount ? i32At(tPos, t) : -1;
-    }
-    if (pair && nextTarget == k + 1) {
-      x1 = f64At(tVal, t++);
-      nextTarget = t < targetCount ? i32At(tPos, t) : -1;
-    }
-    const x = f64x2.replace_lane(f64x2.splat(x0), 1, x1);
-    const at = <usize>k << 3;
-    // A lone last point: lane 1 gets zeros, whose terms are all +0 (z = c + 0 with x = 0
-    // adds c or c² where c > 0 in the example form, so that lane is masked off below).
-    const p0 = pair ? v128.load(v0 + at) : f64x2.replace_lane(zero, 0, load<f64>(v0 + at));
-    const p1 = pair ? v128.load(v1 + at) : f64x2.replace_lane(zero, 0, load<f64>(v1 + at));
-    if (features) {
-      const p2 = pair ? v128.load(v2 + at) : f64x2.replace_lane(zero, 0, load<f64>(v2 + at));
-      const z = f64x2.add(f64x2.add(p2, f64x2.mul(p0, A0)), f64x2.mul(p1, A1));
-      const d = f64x2.sub(z, x);
-      let on = f64x2.gt(z, zero);
-      if (!pair) on = v128.and(on, i64x2.replace_lane(i64x2.splat(0), 0, -1));
-      s0 = f64x2.add(s0, v128.bitselect(f64x2.mul(d, d), f64x2.mul(x, x), on));
-      s1 = f64x2.add(s1, v128.and(f64x2.mul(d, p0), on));
-      s2 = f64x2.add(s2, v128.and(f64x2.mul(d, p1), on));
-    } else {
-      const z = f64x2.add(f64x2.add(C, f64x2.mul(A0, p0)), f64x2.mul(A1, p1));
-      const d = f64x2.sub(z, x);
-      let on = f64x2.gt(z, zero);
-      if (!pair) on = v128.and(on, i64x2.replace_lane(i64x2.splat(0), 0, -1));
-      s0 = f64x2.add(s0, v128.and(d, on));
-      s1 = f64x2.add(s1, v128.and(f64x2.mul(d, p0), on));
-      s2 = f64x2.add(s2, v128.and(f64x2.mul(d, p1), on));
-    }
-  }
-  P0 = f64x2.extract_lane(s0, 0) + f64x2.extract_lane(s0, 1);
-  P1 = f64x2.extract_lane(s1, 0) + f64x2.extract_lane(s1, 1);
-  P2 = f64x2.extract_lane(s2, 0) + f64x2.extract_lane(s2, 1);
-  return t;
-}
-
-/** The targets ids[from, to) the tree holds, sorted by position (halfplane.ts: collectTargets). */
-function collectTargets(desc: usize, ids: usize, vals: usize, from: i32, to: i32, tPos: usize, tVal: usize): i32 {
-  const positionOf = word(desc, D_POSITION_OF);
-  const idCount = load<i32>(desc + (D_ID_COUNT << 2));
-  let count = 0;
-  for (let k = from; k < to; k++) {
-    const id = i32At(ids, k);
-    const p = id < idCount ? i32At(positionOf, id) : -1;
-    if (p < 0) continue;
-    let i = count++;
-    while (i > 0 && i32At(tPos, i - 1) > p) {
-      store<i32>(tPos + (<usize>i << 2), i32At(tPos, i - 1));
-      store<f64>(tVal + (<usize>i << 3), f64At(tVal, i - 1));
-      i--;
-    }
-    store<i32>(tPos + (<usize>i << 2), p);
-    store<f64>(tVal + (<usize>i << 3), f64At(vals, k));
-  }
-  return count;
-}
-
-/** One half-plane query, added into O0..O2 (halfplane.ts: halfPlaneSums, which explains the cases). */
-function query(desc: usize, features: bool, a0: f64, a1: f64, c: f64, tPos: usize, tVal: usize, targetCount: i32, stack: usize): void {
-  if (load<i32>(desc) == 0) return;
-  const records = word(desc, D_RECORDS), v0 = word(desc, D_V0), v1 = word(desc, D_V1), v2 = word(desc, D_V2);
-  const moments = word(desc, D_MOMENTS);
-  let o0 = O0, o1 = O1, o2 = O2;
-  let next = 0;
-  let top = 0;
-  store<i32>(stack, 0);
-  top = 1;
-  while (top > 0) {
-    const node = i32At(stack, --top);
-    const record = records + <usize>node * NODE_BYTES;
-    const start = load<i32>(record, 32);
-    for (; next < targetCount && i32At(tPos, next) < start; next++) {
-      if (features) { const x = f64At(tVal, next); o0 += x * x; }
-    }
-    const side = sideOf(records, node, a0, a1, c);
-    if (side == SKIP) continue;
-    const end = load<i32>(record, 36);
-    let last = next;
-    while (last < targetCount && i32At(tPos, last) < end) last++;
-    if (side == SUM && last > next) {
-      if (2 * (last - next) <= end - start) {
-        momentSum(node, features, moments, a0, a1, c);
-        let s0 = P0, s1 = P1, s2 = P2;
-        for (let k = next; k < last; k++) {
-          pointTerms(v0, v1, v2, i32At(tPos, k), features, a0, a1, c, 0);
-          s0 -= P0;
-          s1 -= P1;
-          s2 -= P2;
-        }
-        o0 += s0;
-        o1 += s1;
-        o2 += s2;
-        for (; next < last; next++) {
-          pointTerms(v0, v1, v2, i32At(tPos, next), features, a0, a1, c, f64At(tVal, next));
-          o0 += P0;
-          o1 += P1;
-          o2 += P2;
-        }
-        continue;
-      }
-      // else: opened below, like a node the line crosses
-    } else if (side == SUM) {
-      momentSum(node, features, moments, a0, a1, c);
-      o0 += P0;
-      o1 += P1;
-      o2 += P2;
-      continue;
-    }
-    const right = load<i32>(record, 40);
-    if (right >= 0) {
-      store<i32>(stack + (<usize>top << 2), right);
-      top++;
-      store<i32>(stack + (<usize>top << 2), node + 1);
-      top++;
-      continue;
-    }
-    next = evaluateLeaf(records, v0, v1, v2, node, features, a0, a1, c, tPos, tVal, targetCount, next);
-    o0 += P0;
-    o1 += P1;
-    o2 += P2;
-  }
-  for (; next < targetCount; next++) {
-    if (features) { const x = f64At(tVal, next); o0 += x * x; }
-  }
-  O0 = o0;
-  O1 = o1;
-  O2 = o2;
-}
-
-/**
- * Example side for examples [t0, t1): per example, h = W x into H0[t], H1[t], then, over the three feature trees (descriptors
- * at trees, trees + 64, trees + 128; their constants 1, -1, 0), the squared error into SE[t]
- * and dL/dh (before 2/T) into G0[t], G1[t].
- */
-export function exampleQueries(
-  t0: i32, t1: i32, trees: usize,
-  rowStart: usize, index: usize, value: usize, W0: usize, W1: usize, H0: usize, H1: usize,
-  SE: usize, G0: usize, G1: usize, tPos: usize, tVal: usize, stack: usize,
-): void {
-  for (let t = t0; t < t1; t++) {
-    O0 = 0;
-    O1 = 0;
-    O2 = 0;
-    const from = i32At(rowStart, t), to = i32At(rowStart, t + 1);
-    // Encoder: h = W x over the non-zeros, in order (tree.ts's reference loop).
-    let h0: f64 = 0, h1: f64 = 0;
-    for (let k = from; k < to; k++) {
-      const j = i32At(index, k);
-      const x = f64At(value, k);
-      h0 += f64At(W0, j) * x;
-      h1 += f64At(W1, j) * x;
-    }
-    store<f64>(H0 + (<usize>t << 3), h0);
-    store<f64>(H1 + (<usize>t << 3), h1);
-    for (let g = 0; g < 3; g++) {
-      const desc = trees + <usize>(g << 6);
-      const count = collectTargets(desc, index, value, from, to, tPos, tVal);
-      query(desc, true, h0, h1, g == 0 ? 1.0 : g == 1 ? -1.0 : 0.0, tPos, tVal, count, stack);
-    }
-    store<f64>(SE + (<usize>t << 3), O0);
-    store<f64>(G0 + (<usize>t << 3), O1);
-    store<f64>(G1 + (<usize>t << 3), O2);
-  }
-}
-
-/** Feature side for features [j0, j1): dL/db_j and dL/dw_j (times `scale`), decoder and encoder parts. */
-export function featureQueries(
-  j0: i32, j1: i32, tree: usize, scale: f64,
-  colStart: usize, colRow: usize, colValue: usize, W0: usize, W1: usize, B: usize, G0: usize, G1: usize,
-  gb: usize, gW0: usize, gW1: usize, tPos: usize, tVal: usize, stack: usize,
-): void {
-  for (let j = j0; j < j1; j++) {
-    O0 = 0;
-    O1 = 0;
-    O2 = 0;
-    const count = collectTargets(tree, colRow, colValue, i32At(colStart, j), i32At(colStart, j + 1), tPos, tVal);
-    query(tree, false, f64At(W0, j), f64At(W1, j), f64At(B, j), tPos, tVal, count, stack);
-    store<f64>(gb + (<usize>j << 3), scale * O0);
-    // Encoder: dL/dW[:, j] += (dL/dh_t) x_tj over the examples where feature j is non-zero,
-    // in example order, which is the order the reference's row-by-row loop adds them in.
-    let e0 = scale * O1, e1 = scale * O2;
-    for (let k = i32At(colStart, j), end = i32At(colStart, j + 1); k < end; k++) {
-      const t = i32At(colRow, k);
-      const x = f64At(colValue, k);
-      e0 += scale * f64At(G0, t) * x;
-      e1 += scale * f64At(G1, t) * x;
-    }
-    store<f64>(gW0 + (<usize>j << 3), e0);
-    store<f64>(gW1 + (<usize>j << 3), e1);
-  }
-}
-
 // ---------------------------------------------------------------------------------------
-// Building a tree (halfplane.ts: buildKdTree, inTreeOrder, nodeMoments, the reference, with
+// Building a tree (kdtree.ts: buildKdTree, inTreeOrder, nodeMoments, the reference, with
 // the same comparisons and the same arithmetic in the same order, so the trees and their
 // moments are bitwise those of the reference).
 
@@ -517,5 +273,392 @@ function moments3(desc: usize, nodes: i32): void {
     store<f64>(at, load<f64>(A, 56) + load<f64>(B, 56) + f * d1 * d1, 56);
     store<f64>(at, load<f64>(A, 64) + load<f64>(B, 64) + f * d1 * d2, 64);
     store<f64>(at, load<f64>(A, 72) + load<f64>(B, 72) + f * d2 * d2, 72);
+  }
+}
+
+// ---------------------------------------------------------------------------------------
+// The dual-tree sums (dualtree.ts, the reference, with the same operations in the same
+// order).
+
+/** h = W x for examples [t0, t1), over the non-zeros in order (tree.ts: computeH). */
+export function computeH(t0: i32, t1: i32, rowStart: usize, index: usize, value: usize, W0: usize, W1: usize, H0: usize, H1: usize): void {
+  for (let t = t0; t < t1; t++) {
+    let h0: f64 = 0, h1: f64 = 0;
+    for (let k = i32At(rowStart, t), end = i32At(rowStart, t + 1); k < end; k++) {
+      const j = i32At(index, k);
+      const x = f64At(value, k);
+      h0 += f64At(W0, j) * x;
+      h1 += f64At(W1, j) * x;
+    }
+    store<f64>(H0 + (<usize>t << 3), h0);
+    store<f64>(H1 + (<usize>t << 3), h1);
+  }
+}
+
+/** Pushes v on the i32 stack; returns the new top. */
+@inline function push(stack: usize, top: i32, v: i32): i32 {
+  store<i32>(stack + (<usize>top << 2), v);
+  return top + 1;
+}
+@inline function mx(a: f64, b: f64): f64 {
+  return a < b ? b : a;
+}
+@inline function mn(a: f64, b: f64): f64 {
+  return a < b ? a : b;
+}
+
+/** dualtree.ts: pairSide (the split choice is not needed: one side is always a leaf). */
+@inline function pairSide(qRec: usize, fRec: usize, c: f64): i32 {
+  const ux0 = load<f64>(fRec), ux1 = load<f64>(fRec, 8), uy0 = load<f64>(fRec, 16), uy1 = load<f64>(fRec, 24);
+  const hx0 = load<f64>(qRec), hx1 = load<f64>(qRec, 8), hy0 = load<f64>(qRec, 16), hy1 = load<f64>(qRec, 24);
+  const p0 = ux0 * hx0, p1 = ux0 * hx1, p2 = ux1 * hx0, p3 = ux1 * hx1;
+  const r0 = uy0 * hy0, r1 = uy0 * hy1, r2 = uy1 * hy0, r3 = uy1 * hy1;
+  const pMax = mx(mx(p0, p1), mx(p2, p3)), rMax = mx(mx(r0, r1), mx(r2, r3));
+  const uMax0 = mx(-ux0, ux1), uMax1 = mx(-uy0, uy1);
+  const hMax0 = mx(-hx0, hx1), hMax1 = mx(-hy0, hy1);
+  const cAbs = c < 0 ? -c : c;
+  const size = uMax0 * hMax0 + uMax1 * hMax1 + cAbs;
+  const zMax = c + pMax + rMax;
+  if (!(zMax >= -SKIP_TOLERANCE * size) || size == 0) return SKIP;
+  const pMin = mn(mn(p0, p1), mn(p2, p3)), rMin = mn(mn(r0, r1), mn(r2, r3));
+  return c + pMin + rMin > MARGIN * size ? SUM : OPEN;
+}
+
+/** dualtree.ts: mergeMoments, for dims 3 (stride 10) or 2 (stride 6). */
+function mergeMoments(acc: usize, src: usize, dims: i32): void {
+  const nA = load<f64>(acc);
+  const width = 1 + dims + ((dims * (dims + 1)) >> 1);
+  if (nA == 0) {
+    memory.copy(acc, src, <usize>width << 3);
+    return;
+  }
+  const nB = load<f64>(src);
+  const count = nA + nB;
+  const f = (nA * nB) / count;
+  let c = 1 + dims;
+  for (let p = 0; p < dims; p++) {
+    const dp = f64At(src, 1 + p) - f64At(acc, 1 + p);
+    for (let q = p; q < dims; q++, c++) {
+      store<f64>(acc + (<usize>c << 3), f64At(acc, c) + f64At(src, c) + f * dp * (f64At(src, 1 + q) - f64At(acc, 1 + q)));
+    }
+  }
+  for (let p = 0; p < dims; p++) {
+    store<f64>(acc + (<usize>(1 + p) << 3), f64At(acc, 1 + p) + (f64At(src, 1 + p) - f64At(acc, 1 + p)) * (nB / count));
+  }
+  store<f64>(acc, count);
+}
+
+/** Records each point id's leaf (node index) in leafOf (and, when groupOf ≠ 0, the tree g in groupOf, u8). */
+function leavesOf(desc: usize, leafOf: usize, groupOf: usize, g: i32): void {
+  const records = word(desc, D_RECORDS), item = word(desc, D_ITEM);
+  for (let node = 0, nodes = load<i32>(desc); node < nodes; node++) {
+    const rec = records + <usize>node * NODE_BYTES;
+    if (load<i32>(rec, 40) >= 0) continue;
+    for (let k = load<i32>(rec, 32), end = load<i32>(rec, 36); k < end; k++) {
+      const id = i32At(item, k);
+      store<i32>(leafOf + (<usize>id << 2), node);
+      if (groupOf != 0) store<u8>(groupOf + <usize>id, <u8>g);
+    }
+  }
+}
+
+/**
+ * After the four trees are built: each example's and each feature's leaf and each feature's
+ * tree; the units of work (examples' leaves: count, then nodes; feature leaves: count, then
+ * pairs tree, node), all in preorder.
+ */
+export function dualIndex(qDesc: usize, trees: usize, leafOfQ: usize, leafOfF: usize, groupOf: usize, exampleUnits: usize, featureUnits: usize): void {
+  leavesOf(qDesc, leafOfQ, 0, 0);
+  let count = 0;
+  const qRecords = word(qDesc, D_RECORDS);
+  for (let node = 0, nodes = load<i32>(qDesc); node < nodes; node++) {
+    if (load<i32>(qRecords + <usize>node * NODE_BYTES, 40) < 0) store<i32>(exampleUnits + (<usize>++count << 2), node);
+  }
+  store<i32>(exampleUnits, count);
+  count = 0;
+  for (let g = 0; g < 3; g++) {
+    const desc = trees + <usize>(g << 6);
+    leavesOf(desc, leafOfF, groupOf, g);
+    const records = word(desc, D_RECORDS);
+    for (let node = 0, nodes = load<i32>(desc); node < nodes; node++) {
+      if (load<i32>(records + <usize>node * NODE_BYTES, 40) >= 0) continue;
+      store<i32>(featureUnits + (<usize>(1 + 2 * count) << 2), g);
+      store<i32>(featureUnits + (<usize>(2 + 2 * count) << 2), node);
+      count++;
+    }
+  }
+  store<i32>(featureUnits, count);
+}
+
+/**
+ * Example side (dualtree.ts), for part `part` of `parts` of the examples' leaves (units):
+ * per leaf, the feature trees' nodes summed into acc and their leaves' features gathered
+ * into gw0, gw1, gb; then per example its squared error and dL/dh (before 2/T) into SE, G0,
+ * G1 by example id. Scratch: gw0, gw1, gb, xRow (n + 1 f64; xRow zero), columnOf (per tree
+ * at + g · columnStride, −1), gathered (i32 pairs), acc (10 f64), stack. handled starts zeroed.
+ */
+export function dualExamples(
+  part: i32, parts: i32, units: usize, qDesc: usize, trees: usize,
+  rowStart: usize, index: usize, value: usize, groupOf: usize, leafOfF: usize, handled: usize, W0: usize, W1: usize, B: usize,
+  SE: usize, G0: usize, G1: usize,
+  gw0: usize, gw1: usize, gb: usize, xRow: usize, columnOf: usize, columnStride: usize, gathered: usize, acc: usize, stack: usize,
+): void {
+  const qRecords = word(qDesc, D_RECORDS), qItem = word(qDesc, D_ITEM);
+  const qv0 = word(qDesc, D_V0), qv1 = word(qDesc, D_V1);
+  const zero = f64x2.splat(0);
+  const unitCount = i32At(units, 0);
+  for (let u = (part * unitCount) / parts, u1 = ((part + 1) * unitCount) / parts; u < u1; u++) {
+    const q = i32At(units, 1 + u);
+    const qRec = qRecords + <usize>q * NODE_BYTES;
+    memory.fill(acc, 0, 80);
+    let m = 0;
+    let ng = 0;
+    for (let g = 0; g < 3; g++) {
+      const fDesc = trees + <usize>(g << 6);
+      if (load<i32>(fDesc) == 0) continue;
+      const fRecords = word(fDesc, D_RECORDS), fMoments = word(fDesc, D_MOMENTS);
+      const w0 = word(fDesc, D_V0), w1 = word(fDesc, D_V1), b = word(fDesc, D_V2);
+      const colOf = columnOf + <usize>g * columnStride;
+      const c: f64 = g == 0 ? 1.0 : g == 1 ? -1.0 : 0.0;
+      let top = push(stack, 0, 0);
+      while (top > 0) {
+        const f = i32At(stack, --top);
+        const fRec = fRecords + <usize>f * NODE_BYTES;
+        const side = pairSide(qRec, fRec, c);
+        if (side == SKIP) continue;
+        if (side == SUM) {
+          mergeMoments(acc, fMoments + <usize>f * 80, 3);
+          continue;
+        }
+        const right = load<i32>(fRec, 40);
+        if (right >= 0) {
+          top = push(stack, top, right);
+          top = push(stack, top, f + 1);
+          continue;
+        }
+        store<i32>(colOf + (<usize>f << 2), m);
+        ng = push(gathered, ng, g);
+        ng = push(gathered, ng, f);
+        const lo = load<i32>(fRec, 32), hi = load<i32>(fRec, 36);
+        // A leaf holds a few features: a plain loop beats memory.copy's call.
+        for (let i = lo; i < hi; i++, m++) {
+          store<f64>(gw0 + (<usize>m << 3), f64At(w0, i));
+          store<f64>(gw1 + (<usize>m << 3), f64At(w1, i));
+          store<f64>(gb + (<usize>m << 3), f64At(b, i));
+        }
+      }
+    }
+    if (m & 1) {
+      store<f64>(gw0 + (<usize>m << 3), 0);
+      store<f64>(gw1 + (<usize>m << 3), 0);
+      store<f64>(gb + (<usize>m << 3), 0);
+      m++;
+    }
+    for (let k = load<i32>(qRec, 32), kEnd = load<i32>(qRec, 36); k < kEnd; k++) {
+      const t = i32At(qItem, k);
+      const h0 = f64At(qv0, k), h1 = f64At(qv1, k);
+      const rFrom = i32At(rowStart, t), rTo = i32At(rowStart, t + 1);
+      setRowTargets(rFrom, rTo, index, value, groupOf, leafOfF, trees, columnOf, columnStride, xRow, handled, true);
+      const A0 = f64x2.splat(h0), A1 = f64x2.splat(h1);
+      let s0 = zero, s1 = zero, s2 = zero;
+      for (let i = 0; i < m; i += 2) {
+        const at = <usize>i << 3;
+        const x = v128.load(xRow + at);
+        const p0 = v128.load(gw0 + at), p1 = v128.load(gw1 + at), p2 = v128.load(gb + at);
+        const z = f64x2.add(f64x2.add(p2, f64x2.mul(p0, A0)), f64x2.mul(p1, A1));
+        const d = f64x2.sub(z, x);
+        const on = f64x2.gt(z, zero);
+        s0 = f64x2.add(s0, v128.bitselect(f64x2.mul(d, d), f64x2.mul(x, x), on));
+        s1 = f64x2.add(s1, v128.and(f64x2.mul(d, p0), on));
+        s2 = f64x2.add(s2, v128.and(f64x2.mul(d, p1), on));
+      }
+      let e = f64x2.extract_lane(s0, 0) + f64x2.extract_lane(s0, 1);
+      let e0 = f64x2.extract_lane(s1, 0) + f64x2.extract_lane(s1, 1);
+      let e1 = f64x2.extract_lane(s2, 0) + f64x2.extract_lane(s2, 1);
+      setRowTargets(rFrom, rTo, index, value, groupOf, leafOfF, trees, columnOf, columnStride, xRow, handled, false);
+      if (load<f64>(acc) != 0) {
+        momentSum(0, true, acc, h0, h1, 0);
+        e += P0;
+        e0 += P1;
+        e1 += P2;
+      }
+      for (let r = rFrom; r < rTo; r++) {
+        if (load<u8>(handled + <usize>r) == 1) continue;
+        const j = i32At(index, r);
+        const x = f64At(value, r);
+        const wj0 = f64At(W0, j), wj1 = f64At(W1, j);
+        const z = f64At(B, j) + wj0 * h0 + wj1 * h1;
+        if (!(z > 0)) {
+          e += x * x;
+          continue;
+        }
+        const d = z - x;
+        e += d * d - z * z;
+        e0 += d * wj0 - z * wj0;
+        e1 += d * wj1 - z * wj1;
+      }
+      store<f64>(SE + (<usize>t << 3), e);
+      store<f64>(G0 + (<usize>t << 3), e0);
+      store<f64>(G1 + (<usize>t << 3), e1);
+    }
+    for (let p = 0; p < ng; p += 2) store<i32>(columnOf + <usize>i32At(gathered, p) * columnStride + (<usize>i32At(gathered, p + 1) << 2), -1);
+  }
+}
+
+/** An example's targets among the gathered columns into xRow (marked handled), or cleared. */
+@inline function setRowTargets(
+  from: i32, to: i32, index: usize, value: usize, groupOf: usize, leafOfF: usize, trees: usize, columnOf: usize, columnStride: usize,
+  xRow: usize, handled: usize, set: bool,
+): void {
+  for (let r = from; r < to; r++) {
+    const j = i32At(index, r);
+    const g = <i32>load<u8>(groupOf + <usize>j), f = i32At(leafOfF, j);
+    const column = i32At(columnOf + <usize>g * columnStride, f);
+    if (column < 0) continue;
+    const fDesc = trees + <usize>(g << 6);
+    const lo = load<i32>(word(fDesc, D_RECORDS) + <usize>f * NODE_BYTES, 32);
+    const at = xRow + (<usize>(column + i32At(word(fDesc, D_POSITION_OF), j) - lo) << 3);
+    if (set) {
+      store<f64>(at, f64At(value, r));
+      store<u8>(handled + <usize>r, 1);
+    } else {
+      store<f64>(at, 0);
+    }
+  }
+}
+
+/** A feature's targets among the gathered rows into lane `lane` of xPair (marked handled), or cleared. */
+@inline function setColumnTargets(
+  j: i32, lane: i32, colStart: usize, colRow: usize, colEntry: usize, colValue: usize, leafOfQ: usize, qDesc: usize, rowOf: usize,
+  xPair: usize, handled: usize, set: bool,
+): void {
+  const qRecords = word(qDesc, D_RECORDS), qPositionOf = word(qDesc, D_POSITION_OF);
+  for (let e = i32At(colStart, j), end = i32At(colStart, j + 1); e < end; e++) {
+    const t = i32At(colRow, e), q = i32At(leafOfQ, t);
+    const row0 = i32At(rowOf, q);
+    if (row0 < 0) continue;
+    const row = row0 + i32At(qPositionOf, t) - load<i32>(qRecords + <usize>q * NODE_BYTES, 32);
+    const at = xPair + (<usize>(2 * row + lane) << 3);
+    if (set) {
+      store<f64>(at, f64At(colValue, e));
+      store<u8>(handled + <usize>i32At(colEntry, e), 1);
+    } else {
+      store<f64>(at, 0);
+    }
+  }
+}
+
+/**
+ * Feature side (dualtree.ts), for part `part` of `parts` of the feature leaves (units: tree,
+ * node): per leaf, the examples' tree nodes summed into acc and its leaves' rows gathered
+ * into gh0, gh1; then per feature dL/db_j and dL/dw_j (decoder, then encoder terms in example
+ * order) times `scale` into gb, gW0, gW1. Scratch: gh0, gh1 (T f64), xPair (2T f64, zero),
+ * rowOf (per examples' node, −1), gathered (i32), acc (6 f64), stack. handled starts zeroed.
+ */
+export function dualFeatures(
+  part: i32, parts: i32, units: usize, qDesc: usize, trees: usize, leafOfQ: usize, handled: usize,
+  colStart: usize, colRow: usize, colEntry: usize, colValue: usize, W0: usize, W1: usize, B: usize, H0: usize, H1: usize,
+  G0: usize, G1: usize, scale: f64, gb: usize, gW0: usize, gW1: usize,
+  gh0: usize, gh1: usize, xPair: usize, rowOf: usize, gathered: usize, acc: usize, stack: usize,
+): void {
+  const qRecords = word(qDesc, D_RECORDS), qMoments = word(qDesc, D_MOMENTS);
+  const qv0 = word(qDesc, D_V0), qv1 = word(qDesc, D_V1);
+  const qNodes = load<i32>(qDesc);
+  const zero = f64x2.splat(0);
+  const lane0 = i64x2.replace_lane(i64x2.splat(0), 0, -1);
+  const unitCount = i32At(units, 0);
+  for (let u = (part * unitCount) / parts, u1 = ((part + 1) * unitCount) / parts; u < u1; u++) {
+    const g = i32At(units, 1 + 2 * u), f = i32At(units, 2 + 2 * u);
+    const fDesc = trees + <usize>(g << 6);
+    const fRec = word(fDesc, D_RECORDS) + <usize>f * NODE_BYTES, fItem = word(fDesc, D_ITEM);
+    const w0 = word(fDesc, D_V0), w1 = word(fDesc, D_V1), bv = word(fDesc, D_V2);
+    const c: f64 = g == 0 ? 1.0 : g == 1 ? -1.0 : 0.0;
+    memory.fill(acc, 0, 48);
+    let m = 0;
+    let nq = 0;
+    let top = qNodes > 0 ? push(stack, 0, 0) : 0;
+    while (top > 0) {
+      const q = i32At(stack, --top);
+      const qRec = qRecords + <usize>q * NODE_BYTES;
+      const side = pairSide(qRec, fRec, c);
+      if (side == SKIP) continue;
+      if (side == SUM) {
+        mergeMoments(acc, qMoments + <usize>q * 48, 2);
+        continue;
+      }
+      const right = load<i32>(qRec, 40);
+      if (right >= 0) {
+        top = push(stack, top, right);
+        top = push(stack, top, q + 1);
+        continue;
+      }
+      store<i32>(rowOf + (<usize>q << 2), m);
+      nq = push(gathered, nq, q);
+      const lo = load<i32>(qRec, 32), hi = load<i32>(qRec, 36);
+      for (let k = lo; k < hi; k++, m++) {
+        store<f64>(gh0 + (<usize>m << 3), f64At(qv0, k));
+        store<f64>(gh1 + (<usize>m << 3), f64At(qv1, k));
+      }
+    }
+    for (let i = load<i32>(fRec, 32), fHi = load<i32>(fRec, 36); i < fHi; i += 2) {
+      const pair = i + 1 < fHi;
+      setColumnTargets(i32At(fItem, i), 0, colStart, colRow, colEntry, colValue, leafOfQ, qDesc, rowOf, xPair, handled, true);
+      if (pair) setColumnTargets(i32At(fItem, i + 1), 1, colStart, colRow, colEntry, colValue, leafOfQ, qDesc, rowOf, xPair, handled, true);
+      const at = <usize>i << 3;
+      const p0 = pair ? v128.load(w0 + at) : f64x2.replace_lane(zero, 0, load<f64>(w0 + at));
+      const p1 = pair ? v128.load(w1 + at) : f64x2.replace_lane(zero, 0, load<f64>(w1 + at));
+      const p2 = pair ? v128.load(bv + at) : f64x2.replace_lane(zero, 0, load<f64>(bv + at));
+      const mask = pair ? v128.not(zero) : lane0;
+      let s0 = zero, s1 = zero, s2 = zero;
+      for (let row = 0; row < m; row++) {
+        const A0 = f64x2.splat(f64At(gh0, row)), A1 = f64x2.splat(f64At(gh1, row));
+        const x = v128.load(xPair + (<usize>row << 4));
+        const z = f64x2.add(f64x2.add(p2, f64x2.mul(p0, A0)), f64x2.mul(p1, A1));
+        const d = f64x2.sub(z, x);
+        const on = v128.and(f64x2.gt(z, zero), mask);
+        s0 = f64x2.add(s0, v128.and(d, on));
+        s1 = f64x2.add(s1, v128.and(f64x2.mul(d, A0), on));
+        s2 = f64x2.add(s2, v128.and(f64x2.mul(d, A1), on));
+      }
+      const width: i32 = pair ? 2 : 1;
+      for (let lane = 0; lane < width; lane++) {
+        const p = i + lane, j = i32At(fItem, p);
+        let s = lane == 0 ? f64x2.extract_lane(s0, 0) : f64x2.extract_lane(s0, 1);
+        let sw0 = lane == 0 ? f64x2.extract_lane(s1, 0) : f64x2.extract_lane(s1, 1);
+        let sw1 = lane == 0 ? f64x2.extract_lane(s2, 0) : f64x2.extract_lane(s2, 1);
+        if (load<f64>(acc) != 0) {
+          momentSum(0, false, acc, f64At(w0, p), f64At(w1, p), f64At(bv, p));
+          s += P0;
+          sw0 += P1;
+          sw1 += P2;
+        }
+        const wj0 = f64At(W0, j), wj1 = f64At(W1, j), bj = f64At(B, j);
+        const from = i32At(colStart, j), to = i32At(colStart, j + 1);
+        for (let e = from; e < to; e++) {
+          if (load<u8>(handled + <usize>i32At(colEntry, e)) == 1) continue;
+          const t = i32At(colRow, e);
+          const h0 = f64At(H0, t), h1 = f64At(H1, t);
+          const z = bj + wj0 * h0 + wj1 * h1;
+          if (!(z > 0)) continue;
+          const d = z - f64At(colValue, e);
+          s += d - z;
+          sw0 += d * h0 - z * h0;
+          sw1 += d * h1 - z * h1;
+        }
+        store<f64>(gb + (<usize>j << 3), scale * s);
+        let e0 = scale * sw0, e1 = scale * sw1;
+        for (let e = from; e < to; e++) {
+          const t = i32At(colRow, e);
+          const x = f64At(colValue, e);
+          e0 += scale * f64At(G0, t) * x;
+          e1 += scale * f64At(G1, t) * x;
+        }
+        store<f64>(gW0 + (<usize>j << 3), e0);
+        store<f64>(gW1 + (<usize>j << 3), e1);
+      }
+      setColumnTargets(i32At(fItem, i), 0, colStart, colRow, colEntry, colValue, leafOfQ, qDesc, rowOf, xPair, handled, false);
+      if (pair) setColumnTargets(i32At(fItem, i + 1), 1, colStart, colRow, colEntry, colValue, leafOfQ, qDesc, rowOf, xPair, handled, false);
+    }
+    for (let p = 0; p < nq; p++) store<i32>(rowOf + (<usize>i32At(gathered, p) << 2), -1);
   }
 }
