@@ -4,15 +4,15 @@
  *
  * Everything lives in one shared WebAssembly memory: the examples (rows and columns), the
  * parameters, the four trees, and per thread a scratch area. Each step: every thread computes
- * h = W x for its share of the examples; the main thread builds the examples' tree and the
- * three feature trees (the kernel's buildTree: kdtree.ts's median splits and moments,
- * bitwise) and lists their leaves; every thread runs the example side for its share of the
+ * h = W x for its share of the examples; the threads build the examples' tree and the three
+ * feature trees, a whole tree each (the kernel's buildTree: kdtree.ts's median splits and
+ * moments, bitwise); the main thread lists their leaves; every thread runs the example side for its share of the
  * examples' leaves; then (for a gradient) every thread runs the feature side for its share of
  * the feature leaves, which writes dL/db and dL/dW whole (encoder terms included). A leaf's
  * examples (features) are written by the one thread that owns the leaf, with the same
  * operations in the same order as dualtree.ts, so the results are bitwise equal to that
  * reference for any thread count; the split of leaves among threads (contiguous shares, a
- * fixed rule) only changes the speed. Building the trees stays on one thread.
+ * fixed rule) only changes the speed.
  */
 import { Worker } from 'node:worker_threads';
 import type { SparseExamples } from '../data/datasets.ts';
@@ -26,7 +26,7 @@ function kernelModule(): WebAssembly.Module {
 }
 
 interface KernelExports {
-  buildTree(...args: number[]): void;
+  buildTrees(...args: number[]): void;
   computeH(...args: number[]): void;
   dualIndex(...args: number[]): void;
   dualExamples(...args: number[]): void;
@@ -106,7 +106,7 @@ export function createTreeKernel(examples: SparseExamples, cols: Columns, thread
     H0: take(8 * T), H1: take(8 * T), SE: take(8 * T), G0: take(8 * T), G1: take(8 * T),
     W0: take(8 * n), W1: take(8 * n), B: take(8 * n), U0: take(8 * n), U1: take(8 * n), gb: take(8 * n), gW0: take(8 * n), gW1: take(8 * n),
     handled: take(nonZeroCapacity), groupOf: take(n), leafOfQ: take(4 * T), leafOfF: take(4 * n),
-    exampleUnits: take(4 * (1 + qCapacity)), featureUnits: take(4 * (1 + 6 * fCapacity)),
+    exampleUnits: take(4 * (1 + qCapacity)), featureUnits: take(4 * (1 + 6 * fCapacity)), buildJobs: take(4 * (1 + 4 * 10)),
     scratch: take(threads * scratchBytes),
   };
   const slotOf = (desc: number, points: number, idCount: number, dims: number, leafSize: number): TreeSlot => {
@@ -166,6 +166,7 @@ export function createTreeKernel(examples: SparseExamples, cols: Columns, thread
       ['dualFeatures', [part, threads, L.featureUnits, exampleSlot.desc, trees, L.leafOfQ, L.handled,
         L.colStart, L.colRow, L.colEntry, L.colValue, L.W0, L.W1, L.B, L.H0, L.H1, L.G0, L.G1, 2 / T, L.gb, L.gW0, L.gW1,
         d + S.gh0, d + S.gh1, d + S.xPair, d + S.rowOf, d + S.gatheredRows, d + S.featureAcc, d + S.stack]],
+      ['buildTrees', [part, threads, L.buildJobs]],
     ];
   };
   // The "not gathered" marks start at −1 (each leaf resets those it set).
@@ -187,14 +188,19 @@ export function createTreeKernel(examples: SparseExamples, cols: Columns, thread
       f64(L.W1, n).set(W1);
       f64(L.B, n).set(B);
       pool.run(0, () => kernel.computeH(...own[0][1]));
-      // The example tree's item array is rearranged by each build: start from 0..T−1 again.
+      // The four trees, built in parallel, largest first (so round-robin shares them
+      // evenly); the example tree's item array is rearranged by each build: 0..T−1 again.
       i32(exampleSlot.item, T).set(exampleIds);
-      kernel.buildTree(exampleSlot.desc, exampleSlot.item, T, DUAL_EXAMPLE_LEAF, L.H0, L.H1, L.H0, L.H1, 0, 2);
-      groups.forEach((ids, g) => {
-        const slot = featureSlots[g];
-        i32(slot.item, ids.length).set(ids);
-        kernel.buildTree(slot.desc, slot.item, ids.length, DUAL_FEATURE_LEAF, L.U0, L.U1, L.W0, L.W1, L.B, 3);
-      });
+      const jobs = [
+        { points: T, args: [exampleSlot.desc, exampleSlot.item, T, DUAL_EXAMPLE_LEAF, L.H0, L.H1, L.H0, L.H1, 0, 2] },
+        ...groups.map((ids, g) => {
+          const slot = featureSlots[g];
+          i32(slot.item, ids.length).set(ids);
+          return { points: ids.length, args: [slot.desc, slot.item, ids.length, DUAL_FEATURE_LEAF, L.U0, L.U1, L.W0, L.W1, L.B, 3] };
+        }),
+      ].sort((a, b) => b.points - a.points);
+      i32(L.buildJobs, 1 + 10 * jobs.length).set([jobs.length, ...jobs.flatMap((job) => job.args)]);
+      pool.run(3, () => kernel.buildTrees(...own[3][1]));
       kernel.dualIndex(exampleSlot.desc, trees, L.leafOfQ, L.leafOfF, L.groupOf, L.exampleUnits, L.featureUnits);
       new Uint8Array(buffer, L.handled, nonZeros).fill(0);
       pool.run(1, () => kernel.dualExamples(...own[1][1]));
@@ -216,7 +222,7 @@ export function createTreeKernel(examples: SparseExamples, cols: Columns, thread
 // The worker pool. Workers are plain JavaScript (evaluated from this string), so they run
 // under any TypeScript loader or test runner. The protocol is the fused engine's
 // (fusedWasm.ts), which explains why no wake-up can be lost or taken twice: the main thread
-// publishes a phase (0, 1, 2; -1 = exit) and then advances the generation; each worker waits for
+// publishes a phase (0, 1, 2, 3; -1 = exit) and then advances the generation; each worker waits for
 // the generation to move past the last one it finished (a wake without a new generation just
 // waits again), makes its call and stores that generation in its own slot; a call that throws,
 // or a worker that cannot start or exits, is recorded in its slot's status and acknowledged,

@@ -171,6 +171,21 @@ export function buildTree(desc: usize, item: usize, count: i32, leafSize: i32, X
   else moments2(desc, nodes);
 }
 
+/**
+ * Builds this part's share of the trees listed at jobs (their count, then per tree buildTree's
+ * ten arguments as i32): tree k goes to part k % parts. Each instance keeps its own build
+ * state, so parts build different trees at once; a tree is the same whoever builds it.
+ */
+export function buildTrees(part: i32, parts: i32, jobs: usize): void {
+  for (let k = part, count = i32At(jobs, 0); k < count; k += parts) {
+    const a = jobs + 4 + <usize>k * 40;
+    buildTree(
+      <usize>load<i32>(a), <usize>load<i32>(a, 4), load<i32>(a, 8), load<i32>(a, 12), <usize>load<i32>(a, 16),
+      <usize>load<i32>(a, 20), <usize>load<i32>(a, 24), <usize>load<i32>(a, 28), <usize>load<i32>(a, 32), load<i32>(a, 36),
+    );
+  }
+}
+
 /** nodeMoments for (h0, h1): stride 6 (count, means, C00 C01 C11). */
 function moments2(desc: usize, nodes: i32): void {
   const records = word(desc, D_RECORDS), out = word(desc, D_MOMENTS);
