@@ -11,7 +11,7 @@
  */
 import { dataSeedsAt, FAILURE_DATA_SEEDS, FAILURE_T, SWEEP_DATA_SEEDS, sweepId, SWEEP_T, type SweepT } from '../experiments/sweep.ts';
 import { paperConventionId } from '../experiments/paper-convention.ts';
-import { epsilonId, EPSILON_T } from '../experiments/epsilon.ts';
+import { epsilonId, EPSILONS, EPSILON_T } from '../experiments/epsilon.ts';
 
 export interface ComputedT {
   T: SweepT;
@@ -58,8 +58,7 @@ export function coverageOf(coverage: readonly ComputedT[] = COMPUTED): { runs: n
 export const PAPER_CONVENTION_COMPUTED: readonly ComputedT[] = [
   ...[3, 5, 6, 8, 10, 15, 30].map((T) => ({ T, dataSeeds: dataSeedsAt(T) })),
   ...[50, 100, 200, 500, 'inf' as const].map((T) => ({ T, dataSeeds: SWEEP_DATA_SEEDS })),
-  ...[1_000, 2_000, 5_000].map((T) => ({ T, dataSeeds: SWEEP_DATA_SEEDS })),
-  { T: 10_000, dataSeeds: [0, 1, 2] },
+  ...[1_000, 2_000, 5_000, 10_000].map((T) => ({ T, dataSeeds: SWEEP_DATA_SEEDS })),
 ];
 
 export const PAPER_CONVENTION_IDS = PAPER_CONVENTION_COMPUTED.flatMap(({ T, dataSeeds }) => dataSeeds.map((seed) => paperConventionId(T, seed)));
@@ -70,10 +69,10 @@ export const PAPER_CONVENTION_IDS = PAPER_CONVENTION_COMPUTED.flatMap(({ T, data
  * convention at the same T (PAPER_CONVENTION_COMPUTED) from the lists above.
  */
 export const EPSILON_COMPUTED: readonly { T: number; eps: number; dataSeeds: readonly number[] }[] = [
-  ...[1e-7, 1e-6, 1e-5, 1e-4].map((eps) => ({ T: 1_000, eps, dataSeeds: SWEEP_DATA_SEEDS })),
-  { T: 1_000, eps: 1e-3, dataSeeds: SWEEP_DATA_SEEDS },
-  ...[1e-7, 1e-6, 1e-5].map((eps) => ({ T: 2_000, eps, dataSeeds: [0, 1] })),
-  ...[1e-4, 1e-3].map((eps) => ({ T: 2_000, eps, dataSeeds: [0] })),
+  ...EPSILONS.map((eps) => ({ T: 1_000, eps, dataSeeds: SWEEP_DATA_SEEDS })),
+  ...[1e-7, 1e-6, 1e-5].map((eps) => ({ T: 2_000, eps, dataSeeds: SWEEP_DATA_SEEDS })),
+  // Data seed 3 of these two is checkpointed mid-training (npm run train -- dd-eps1e-4-T2000-data3 dd-eps1e-3-T2000-data3).
+  ...[1e-4, 1e-3].map((eps) => ({ T: 2_000, eps, dataSeeds: [0, 1, 2] })),
 ];
 
 export const EPSILON_IDS = EPSILON_COMPUTED.flatMap(({ T, eps, dataSeeds }) => dataSeeds.map((seed) => epsilonId(eps, T, seed)));
